@@ -1,0 +1,284 @@
+/*
+ * alert: JSON and text forms of an alert (see alert.h).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "alert.h"
+#include "json.h"
+
+const char *
+severity_name(enum severity s)
+{
+	static const char *const n[] = { "info", "low", "medium", "high",
+	    "critical" };
+
+	return (unsigned)s <= SEV_CRITICAL ? n[s] : "?";
+}
+
+const char *
+confidence_name(enum confidence c)
+{
+	static const char *const n[] = { "low", "medium", "high" };
+
+	return (unsigned)c <= CONF_HIGH ? n[c] : "?";
+}
+
+/*
+ * Writes "key":"value"; when value is not valid UTF-8 also
+ * "key_hex":"EXACT BYTES" so that nothing is lost.
+ */
+static void
+jfield_str(struct buf *b, const char *key, const char *s, size_t n)
+{
+	buf_addf(b, ",\"%s\":", key);
+	if (json_str(b, s, n) == 1) {
+		buf_addf(b, ",\"%s_hex\":", key);
+		json_hex(b, s, n);
+	}
+}
+
+static void
+jfield_cstr(struct buf *b, const char *key, const char *s)
+{
+	if (s == NULL)
+		buf_addf(b, ",\"%s\":null", key);
+	else
+		jfield_str(b, key, s, strlen(s));
+}
+
+static void
+jfield_num(struct buf *b, const char *key, long long v)
+{
+	if (v < 0)
+		buf_addf(b, ",\"%s\":null", key);
+	else
+		buf_addf(b, ",\"%s\":%lld", key, v);
+}
+
+static void
+jfield_buf(struct buf *b, const char *key, int have, const struct buf *v)
+{
+	if (!have)
+		buf_addf(b, ",\"%s\":null", key);
+	else
+		jfield_str(b, key, buf_str(v), v->len);
+}
+
+/*
+ * "key":[...] of n strings (lengths in lens, or strlen when NULL) and, if
+ * any element is not UTF-8, "key_hex":[...] with the exact bytes.
+ */
+static void
+jfield_array(struct buf *b, const char *key, const char *const *v,
+    const size_t *lens, size_t n)
+{
+	size_t i;
+	int lossy = 0;
+
+	buf_addf(b, ",\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		if (json_str(b, v[i], lens ? lens[i] : strlen(v[i])) == 1)
+			lossy = 1;
+	}
+	buf_addc(b, ']');
+	if (!lossy)
+		return;
+	buf_addf(b, ",\"%s_hex\":[", key);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		json_hex(b, v[i], lens ? lens[i] : strlen(v[i]));
+	}
+	buf_addc(b, ']');
+}
+
+static void
+jfield_strs(struct buf *b, const char *key, const char *const *v, size_t n)
+{
+	jfield_array(b, key, v, NULL, n);
+}
+
+static void
+jfield_argv(struct buf *b, const struct event *ev)
+{
+	jfield_array(b, "argv", ev->x.out_argv, ev->x.out_len,
+	    ev->x.out_argc);
+}
+
+static void
+jprocess(struct buf *b, const struct event *ev)
+{
+	buf_adds(b, ",\"process\":{");
+	buf_addf(b, "\"pid\":");
+	if (ev->pid < 0)
+		buf_adds(b, "null");
+	else
+		buf_addf(b, "%lld", ev->pid);
+	jfield_num(b, "ppid", ev->ppid);
+	jfield_num(b, "auid", ev->auid);
+	jfield_num(b, "uid", ev->uid);
+	jfield_num(b, "ses", ev->ses);
+	jfield_cstr(b, "auser", ev->auid_name);
+	jfield_cstr(b, "user", ev->uid_name);
+	jfield_buf(b, "comm", ev->have_syscall, &ev->comm);
+	jfield_buf(b, "exe", ev->have_exe, &ev->exe);
+	if (ev->have_execve)
+		jfield_argv(b, ev);
+	else
+		buf_adds(b, ",\"argv\":null");
+	jfield_buf(b, "cwd", ev->have_cwd, &ev->cwd);
+	buf_addc(b, '}');
+}
+
+int
+alert_json(const struct alert *a, struct buf *out)
+{
+	const struct event *ev = a->ev;
+	size_t i, start = out->len;
+
+	buf_adds(out, "{\"time\":");
+	json_str(out, ev->time, strlen(ev->time));
+	buf_addf(out, ",\"serial\":%llu", ev->serial);
+	jfield_cstr(out, "node", ev->node);
+	jfield_cstr(out, "rule", a->rule);
+	jfield_cstr(out, "severity", severity_name(a->severity));
+	jfield_cstr(out, "confidence", confidence_name(a->confidence));
+	buf_adds(out, ",\"tags\":[");
+	for (i = 0; a->tags[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(out, ',');
+		json_str(out, a->tags[i], strlen(a->tags[i]));
+	}
+	buf_addc(out, ']');
+	jfield_strs(out, "match", a->match, a->nmatch);
+	if (a->program != SSHPROG_NONE) {
+		jfield_cstr(out, "program", sshprog_name(a->program));
+		if (a->destination_host != NULL) {
+			buf_adds(out, ",\"destination\":{\"host\":");
+			json_str(out, a->destination_host,
+			    strlen(a->destination_host));
+			buf_adds(out, ",\"user\":");
+			if (a->destination_user != NULL)
+				json_str(out, a->destination_user,
+				    strlen(a->destination_user));
+			else
+				buf_adds(out, "null");
+			buf_addc(out, '}');
+		}
+	}
+	if (a->nkeys > 0) {
+		buf_adds(out, ",\"keys\":[");
+		for (i = 0; i < a->nkeys; i++) {
+			buf_adds(out, i > 0 ? ",{\"path\":" : "{\"path\":");
+			json_str(out, a->keys[i].path, strlen(a->keys[i].path));
+			buf_adds(out, ",\"location\":");
+			json_str(out, keyloc_name(a->keys[i].loc),
+			    strlen(keyloc_name(a->keys[i].loc)));
+			buf_addc(out, '}');
+		}
+		buf_addc(out, ']');
+	}
+	jprocess(out, ev);
+	if (a->file_path != NULL) {
+		buf_adds(out, ",\"file\":{\"path\":");
+		if (json_str(out, a->file_path, a->file_pathlen) == 1) {
+			buf_adds(out, ",\"path_hex\":");
+			json_hex(out, a->file_path, a->file_pathlen);
+		}
+		buf_addf(out, ",\"resolved\":%s",
+		    a->file_resolved ? "true" : "false");
+		if (!a->file_resolved && a->file_dirfd >= 0)
+			buf_addf(out, ",\"dirfd\":%lld", a->file_dirfd);
+		jfield_cstr(out, "operation", a->file_op);
+		jfield_cstr(out, "syscall", ev->syscall_name);
+		buf_addc(out, '}');
+	}
+	if (a->via != NULL)
+		jfield_cstr(out, "via", a->via);
+	if (a->note != NULL)
+		jfield_cstr(out, "note", a->note);
+	buf_addf(out, ",\"truncated\":%s}\n", a->truncated ? "true" : "false");
+	if (out->over) {
+		out->len = start;
+		if (out->p != NULL)
+			out->p[start] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends s[0..n) with control and non-ASCII bytes, spaces, '\' as \xNN. */
+static void
+text_escaped(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c >= 0x7f || c == '\\') {
+			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 0xf] };
+
+			buf_add(b, e, 4);
+		} else
+			buf_addc(b, c);
+	}
+}
+
+int
+alert_text(const struct alert *a, struct buf *out)
+{
+	const struct event *ev = a->ev;
+	size_t i, start = out->len;
+
+	buf_addf(out, "%s:%llu ", ev->time, ev->serial);
+	if (ev->node != NULL) {
+		buf_adds(out, "node=");
+		text_escaped(out, ev->node, strlen(ev->node));
+		buf_addc(out, ' ');
+	}
+	buf_addf(out, "%s %s/%s", a->rule, severity_name(a->severity),
+	    confidence_name(a->confidence));
+	for (i = 0; a->tags[i] != NULL; i++)
+		buf_addf(out, "%s%s", i == 0 ? " [" : ",", a->tags[i]);
+	buf_adds(out, "] pid=");
+	buf_addf(out, "%lld uid=%lld auid=%lld", ev->pid, ev->uid, ev->auid);
+	if (ev->have_exe) {
+		buf_adds(out, " exe=");
+		text_escaped(out, ev->exe.p, ev->exe.len);
+	}
+	if (a->file_path != NULL) {
+		buf_addf(out, " %s ", a->file_op);
+		text_escaped(out, a->file_path, a->file_pathlen);
+	}
+	if (a->nmatch > 0) {
+		buf_adds(out, " match:");
+		for (i = 0; i < a->nmatch; i++) {
+			buf_addc(out, ' ');
+			text_escaped(out, a->match[i], strlen(a->match[i]));
+		}
+	}
+	if (ev->have_execve && ev->x.out_argc > 0) {
+		buf_adds(out, " argv:");
+		for (i = 0; i < ev->x.out_argc; i++) {
+			buf_addc(out, ' ');
+			text_escaped(out, ev->x.out_argv[i], ev->x.out_len[i]);
+		}
+	}
+	if (a->truncated)
+		buf_adds(out, " (truncated)");
+	buf_addc(out, '\n');
+	if (out->over) {
+		out->len = start;
+		if (out->p != NULL)
+			out->p[start] = '\0';
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * alert: what a rule raises, and its JSON and text forms.
+ *
+ * The rules (rules.h) fill a struct alert that points back at the event it
+ * came from; the sinks turn it into one JSON object per line (the format
+ * other tools read: the field names below are a contract, documented in
+ * audisp-sshwatch(8)) or one readable text line.
+ */
+#ifndef SW_ALERT_H
+#define SW_ALERT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "event.h"
+#include "pathclass.h"
+#include "sshopt.h"
+
+enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+enum confidence { CONF_LOW, CONF_MEDIUM, CONF_HIGH };
+
+#define ALERT_MAX_MATCH	64
+#define ALERT_MAX_KEYS	16
+#define ALERT_MAX_LINE	(1024 * 1024)	/* one JSON or text line */
+
+struct alert_key {
+	char		*path;		/* resolved */
+	enum keyloc	 loc;
+};
+
+struct alert {
+	const char		*rule;
+	enum severity		 severity;
+	enum confidence		 confidence;
+	const char *const	*tags;		/* NULL-terminated, static */
+	const char		*match[ALERT_MAX_MATCH];
+	size_t			 nmatch;
+	enum sshprog		 program;
+	const char		*destination_user;
+	const char		*destination_host;
+	struct alert_key	 keys[ALERT_MAX_KEYS];
+	size_t			 nkeys;
+	/* File rules. */
+	const char		*file_path;
+	size_t			 file_pathlen;
+	int			 file_resolved;
+	const char		*file_op;
+	long long		 file_dirfd;	/* -1 unless unresolved */
+	const char		*note;		/* why confidence is lowered */
+	const char		*via;		/* e.g. "ld.so" */
+	int			 truncated;
+	const struct event	*ev;
+};
+
+const char	*severity_name(enum severity s);
+const char	*confidence_name(enum confidence c);
+
+/* Appends the alert as one JSON object and '\n'.  -1 when out is full. */
+int	 alert_json(const struct alert *a, struct buf *out);
+/* Appends the alert as one text line and '\n'.  -1 when out is full. */
+int	 alert_text(const struct alert *a, struct buf *out);
+
+#endif

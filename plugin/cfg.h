@@ -1,0 +1,61 @@
+/*
+ * cfg: sshwatch.conf, `key = value' lines like audisp-remote.conf.
+ *
+ * cfg_parse() is a pure function over the file's bytes (so it can be
+ * fuzzed); cfg_load() opens the file safely first: no symbolic link
+ * (O_NOFOLLOW), a regular file, owned by root (or, for replay, by the
+ * user running it), writable by nobody else.  Unknown keys and values out
+ * of range are errors: a config that does not say what the admin meant
+ * must not run.  Every key is documented in sshwatch.conf(5).
+ */
+#ifndef SW_CFG_H
+#define SW_CFG_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "sshopt.h"
+
+#define CFG_MAX_BYTES	(1024 * 1024)
+#define CFG_MAX_LIST		256
+
+struct strlist {
+	char	**v;
+	size_t	  n;
+};
+
+struct cfg {
+	/* Executables to treat as each program, besides their base name. */
+	struct strlist	 prog_paths[SSHPROG_SSH_AGENT + 1];
+	/* Extra authorized_keys files (glob patterns). */
+	struct strlist	 authorized_keys_paths;
+	/* OpenSSH release whose syntax to follow; 0 = detect. */
+	int		 openssh_version;
+	char		*json_file;
+	int		 syslog_alerts;
+};
+
+void	 cfg_defaults(struct cfg *c);
+void	 cfg_free(struct cfg *c);
+/*
+ * Parses text[0..len) into c (which should hold the defaults).  Returns 0,
+ * or -1 with a message "line N: ..." in err.
+ */
+int	 cfg_parse(const char *text, size_t len, struct cfg *c,
+	    char *err, size_t errsz);
+/*
+ * Reads and parses the file at path.  owner is the uid that may own it
+ * besides root ((uid_t)-1 for root only).  Returns 0, or -1 with err set.
+ */
+int	 cfg_load(const char *path, uid_t owner, struct cfg *c,
+	    char *err, size_t errsz);
+/* Writes the effective settings, one `key = value' a line. */
+void	 cfg_print(const struct cfg *c, FILE *fp);
+/*
+ * The OpenSSH release of the binary at path, read from the version string
+ * every ssh binary carries ("OpenSSH_9.2p1").  Returns -1 when not found.
+ */
+int	 cfg_detect_openssh(const char *path);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * log: rate-limited messages (see log.h).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+static const char *log_ident = "audisp-sshwatch";
+static int log_syslog;
+static unsigned log_tokens = LOG_BURST;
+static time_t log_last;
+static unsigned long log_held;
+
+void
+log_init(const char *ident, int use_syslog)
+{
+	log_ident = ident;
+	log_syslog = use_syslog;
+	if (use_syslog)
+		openlog(ident, LOG_PID, LOG_DAEMON);
+}
+
+static void
+log_emit(int prio, const char *msg)
+{
+	if (log_syslog)
+		syslog(prio, "%s", msg);
+	else
+		fprintf(stderr, "%s: %s\n", log_ident, msg);
+}
+
+void
+log_msg(int prio, const char *fmt, ...)
+{
+	char msg[1024];
+	time_t now = time(NULL);
+	va_list ap;
+
+	if (now != log_last) {
+		/* One more token a second, up to the burst. */
+		unsigned long add = now > log_last ?
+		    (unsigned long)(now - log_last) : 1;
+
+		log_tokens = add >= LOG_BURST ? LOG_BURST :
+		    log_tokens + (unsigned)add > LOG_BURST ? LOG_BURST :
+		    log_tokens + (unsigned)add;
+		log_last = now;
+	}
+	if (log_tokens == 0) {
+		log_held++;
+		return;
+	}
+	log_tokens--;
+	if (log_held > 0) {
+		snprintf(msg, sizeof(msg), "%lu messages suppressed by the "
+		    "rate limit", log_held);
+		log_emit(LOG_WARNING, msg);
+		log_held = 0;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_emit(prio, msg);
+}
+
+const char *
+log_safe(const char *s, size_t n, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, j = 0;
+
+	if (outsz < 8) {
+		if (outsz > 0)
+			out[0] = '\0';
+		return out;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (j + 8 >= outsz) {
+			memcpy(out + j, "...", 4);
+			return out;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '\\') {
+			out[j++] = '\\';
+			out[j++] = 'x';
+			out[j++] = hex[c >> 4];
+			out[j++] = hex[c & 0xf];
+		} else
+			out[j++] = (char)c;
+	}
+	out[j] = '\0';
+	return out;
+}

@@ -1,0 +1,350 @@
+/*
+ * audisp-sshwatch: an auditd plugin that catches SSH lateral movement.
+ *
+ * Two front ends share one pipeline (pipeline.h):
+ *  - plugin mode (no mode option): auditd's string stream on stdin,
+ *    read without blocking as upstream plugins do, alerts to the sinks;
+ *  - replay mode (--replay FILE...): saved logs or ausearch output,
+ *    alerts to standard output as JSON or text.
+ * This file holds only start-up, the signal flags and the two loops.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "framer.h"
+#include "log.h"
+#include "pipeline.h"
+#include "replay.h"
+#include "sink.h"
+#include "users.h"
+
+#define DEFAULT_CONFIG	"/etc/audit/sshwatch.conf"
+#define DEFAULT_SSH	"/usr/bin/ssh"
+/* An event without EOE is complete after this much idle input. */
+#define IDLE_AGE_SECS	2
+#define READ_CHUNK	65536
+
+static volatile sig_atomic_t got_term, got_hup;
+
+static void
+on_term(int sig)
+{
+	got_term = 1;
+}
+
+static void
+on_hup(int sig)
+{
+	got_hup = 1;
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: audisp-sshwatch [-c FILE]\n"
+	    "       audisp-sshwatch [-c FILE] -t\n"
+	    "       audisp-sshwatch --replay [--format json|text] "
+	    "[--openssh-version X.Y]\n"
+	    "                       [--local-users] [-c FILE] FILE...\n"
+	    "       audisp-sshwatch --version\n");
+}
+
+/* The OpenSSH release to follow: configured, else the local ssh's. */
+static int
+pick_version(const struct cfg *cfg, int override)
+{
+	int v;
+
+	if (override > 0)
+		return override;
+	if (cfg->openssh_version > 0)
+		return cfg->openssh_version;
+	if ((v = cfg_detect_openssh(DEFAULT_SSH)) > 0)
+		return v;
+	return SSHOPT_VERSION_NEWEST;
+}
+
+static int
+plugin_loop(struct cfg *cfg, const char *cfgpath)
+{
+	struct sigaction sa;
+	sigset_t none;
+	struct users users;
+	struct sink *sink;
+	struct pipeline *pl;
+	struct framer *fr;
+	char err[512], *chunk;
+	int version, rc = 0;
+
+	log_init("audisp-sshwatch", 1);
+	/* auditd starts plugins with every signal blocked or ignored. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	users_init(&users);
+	users_load_local(&users);
+	version = pick_version(cfg, 0);
+	if ((sink = sink_new()) == NULL ||
+	    sink_configure(sink, cfg, err, sizeof(err)) == -1) {
+		log_msg(LOG_ERR, "cannot start: %s",
+		    sink == NULL ? "out of memory" : err);
+		sink_free(sink);
+		users_free(&users);
+		return 1;
+	}
+	pl = pipeline_new(cfg, &users, version, sink_alert, sink);
+	fr = pl != NULL ? framer_new(&framer_stream_limits, pipeline_event,
+	    pl) : NULL;
+	chunk = malloc(READ_CHUNK);
+	if (fr == NULL || chunk == NULL) {
+		log_msg(LOG_ERR, "cannot start: out of memory");
+		rc = 1;
+		goto out;
+	}
+	if (fcntl(STDIN_FILENO, F_SETFL,
+	    fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK) == -1) {
+		log_msg(LOG_ERR, "stdin: %s", strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	log_msg(LOG_INFO, "started, following OpenSSH %d.%d syntax",
+	    version / 100, version % 100);
+
+	while (!got_term) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		ssize_t n;
+		int pr;
+
+		if (got_hup) {
+			struct cfg ncfg;
+
+			got_hup = 0;
+			cfg_defaults(&ncfg);
+			if (cfg_load(cfgpath, (uid_t)-1, &ncfg, err,
+			    sizeof(err)) == -1 ||
+			    sink_configure(sink, &ncfg, err, sizeof(err)) == -1) {
+				log_msg(LOG_ERR, "reload refused, keeping the "
+				    "running configuration: %s", err);
+				cfg_free(&ncfg);
+			} else {
+				/* The pipeline points at *cfg: swap in place. */
+				cfg_free(cfg);
+				*cfg = ncfg;
+				log_msg(LOG_INFO, "configuration reloaded");
+			}
+		}
+		pr = poll(&pfd, 1, framer_pending(fr) > 0 ?
+		    IDLE_AGE_SECS * 1000 : -1);
+		if (pr == -1) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERR, "poll: %s", strerror(errno));
+			rc = 1;
+			break;
+		}
+		if (pr == 0) {
+			/* Idle: age what never got an EOE. */
+			framer_age(fr, time(NULL), IDLE_AGE_SECS);
+			continue;
+		}
+		n = read(STDIN_FILENO, chunk, READ_CHUNK);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			log_msg(LOG_ERR, "stdin: %s", strerror(errno));
+			rc = 1;
+			break;
+		}
+		if (n == 0)
+			break;		/* auditd closed the stream */
+		framer_feed(fr, chunk, (size_t)n);
+	}
+	framer_flush(fr);
+	{
+		const struct framer_stats *fs = framer_stats(fr);
+		const struct pipeline_stats *ps = pipeline_stats(pl);
+		const struct sink_stats *ss = sink_stats(sink);
+
+		log_msg(LOG_INFO, "stopping: %llu records, %llu events, "
+		    "%llu alerts, %llu bad lines, %llu events without EOE, "
+		    "%llu cut, %llu alert writes failed", fs->records,
+		    fs->events, ps->rules.alerts, fs->bad_lines, fs->forced,
+		    fs->cut_events, ss->json_failed);
+	}
+ out:
+	free(chunk);
+	framer_free(fr);
+	pipeline_free(pl);
+	sink_free(sink);
+	users_free(&users);
+	return rc;
+}
+
+static int
+replay_main(struct cfg *cfg, int version, int local_users,
+    enum sink_format fmt, char *const *files, size_t nfiles)
+{
+	struct users users;
+	struct sink *sink;
+	struct pipeline *pl;
+	struct framer *fr;
+	struct replay_stats rs;
+	int rc;
+
+	log_init("audisp-sshwatch", 0);
+	users_init(&users);
+	if (local_users)
+		users_load_local(&users);
+	memset(&rs, 0, sizeof(rs));
+	if ((sink = sink_new()) == NULL ||
+	    (pl = pipeline_new(cfg, &users, pick_version(cfg, version),
+	    sink_alert, sink)) == NULL) {
+		fprintf(stderr, "audisp-sshwatch: out of memory\n");
+		return 1;
+	}
+	sink_set_stream(sink, stdout, fmt);
+	if ((fr = framer_new(&framer_replay_limits, pipeline_event, pl)) ==
+	    NULL) {
+		fprintf(stderr, "audisp-sshwatch: out of memory\n");
+		return 1;
+	}
+	rc = replay_run(files, nfiles, fr, stderr, &rs);
+	if (fflush(stdout) == EOF || sink_stats(sink)->stream_failed > 0) {
+		fprintf(stderr, "audisp-sshwatch: writing alerts: %s\n",
+		    strerror(errno));
+		rc = 1;
+	}
+	framer_free(fr);
+	pipeline_free(pl);
+	sink_free(sink);
+	users_free(&users);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "replay", no_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "openssh-version", required_argument, NULL, 'O' },
+		{ "local-users", no_argument, NULL, 'U' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "test-config", no_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cfgpath = NULL;
+	enum sink_format fmt = SINK_JSON;
+	struct cfg cfg;
+	char err[512];
+	int c, replay = 0, test = 0, local_users = 0, version = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "c:th", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			replay = 1;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") == 0)
+				fmt = SINK_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				fmt = SINK_TEXT;
+			else {
+				fprintf(stderr, "audisp-sshwatch: --format "
+				    "must be json or text\n");
+				return 2;
+			}
+			break;
+		case 'O':
+			if ((version = sshopt_version_parse(optarg)) == -1) {
+				fprintf(stderr, "audisp-sshwatch: "
+				    "--openssh-version: not a release from "
+				    "8.0 on: %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'U':
+			local_users = 1;
+			break;
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 't':
+			test = 1;
+			break;
+		case 'V':
+			printf("audisp-sshwatch %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (replay && optind >= argc) {
+		fprintf(stderr, "audisp-sshwatch: --replay needs at least one "
+		    "FILE (- for standard input)\n");
+		return 2;
+	}
+	if (!replay && optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	cfg_defaults(&cfg);
+	/*
+	 * The plugin reads its config from the default path; replay only
+	 * when told to, and then also accepts a file the user owns.
+	 */
+	if (cfgpath != NULL || (!replay && access(DEFAULT_CONFIG, F_OK) == 0)) {
+		const char *path = cfgpath != NULL ? cfgpath : DEFAULT_CONFIG;
+
+		if (cfg_load(path, replay || test ? getuid() : (uid_t)-1, &cfg,
+		    err, sizeof(err)) == -1) {
+			fprintf(stderr, "audisp-sshwatch: %s\n", err);
+			if (!replay && !test) {
+				log_init("audisp-sshwatch", 1);
+				log_msg(LOG_ERR, "%s", err);
+			}
+			return 1;
+		}
+	}
+	if (test) {
+		cfg_print(&cfg, stdout);
+		cfg_free(&cfg);
+		return 0;
+	}
+	if (replay)
+		rc = replay_main(&cfg, version, local_users, fmt, argv + optind,
+		    (size_t)(argc - optind));
+	else
+		rc = plugin_loop(&cfg, cfgpath != NULL ? cfgpath :
+		    DEFAULT_CONFIG);
+	cfg_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,102 @@
+/*
+ * pipeline: glue from framed events to alerts (see pipeline.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <auparse.h>
+
+#include "buf.h"
+#include "event.h"
+#include "pipeline.h"
+
+struct pipeline {
+	auparse_state_t		*au;
+	struct event		 ev;
+	struct rules_ctx	 rc;
+	alert_fn		 fn;
+	void			*ctx;
+	struct buf		 eoe;
+	struct pipeline_stats	 st;
+};
+
+/* auparse callback: add the records of each event it delivers. */
+static void
+on_auparse(auparse_state_t *au, auparse_cb_event_t type, void *arg)
+{
+	struct pipeline *p = arg;
+
+	if (type != AUPARSE_CB_EVENT_READY)
+		return;
+	event_add_auparse(&p->ev, au);
+}
+
+struct pipeline *
+pipeline_new(const struct cfg *cfg, const struct users *u,
+    int openssh_version, alert_fn fn, void *ctx)
+{
+	struct pipeline *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	if ((p->au = auparse_init(AUSOURCE_FEED, NULL)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	auparse_add_callback(p->au, on_auparse, p, NULL);
+	event_init(&p->ev, NULL);
+	p->rc.cfg = cfg;
+	p->rc.users = u;
+	p->rc.openssh_version = openssh_version;
+	p->fn = fn;
+	p->ctx = ctx;
+	buf_init(&p->eoe, 4096);
+	return p;
+}
+
+void
+pipeline_free(struct pipeline *p)
+{
+	if (p == NULL)
+		return;
+	auparse_flush_feed(p->au);
+	auparse_destroy(p->au);
+	event_free(&p->ev);
+	buf_free(&p->eoe);
+	free(p);
+}
+
+void
+pipeline_event(void *arg, const struct framer_event *fe)
+{
+	struct pipeline *p = arg;
+
+	event_reset(&p->ev);
+	buf_reset(&p->eoe);
+	if (fe->node != NULL)
+		buf_addf(&p->eoe, "node=%.*s ", (int)fe->nodelen, fe->node);
+	buf_addf(&p->eoe, "type=EOE msg=audit(%.*s): \n", (int)fe->stamplen,
+	    fe->stamp);
+	p->st.events++;
+	if (fe->flags & FE_CUT)
+		p->st.truncated++;
+	auparse_feed(p->au, fe->text, fe->len);
+	auparse_feed(p->au, p->eoe.p, p->eoe.len);
+	auparse_feed(p->au, "", 0);
+	if (p->ev.nrecords == 0) {
+		p->st.empty++;
+		return;
+	}
+	event_finish(&p->ev);
+	if (p->ev.anomalies > 0)
+		p->st.anomalies++;
+	rules_run(&p->rc, &p->ev, p->fn, p->ctx, &p->st.rules);
+}
+
+const struct pipeline_stats *
+pipeline_stats(const struct pipeline *p)
+{
+	return &p->st;
+}

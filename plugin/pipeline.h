@@ -1,0 +1,38 @@
+/*
+ * pipeline: one complete event from the framer -> auparse -> event ->
+ * rules -> alerts.
+ *
+ * Both modes use it: the plugin loop and replay hand it the events the
+ * framer completes.  Each event is fed to a long-lived auparse instance
+ * (AUSOURCE_FEED) followed by an EOE record, then a zero-length feed:
+ * auparse delivers an event completed by EOE only on its next feed, and
+ * the empty feed is that next feed without waiting for more input or
+ * aging anything.  After it returns, auparse holds nothing.
+ */
+#ifndef SW_PIPELINE_H
+#define SW_PIPELINE_H
+
+#include "cfg.h"
+#include "execve.h"
+#include "framer.h"
+#include "rules.h"
+#include "users.h"
+
+struct pipeline_stats {
+	unsigned long long	 events;	/* handed to auparse */
+	unsigned long long	 empty;		/* auparse found no record */
+	unsigned long long	 anomalies;	/* malformed or capped fields */
+	unsigned long long	 truncated;	/* events cut by the framer */
+	struct rules_stats	 rules;
+};
+
+struct pipeline;
+
+struct pipeline	*pipeline_new(const struct cfg *cfg, const struct users *u,
+		    int openssh_version, alert_fn fn, void *ctx);
+void		 pipeline_free(struct pipeline *p);
+/* A framer_fn: analyses one complete event. */
+void		 pipeline_event(void *pipeline, const struct framer_event *fe);
+const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
+
+#endif

@@ -1,0 +1,489 @@
+/*
+ * replay: saved input formats (see replay.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "replay.h"
+
+/* At most this many bad-line messages per input; the rest are counted. */
+#define REPLAY_MAX_MESSAGES	10
+
+/* A bounded line reader over a file descriptor. */
+struct lreader {
+	int		 fd;
+	char		*buf;
+	size_t		 cap, start, end;
+	int		 eof;
+	unsigned long	 lineno;
+	unsigned long long bytes;
+};
+
+struct input {
+	const char	*name;
+	struct lreader	 lr;
+	enum replay_format fmt;
+	int		 ok;		/* readable and recognised */
+	/* The first event's stamp, for ordering inputs. */
+	int		 has_stamp;
+	unsigned long long sec, msec, serial;
+	/* Lines read while recognising the input, replayed first. */
+	char		**held;
+	size_t		*heldlen;
+	unsigned long	*heldno;
+	size_t		 nheld;
+	unsigned	 messages;
+	unsigned long	 suppressed;
+};
+
+static int
+lr_open(struct lreader *lr, const char *path)
+{
+	memset(lr, 0, sizeof(*lr));
+	if (strcmp(path, "-") == 0)
+		lr->fd = STDIN_FILENO;
+	else if ((lr->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	lr->cap = REPLAY_MAX_LINE + 1;
+	if ((lr->buf = malloc(lr->cap)) == NULL) {
+		if (lr->fd != STDIN_FILENO)
+			close(lr->fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+lr_close(struct lreader *lr)
+{
+	if (lr->fd > STDIN_FILENO)
+		close(lr->fd);
+	free(lr->buf);
+	lr->buf = NULL;
+	lr->fd = -1;
+}
+
+/*
+ * Next line (without '\n').  Returns 1 with the line in *line and *len,
+ * 2 when a line over REPLAY_MAX_LINE was skipped, 0 at end of input, -1 on
+ * a read error.
+ */
+static int
+lr_next(struct lreader *lr, const char **line, size_t *len)
+{
+	char *nl;
+	ssize_t r;
+	int skipped = 0;
+
+	for (;;) {
+		nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+		if (nl != NULL) {
+			*line = lr->buf + lr->start;
+			*len = (size_t)(nl - *line);
+			lr->start = (size_t)(nl - lr->buf) + 1;
+			lr->lineno++;
+			if (skipped) {
+				lr->start = (size_t)(nl - lr->buf) + 1;
+				return 2;
+			}
+			return 1;
+		}
+		if (lr->eof) {
+			if (lr->end > lr->start && !skipped) {
+				*line = lr->buf + lr->start;
+				*len = lr->end - lr->start;
+				lr->start = lr->end;
+				lr->lineno++;
+				return 1;
+			}
+			if (skipped) {
+				lr->lineno++;
+				lr->start = lr->end;
+				return 2;
+			}
+			return 0;
+		}
+		if (lr->start > 0) {
+			memmove(lr->buf, lr->buf + lr->start,
+			    lr->end - lr->start);
+			lr->end -= lr->start;
+			lr->start = 0;
+		}
+		if (lr->end == lr->cap) {
+			/* Over-long line: drop what we hold and go on. */
+			skipped = 1;
+			lr->start = lr->end = 0;
+		}
+		r = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			lr->eof = 1;
+		lr->end += (size_t)r;
+		lr->bytes += (unsigned long long)r;
+	}
+}
+
+enum replay_format
+replay_classify(const char *line, size_t len)
+{
+	const char *node, *stamp, *m;
+	size_t nodelen, stamplen;
+	int type;
+
+	if ((len == 4 && memcmp(line, "----", 4) == 0) ||
+	    (len >= 6 && memcmp(line, "time->", 6) == 0))
+		return RF_AUSEARCH;
+	if (framer_parse_header(line, len, &type, &node, &nodelen, &stamp,
+	    &stamplen) == 0)
+		return RF_RAW;
+	/* ausearch -i: msg=audit(11/27/2026 22:20:29.123:456) */
+	m = memmem(line, len, "msg=audit(", 10);
+	if (m != NULL && (size_t)(line + len - m) > 13 &&
+	    memchr(m + 10, '/', 6) != NULL &&
+	    (memmem(line, len, "type=", 5) == line ||
+	    memmem(line, len, " type=", 6) != NULL))
+		return RF_INTERPRETED;
+	return RF_UNKNOWN;
+}
+
+static int
+is_blank(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static void
+report(FILE *errfp, struct input *in, struct replay_stats *st,
+    unsigned long lineno, const char *what)
+{
+	st->errors++;
+	if (in->messages >= REPLAY_MAX_MESSAGES) {
+		in->suppressed++;
+		return;
+	}
+	in->messages++;
+	if (lineno > 0)
+		fprintf(errfp, "audisp-sshwatch: %s:%lu: %s\n", in->name,
+		    lineno, what);
+	else
+		fprintf(errfp, "audisp-sshwatch: %s: %s\n", in->name, what);
+}
+
+static int
+hold(struct input *in, const char *line, size_t len, unsigned long no)
+{
+	char **h;
+	size_t *hl;
+	unsigned long *hn;
+
+	h = realloc(in->held, (in->nheld + 1) * sizeof(*h));
+	if (h != NULL)
+		in->held = h;
+	hl = realloc(in->heldlen, (in->nheld + 1) * sizeof(*hl));
+	if (hl != NULL)
+		in->heldlen = hl;
+	hn = realloc(in->heldno, (in->nheld + 1) * sizeof(*hn));
+	if (hn != NULL)
+		in->heldno = hn;
+	if (h == NULL || hl == NULL || hn == NULL)
+		return -1;
+	if ((in->held[in->nheld] = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(in->held[in->nheld], line, len);
+	in->held[in->nheld][len] = '\0';
+	in->heldlen[in->nheld] = len;
+	in->heldno[in->nheld] = no;
+	in->nheld++;
+	return 0;
+}
+
+/* Parses "SEC.MSEC:SERIAL" for ordering. */
+static void
+stamp_of(const char *line, size_t len, struct input *in)
+{
+	const char *node, *stamp, *p, *end;
+	size_t nodelen, stamplen;
+	unsigned long long v[3] = { 0, 0, 0 };
+	int type, k = 0;
+
+	if (framer_parse_header(line, len, &type, &node, &nodelen, &stamp,
+	    &stamplen) == -1)
+		return;
+	for (p = stamp, end = stamp + stamplen; p < end && k < 3; p++) {
+		if (*p == '.' || *p == ':')
+			k++;
+		else if (v[k] < 100000000000000000ULL)
+			v[k] = v[k] * 10 + (unsigned long long)(*p - '0');
+	}
+	in->has_stamp = 1;
+	in->sec = v[0];
+	in->msec = v[1];
+	in->serial = v[2];
+}
+
+/*
+ * Opens an input and reads until its format is known and its first record
+ * seen, holding those lines for later.
+ */
+static void
+input_probe(struct input *in, FILE *errfp, struct replay_stats *st)
+{
+	const char *line;
+	size_t len;
+	int r;
+
+	if (lr_open(&in->lr, in->name) == -1) {
+		report(errfp, in, st, 0, strerror(errno));
+		st->refused++;
+		return;
+	}
+	for (;;) {
+		r = lr_next(&in->lr, &line, &len);
+		if (r == 0) {
+			/* Empty input: nothing to say, nothing wrong. */
+			in->ok = 1;
+			in->fmt = RF_RAW;
+			return;
+		}
+		if (r == -1) {
+			report(errfp, in, st, 0, strerror(errno));
+			st->refused++;
+			return;
+		}
+		if (r == 2 || memchr(line, '\0', len) != NULL) {
+			report(errfp, in, st, in->lr.lineno,
+			    "not audit data (binary or over-long line; is it "
+			    "compressed?)");
+			st->refused++;
+			return;
+		}
+		if (is_blank(line, len))
+			continue;
+		switch (replay_classify(line, len)) {
+		case RF_INTERPRETED:
+			report(errfp, in, st, in->lr.lineno,
+			    "this is `ausearch -i' output, whose values are "
+			    "interpreted and lossy; give `ausearch --raw' "
+			    "output or the log itself");
+			st->refused++;
+			return;
+		case RF_UNKNOWN:
+			report(errfp, in, st, in->lr.lineno,
+			    "not audit data (expected audit.log records or "
+			    "ausearch output)");
+			st->refused++;
+			return;
+		case RF_AUSEARCH:
+			in->fmt = RF_AUSEARCH;
+			if (hold(in, line, len, in->lr.lineno) == -1)
+				goto nomem;
+			continue;
+		case RF_RAW:
+			if (in->fmt == RF_UNKNOWN)
+				in->fmt = RF_RAW;
+			if (hold(in, line, len, in->lr.lineno) == -1)
+				goto nomem;
+			stamp_of(line, len, in);
+			in->ok = 1;
+			return;
+		}
+	}
+ nomem:
+	report(errfp, in, st, 0, "out of memory");
+	st->refused++;
+}
+
+static void
+input_free(struct input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->nheld; i++)
+		free(in->held[i]);
+	free(in->held);
+	free(in->heldlen);
+	free(in->heldno);
+	if (in->lr.buf != NULL)
+		lr_close(&in->lr);
+}
+
+static int
+input_cmp(const void *a, const void *b)
+{
+	const struct input *x = a, *y = b;
+
+	if (x->has_stamp != y->has_stamp)
+		return x->has_stamp ? -1 : 1;
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	if (x->msec != y->msec)
+		return x->msec < y->msec ? -1 : 1;
+	if (x->serial != y->serial)
+		return x->serial < y->serial ? -1 : 1;
+	return 0;
+}
+
+/* An ausearch block, collected to be fed back in kernel order. */
+struct block {
+	char		**rec;
+	size_t		*len;
+	size_t		 n, cap;
+	int		 over;
+};
+
+static void
+block_feed(struct block *b, struct framer *fr)
+{
+	size_t i;
+
+	/* ausearch prints an event's records last to first. */
+	for (i = b->n; i-- > 0;) {
+		framer_line(fr, b->rec[i], b->len[i]);
+		free(b->rec[i]);
+	}
+	b->n = 0;
+	b->over = 0;
+}
+
+static int
+block_add(struct block *b, const char *line, size_t len)
+{
+	if (b->n >= REPLAY_MAX_BLOCK) {
+		b->over = 1;
+		return -1;
+	}
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 16;
+		char **r = realloc(b->rec, ncap * sizeof(*r));
+		size_t *l;
+
+		if (r == NULL)
+			return -1;
+		b->rec = r;
+		if ((l = realloc(b->len, ncap * sizeof(*l))) == NULL)
+			return -1;
+		b->len = l;
+		b->cap = ncap;
+	}
+	if ((b->rec[b->n] = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(b->rec[b->n], line, len);
+	b->rec[b->n][len] = '\0';
+	b->len[b->n++] = len;
+	return 0;
+}
+
+/* One line of an input whose format is known. */
+static void
+input_line(struct input *in, struct block *blk, struct framer *fr,
+    const char *line, size_t len, unsigned long no, FILE *errfp,
+    struct replay_stats *st)
+{
+	enum replay_format f;
+
+	st->lines++;
+	if (is_blank(line, len))
+		return;
+	f = replay_classify(line, len);
+	if (in->fmt == RF_AUSEARCH) {
+		if (f == RF_AUSEARCH) {
+			if (len == 4)		/* "----": a new block */
+				block_feed(blk, fr);
+			return;
+		}
+		if (f == RF_RAW) {
+			if (block_add(blk, line, len) == -1)
+				report(errfp, in, st, no, blk->over ?
+				    "too many records in one event, dropped" :
+				    "out of memory");
+			return;
+		}
+	} else if (f == RF_RAW) {
+		framer_line(fr, line, len);
+		return;
+	}
+	report(errfp, in, st, no, f == RF_INTERPRETED ?
+	    "interpreted (ausearch -i) record, skipped" :
+	    f == RF_AUSEARCH ? "ausearch output inside a raw log, skipped" :
+	    "not an audit record, skipped");
+}
+
+static void
+input_replay(struct input *in, struct framer *fr, FILE *errfp,
+    struct replay_stats *st)
+{
+	struct block blk;
+	const char *line;
+	size_t len, i;
+	int r;
+
+	memset(&blk, 0, sizeof(blk));
+	for (i = 0; i < in->nheld; i++)
+		input_line(in, &blk, fr, in->held[i], in->heldlen[i],
+		    in->heldno[i], errfp, st);
+	while ((r = lr_next(&in->lr, &line, &len)) != 0) {
+		if (r == -1) {
+			report(errfp, in, st, in->lr.lineno, strerror(errno));
+			break;
+		}
+		if (r == 2) {
+			report(errfp, in, st, in->lr.lineno,
+			    "line longer than the limit, skipped");
+			continue;
+		}
+		input_line(in, &blk, fr, line, len, in->lr.lineno, errfp, st);
+	}
+	block_feed(&blk, fr);
+	free(blk.rec);
+	free(blk.len);
+	st->bytes += in->lr.bytes;
+	if (in->suppressed > 0) {
+		fprintf(errfp, "audisp-sshwatch: %s: %lu more problems not "
+		    "shown\n", in->name, in->suppressed);
+	}
+}
+
+int
+replay_run(char *const *paths, size_t npaths, struct framer *fr,
+    FILE *errfp, struct replay_stats *st)
+{
+	struct input *in;
+	size_t i;
+	unsigned long errors0 = st->errors;
+
+	if ((in = calloc(npaths, sizeof(*in))) == NULL) {
+		fprintf(errfp, "audisp-sshwatch: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < npaths; i++) {
+		in[i].name = paths[i];
+		in[i].lr.fd = -1;
+		input_probe(&in[i], errfp, st);
+	}
+	/* Oldest first, so rotated files join up. */
+	qsort(in, npaths, sizeof(*in), input_cmp);
+	for (i = 0; i < npaths; i++) {
+		if (in[i].ok)
+			input_replay(&in[i], fr, errfp, st);
+		input_free(&in[i]);
+	}
+	free(in);
+	framer_flush(fr);
+	return st->errors > errors0 ? 1 : 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * replay: saved audit data in, framed events out.
+ *
+ * The offline front end, in place of the plugin's stdin loop.  Each input
+ * (a file, or `-' for standard input) is recognised by its first lines:
+ *  - raw audit.log or `ausearch --raw' output: one record a line, RAW or
+ *    ENRICHED (the 0x1d separator), with or without `node=';
+ *  - default `ausearch' output: blocks of one event after `----' and a
+ *    `time->' line, its records printed last to first; each block is put
+ *    back in the order the kernel wrote it;
+ *  - `ausearch -i' output is refused: its values are interpreted and the
+ *    exact bytes are gone.
+ * Inputs are replayed in the order of their first event, so rotated logs
+ * may be named in any order and an event cut by a rotation is joined.
+ * Anything else gets an error naming the file and line, and the rest of
+ * the input is still read.
+ */
+#ifndef SW_REPLAY_H
+#define SW_REPLAY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "framer.h"
+
+enum replay_format {
+	RF_UNKNOWN = 0,		/* not audit data */
+	RF_RAW,			/* audit.log, ausearch --raw */
+	RF_AUSEARCH,		/* default ausearch output */
+	RF_INTERPRETED,		/* ausearch -i: refused */
+};
+
+#define REPLAY_MAX_LINE		(256 * 1024)
+#define REPLAY_MAX_BLOCK	4096	/* records of one ausearch block */
+
+struct replay_stats {
+	unsigned long long	 bytes;
+	unsigned long long	 lines;
+	unsigned long		 errors;	/* reported problems */
+	unsigned long		 refused;	/* inputs not read at all */
+};
+
+/* What the line says about its input's format (RF_UNKNOWN: nothing). */
+enum replay_format replay_classify(const char *line, size_t len);
+
+/*
+ * Reads every input into fr, then flushes it.  Problems go to errfp as
+ * "audisp-sshwatch: FILE:LINE: ...".  Returns 0 when every input was read
+ * without a problem, 1 otherwise.
+ */
+int	 replay_run(char *const *paths, size_t npaths, struct framer *fr,
+	    FILE *errfp, struct replay_stats *st);
+
+#endif
