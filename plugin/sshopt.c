@@ -11,7 +11,9 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -259,7 +261,8 @@ struct sshstate {
 	int		 version;
 	struct slot	 forward_agent, identity_agent, strict, user_hf,
 			 global_hf, clear_fwd, tun_open, session_type,
-			 gateway, fork, proxy_command, jump_host, stdio;
+			 gateway, fork, proxy_command, jump_host, stdio,
+			 remote_command;
 	int		 user_hf_null, global_hf_null;
 	char		*nocmd_text;	/* -N or SessionType=none */
 	int		 nocmd_argi;
@@ -389,89 +392,184 @@ pend_add(struct sshstate *st, enum sshfind_kind kind, const char *value)
 	return p;
 }
 
-/*
- * Splits a forward specification on the colons that are not inside
- * brackets, as ssh's hpdelim() does.  Returns the number of fields (at most
- * 5 are reported) and the first field in *first.
- */
+/* misc.c's a2port(): a port number or service name, -1 if neither. */
 static int
-fwd_fields(const char *spec, char **first, struct sshopt *so)
+a2port(const char *s)
 {
-	int n = 1, depth = 0;
-	const char *p, *end = NULL;
+	struct servent *se;
+	long v = 0;
+	const char *p;
 
-	for (p = spec; *p != '\0'; p++) {
-		if (*p == '[')
-			depth++;
-		else if (*p == ']' && depth > 0)
-			depth--;
-		else if (*p == ':' && depth == 0) {
-			if (end == NULL)
-				end = p;
-			n++;
+	for (p = s; *p >= '0' && *p <= '9' && v <= 65535; p++)
+		v = v * 10 + (*p - '0');
+	if (p != s && *p == '\0')
+		return v <= 65535 ? (int)v : -1;
+	if ((se = getservbyname(s, "tcp")) != NULL)
+		return ntohs((unsigned short)se->s_port);
+	return -1;
+}
+
+/* readconf.c's parse_fwd_field(): one field, '[...]' taken literally. */
+static int
+fwd_field(char **p, char **arg, int *ispath)
+{
+	char *ep, *cp = *p;
+
+	*ispath = 0;
+	if (*cp == '\0') {
+		*p = NULL;
+		return -1;
+	}
+	if (*cp == '[') {
+		for (ep = cp + 1; *ep != ']' && *ep != '\0'; ep++)
+			if (*ep == '/')
+				*ispath = 1;
+		if (ep[0] != ']' || (ep[1] != ':' && ep[1] != '\0'))
+			return -1;
+		*ep++ = '\0';
+		if (*ep != '\0')
+			*ep++ = '\0';
+		*arg = cp + 1;
+		*p = ep;
+		return 0;
+	}
+	for (; *cp != '\0'; cp++) {
+		if (*cp == '\\') {
+			memmove(cp, cp + 1, strlen(cp + 1) + 1);
+			if (*cp == '\0')
+				return -1;
+		} else if (*cp == '/')
+			*ispath = 1;
+		else if (*cp == ':') {
+			*cp++ = '\0';
+			break;
 		}
 	}
-	if (first != NULL) {
-		size_t len = end != NULL ? (size_t)(end - spec) : strlen(spec);
-
-		if ((*first = malloc(len + 1)) == NULL) {
-			so->nomem = 1;
-			return n;
-		}
-		memcpy(*first, spec, len);
-		(*first)[len] = '\0';
-	}
-	return n;
+	*arg = *p;
+	*p = cp;
+	return 0;
 }
 
 /*
- * Records a -D/-L/-R/-W or *Forward option.  Checks the shape the way
- * parse_forward() would accept it and finds the listen address.
+ * readconf.c's parse_forward(): is spec a forward ssh accepts?  On success
+ * returns 1 and, for a TCP listener, its listen address in *listen (NULL:
+ * the default, else a malloc'd copy; "" and "*" mean every address).
+ */
+static int
+parse_forward(const char *spec, int dynamic, int remote, char **listen)
+{
+	char *dup, *cp, *arg[4];
+	int ispath[4], i, lport = -1, cport = -1, lpath = 0, cpath = 0;
+	const char *lhost = NULL;
+
+	*listen = NULL;
+	if ((dup = strdup(spec)) == NULL)
+		return 0;
+	cp = dup;
+	while (isspace((unsigned char)*cp))
+		cp++;
+	for (i = 0; i < 4; i++)
+		if (fwd_field(&cp, &arg[i], &ispath[i]) != 0)
+			break;
+	if (cp != NULL && *cp != '\0')
+		i = 0;			/* trailing garbage */
+	switch (i) {
+	case 1:
+		if (ispath[0])
+			lpath = 1;
+		else
+			lport = a2port(arg[0]);
+		break;
+	case 2:
+		if (ispath[0] && ispath[1]) {
+			lpath = cpath = 1;
+		} else if (ispath[1]) {
+			lport = a2port(arg[0]);
+			cpath = 1;
+		} else {
+			lhost = arg[0];
+			lport = a2port(arg[1]);
+		}
+		break;
+	case 3:
+		if (ispath[0]) {
+			lpath = 1;
+			cport = a2port(arg[2]);
+		} else if (ispath[2]) {
+			lhost = arg[0];
+			lport = a2port(arg[1]);
+			cpath = 1;
+		} else {
+			lport = a2port(arg[0]);
+			cport = a2port(arg[2]);
+		}
+		break;
+	case 4:
+		lhost = arg[0];
+		lport = a2port(arg[1]);
+		cport = a2port(arg[3]);
+		break;
+	default:
+		i = 0;
+	}
+	if (dynamic) {
+		if (!(i == 1 || i == 2))
+			goto fail;
+	} else {
+		if (!(i == 3 || i == 4) && !cpath && !lpath)
+			goto fail;
+		if (cport <= 0 && !cpath)
+			goto fail;
+	}
+	if ((lport < 0 && !lpath) || (!remote && lport == 0))
+		goto fail;
+	if (lhost != NULL && (*listen = strdup(lhost)) == NULL)
+		goto fail;
+	free(dup);
+	return 1;
+ fail:
+	free(dup);
+	return 0;
+}
+
+/*
+ * Records a -D/-L/-R/-W or *Forward option if ssh would accept its
+ * specification (ssh.c tries -R as a remote forward, then as a remote
+ * dynamic one).
  */
 static void
 add_forward(struct sshstate *st, enum sshfind_kind kind, const char *spec)
 {
 	struct pending *p;
-	char *first = NULL;
-	int n, ok;
+	char *listen = NULL;
+	int ok;
 
-	if (spec == NULL || *spec == '\0') {
-		reject(st, "bad forwarding specification");
-		return;
-	}
-	n = fwd_fields(spec, &first, st->so);
 	switch (kind) {
 	case SF_DYNAMIC_FORWARD:
-		ok = n <= 2;
+	case SF_STDIO_FORWARD:
+		ok = parse_forward(spec, 1, 0, &listen);
 		break;
 	case SF_LOCAL_FORWARD:
-		ok = n >= 2 && n <= 4;
+		ok = parse_forward(spec, 0, 0, &listen);
 		break;
-	case SF_REMOTE_FORWARD:
-		ok = n <= 4;
-		break;
-	default:			/* -W host:port */
-		ok = n == 2;
+	default:
+		ok = parse_forward(spec, 0, 1, &listen);
+		if (!ok)
+			ok = parse_forward(spec, 1, 1, &listen);
 		break;
 	}
-	if (!ok)
+	if (!ok) {
 		reject(st, "bad forwarding specification");
-	if ((p = pend_add(st, kind, spec)) == NULL) {
-		free(first);
 		return;
 	}
-	/*
-	 * The listen address is the first field of "addr:port" (-D), of
-	 * "addr:port:host:hostport" and of "addr:port:/socket" (-L).
-	 */
-	if ((kind == SF_DYNAMIC_FORWARD && n == 2) ||
-	    (kind == SF_LOCAL_FORWARD && (n == 4 ||
-	    (n == 3 && strchr(strrchr(spec, ':'), '/') != NULL)))) {
-		p->has_bind = 1;
-		p->bind = first;
-		first = NULL;
+	if ((p = pend_add(st, kind, spec)) == NULL) {
+		free(listen);
+		return;
 	}
-	free(first);
+	if (listen != NULL) {
+		p->has_bind = 1;
+		p->bind = listen;
+	}
 }
 
 static int
@@ -482,7 +580,50 @@ is_bind_all(const char *addr)
 	    strcmp(addr, "[::]") == 0 || strcmp(addr, "[*]") == 0;
 }
 
-/* ssh's -J and ProxyJump: parse_jump(), without its host name checks. */
+static int valid_hostname(const char *s);
+static int valid_ruser(const char *s);
+static void set_user(struct sshstate *st, const char *u, size_t n);
+
+/*
+ * parse_jump()'s checks of each hop, "[user@]host[:port]" or an ssh://
+ * URI, comma-separated.
+ */
+static int
+jump_hosts_valid(const char *v)
+{
+	char *d, *hop, *next, *at, *h, *end;
+	int ok = 1;
+
+	if ((d = strdup(v)) == NULL)
+		return 1;
+	for (hop = d; hop != NULL && ok; hop = next) {
+		if ((next = strchr(hop, ',')) != NULL)
+			*next++ = '\0';
+		if (strncmp(hop, "ssh://", 6) == 0)
+			hop += 6;
+		h = hop;
+		if ((at = strrchr(hop, '@')) != NULL) {
+			*at = '\0';
+			if (!valid_ruser(hop))
+				ok = 0;
+			h = at + 1;
+		}
+		if (*h == '[') {
+			h++;
+			if ((end = strchr(h, ']')) != NULL)
+				*end = '\0';
+		} else if ((end = strchr(h, ':')) != NULL)
+			*end = '\0';
+		if ((end = strchr(h, '/')) != NULL)
+			*end = '\0';
+		if (*h == '\0' || !valid_hostname(h))
+			ok = 0;
+	}
+	free(d);
+	return ok;
+}
+
+/* ssh's -J and ProxyJump: parse_jump(). */
 static void
 apply_jump(struct sshstate *st, const char *s)
 {
@@ -501,6 +642,8 @@ apply_jump(struct sshstate *st, const char *s)
 		v[n - 1] = '\0';
 	if (*v == '\0' || v[strlen(v) - 1] == ',' || *v == ',')
 		reject(st, "invalid ProxyJump");
+	if (!jump_hosts_valid(v))
+		reject(st, "invalid ProxyJump host or user");
 	if (!st->proxy_command.set && !st->jump_host.set) {
 		slot_first(st, &st->jump_host, 1, v);
 		/* parse_jump() sets ProxyCommand to "none" as it takes it. */
@@ -714,6 +857,10 @@ apply_config_line(struct sshstate *st, const char *line)
 		slot_first(st, &st->proxy_command, 1,
 		    rest + strspn(rest, WHITESPACE "="));
 		consumed = n;
+	} else if (strcasecmp(kw, "remotecommand") == 0) {
+		slot_first(st, &st->remote_command, 1,
+		    rest + strspn(rest, WHITESPACE "="));
+		consumed = n;
 	} else if (strcasecmp(kw, "proxyjump") == 0) {
 		apply_jump(st, rest + strspn(rest, WHITESPACE "="));
 		consumed = n;
@@ -894,8 +1041,7 @@ apply_ssh_option(struct sshstate *st, int c, const char *optarg)
 		st->session_type.ival = SESSION_NONE;
 		break;
 	case 'l':
-		if (st->user == NULL)
-			st->user = xstrdup(st->so, optarg);
+		set_user(st, optarg, strlen(optarg));
 		break;
 	case 'L':
 		add_forward(st, SF_LOCAL_FORWARD, optarg);
@@ -958,6 +1104,7 @@ state_free(struct sshstate *st)
 	slot_free(&st->proxy_command);
 	slot_free(&st->jump_host);
 	slot_free(&st->stdio);
+	slot_free(&st->remote_command);
 	for (i = 0; i < st->npend; i++) {
 		free(st->pend[i].text);
 		free(st->pend[i].value);
@@ -1105,6 +1252,47 @@ state_finish(struct sshstate *st)
 		qsort(so->finds, so->nfinds, sizeof(*so->finds), find_cmp);
 }
 
+/* readconf.c's ssh_valid_hostname(): what ssh accepts as a host name. */
+static int
+valid_hostname(const char *s)
+{
+	if (*s == '-')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (strchr("'`\"$\\;&<>|(){},", *s) != NULL ||
+		    isspace((unsigned char)*s) || iscntrl((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* readconf.c's ssh_valid_ruser(): what ssh accepts as a user name. */
+static int
+valid_ruser(const char *s)
+{
+	if (*s == '-')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (iscntrl((unsigned char)*s) ||
+		    strchr("'`\";&<>|(){}", *s) != NULL)
+			return 0;
+		if (isspace((unsigned char)*s) && s[1] == '-')
+			return 0;
+		if (*s == '\\' && s[1] == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+/* Sets options.user unless an earlier -l or user@ did. */
+static void
+set_user(struct sshstate *st, const char *u, size_t n)
+{
+	if (st->user != NULL)
+		return;
+	if ((st->user = strndup(u, n)) == NULL)
+		st->so->nomem = 1;
+}
+
 /*
  * ssh's destination argument: "ssh://[user@]host[:port]" or
  * "[user@]host", split at the last '@'.
@@ -1114,29 +1302,27 @@ parse_destination(struct sshstate *st, const char *arg)
 {
 	struct sshopt *so = st->so;
 	const char *at, *h = arg;
-	char *host;
 
 	if (strncmp(arg, "ssh://", 6) == 0) {
 		h = arg + 6;
 		if (strchr(h, '/') != NULL && h[strcspn(h, "/") + 1] != '\0')
 			reject(st, "invalid ssh:// destination");
 		if ((at = strrchr(h, '@')) != NULL) {
-			so->user = strndup(h, (size_t)(at - h));
+			set_user(st, h, (size_t)(at - h));
 			h = at + 1;
 		}
 		if (*h == '[')
-			host = strndup(h + 1, strcspn(h + 1, "]"));
+			so->host = strndup(h + 1, strcspn(h + 1, "]"));
 		else
-			host = strndup(h, strcspn(h, ":/"));
-		if (host == NULL)
+			so->host = strndup(h, strcspn(h, ":/"));
+		if (so->host == NULL)
 			so->nomem = 1;
-		so->host = host;
 		return;
 	}
 	if ((at = strrchr(arg, '@')) != NULL) {
 		if (at == arg)
 			reject(st, "empty user name");
-		so->user = strndup(arg, (size_t)(at - arg));
+		set_user(st, arg, (size_t)(at - arg));
 		h = at + 1;
 	}
 	so->host = xstrdup(so, h);
@@ -1149,7 +1335,7 @@ parse_ssh(struct sshstate *st, size_t argc, const char *const *argv,
 	struct sshopt *so = st->so;
 	struct bgetopt g;
 	size_t base = 0;
-	int c, terminated = 0;
+	int c, terminated = 0, remote_cmd;
 
 	bgetopt_reset(&g, 1);
 	for (;;) {
@@ -1189,8 +1375,24 @@ parse_ssh(struct sshstate *st, size_t argc, const char *const *argv,
 	}
 	if (g.optind < argc)
 		so->command_argi = (int)g.optind;
-	if (so->user == NULL && st->user != NULL)
-		so->user = xstrdup(so, st->user);
+	else if (st->session_type.set &&
+	    st->session_type.ival == SESSION_SUBSYSTEM)
+		reject(st, "no subsystem given");
+	/* The checks ssh.c makes once the command line is read. */
+	remote_cmd = st->remote_command.set &&
+	    strcasecmp(st->remote_command.sval, "none") != 0;
+	if (so->command_argi != -1 && remote_cmd)
+		reject(st, "Cannot execute command-line and remote command");
+	if (st->fork.set && st->fork.ival == 1 && so->command_argi == -1 &&
+	    !remote_cmd && !(st->session_type.set &&
+	    st->session_type.ival == SESSION_NONE))
+		reject(st, "Cannot fork into background without a command");
+	/* ssh.c validates what ends up in %tokens before using it. */
+	if (st->user != NULL && !valid_ruser(st->user))
+		reject(st, "remote username contains invalid characters");
+	if (!valid_hostname(so->host))
+		reject(st, "hostname contains invalid characters");
+	so->user = xstrdup(so, st->user);
 }
 
 /*
