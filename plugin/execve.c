@@ -120,6 +120,8 @@ execve_append(struct execve *x, struct execve_arg *a, const char *val,
 	k = auval_decode(val, vlen, &x->scratch);
 	if (k == AUVAL_INVALID || k == AUVAL_NULL || x->scratch.over)
 		return execve_bad(x);
+	/* aI_len counts encoded characters: hex digits, or quoted bytes. */
+	a->encoded += (long long)(k == AUVAL_QUOTED ? vlen - 2 : vlen);
 	take = x->scratch.len;
 	room = x->lim.max_arg_bytes - a->b.len;
 	if (take > room) {
@@ -210,7 +212,7 @@ execve_finish(struct execve *x)
 		struct execve_arg *a = &x->args[i];
 
 		if (a->declared >= 0) {
-			if (a->seen || (long long)a->b.len != a->declared)
+			if (a->seen || a->encoded != a->declared)
 				execve_bad(x);
 		} else if (!a->seen)
 			execve_bad(x);

@@ -4,7 +4,9 @@
  * The kernel logs argv as fields of one or more EXECVE records: `argc=N',
  * then `aI=VALUE' per argument, where VALUE is quoted or hex (auval.h).  An
  * argument too long for one record is split: `aI_len=TOTAL' and pieces
- * `aI[0]=...', `aI[1]=...', possibly across several records.  Feed every
+ * `aI[0]=...', `aI[1]=...', possibly across several records.  TOTAL is the
+ * length of the encoded value: a 20000-byte argument logged as hex (as
+ * the kernel logs split arguments) has aI_len=40000.  Feed every
  * field of every EXECVE record of one event, in order, to execve_field();
  * execve_finish() then yields the argv.
  *
@@ -31,6 +33,7 @@ extern const struct execve_limits execve_default_limits;
 struct execve_arg {
 	struct buf	 b;
 	long long	 declared;	/* aI_len, or -1 */
+	long long	 encoded;	/* encoded length of the pieces seen */
 	long		 next_piece;	/* next aI[K] expected */
 	int		 seen;
 };

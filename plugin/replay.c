@@ -323,6 +323,20 @@ input_free(struct input *in)
 		lr_close(&in->lr);
 }
 
+/* N of a name ending in ".N" (a rotated log), else 0. */
+static unsigned long
+rotation(const char *name)
+{
+	const char *dot = strrchr(name, '.'), *p;
+	unsigned long n = 0;
+
+	if (dot == NULL || dot[1] == '\0')
+		return 0;
+	for (p = dot + 1; *p >= '0' && *p <= '9' && n < 1000000; p++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	return *p == '\0' ? n : 0;
+}
+
 static int
 input_cmp(const void *a, const void *b)
 {
@@ -336,6 +350,13 @@ input_cmp(const void *a, const void *b)
 		return x->msec < y->msec ? -1 : 1;
 	if (x->serial != y->serial)
 		return x->serial < y->serial ? -1 : 1;
+	/*
+	 * The same first event: an event cut by rotation.  The file with the
+	 * higher rotation number (audit.log.2 before audit.log.1 before
+	 * audit.log) holds its start.
+	 */
+	if (rotation(x->name) != rotation(y->name))
+		return rotation(x->name) > rotation(y->name) ? -1 : 1;
 	return 0;
 }
 

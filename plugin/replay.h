@@ -10,8 +10,9 @@
  *    back in the order the kernel wrote it;
  *  - `ausearch -i' output is refused: its values are interpreted and the
  *    exact bytes are gone.
- * Inputs are replayed in the order of their first event, so rotated logs
- * may be named in any order and an event cut by a rotation is joined.
+ * Inputs are replayed in the order of their first event (for the same
+ * first event, audit.log.N before audit.log.N-1), so rotated logs may be
+ * named in any order and an event cut by a rotation is joined.
  * Anything else gets an error naming the file and line, and the rest of
  * the input is still read.
  */
