@@ -3,8 +3,8 @@
  *
  * cfg_parse() is a pure function over the file's bytes (so it can be
  * fuzzed); cfg_load() opens the file safely first: no symbolic link
- * (O_NOFOLLOW), a regular file, owned by root (or, for replay, by the
- * user running it), writable by nobody else.  Unknown keys and values out
+ * (O_NOFOLLOW), a regular file, owned by root (or by the user running
+ * the program, which under auditd is root), writable by nobody else.  Unknown keys and values out
  * of range are errors: a config that does not say what the admin meant
  * must not run.  Every key is documented in sshwatch.conf(5).
  */

@@ -141,7 +141,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath)
 
 			got_hup = 0;
 			cfg_defaults(&ncfg);
-			if (cfg_load(cfgpath, (uid_t)-1, &ncfg, err,
+			if (cfg_load(cfgpath, geteuid(), &ncfg, err,
 			    sizeof(err)) == -1 ||
 			    sink_configure(sink, &ncfg, err, sizeof(err)) == -1) {
 				log_msg(LOG_ERR, "reload refused, keeping the "
@@ -318,14 +318,14 @@ main(int argc, char **argv)
 
 	cfg_defaults(&cfg);
 	/*
-	 * The plugin reads its config from the default path; replay only
-	 * when told to, and then also accepts a file the user owns.
+	 * The plugin reads its config from the default path, replay only
+	 * when told to.  The file must belong to root or to the user running
+	 * us (under auditd: root).
 	 */
 	if (cfgpath != NULL || (!replay && access(DEFAULT_CONFIG, F_OK) == 0)) {
 		const char *path = cfgpath != NULL ? cfgpath : DEFAULT_CONFIG;
 
-		if (cfg_load(path, replay || test ? getuid() : (uid_t)-1, &cfg,
-		    err, sizeof(err)) == -1) {
+		if (cfg_load(path, geteuid(), &cfg, err, sizeof(err)) == -1) {
 			fprintf(stderr, "audisp-sshwatch: %s\n", err);
 			if (!replay && !test) {
 				log_init("audisp-sshwatch", 1);

@@ -1,0 +1,292 @@
+/*
+ * check_fixtures: detection on logs captured from the real kernel.
+ *
+ * tests/fixtures/real/ holds one run of tests/capture/capture.sh: a private
+ * auditd, a real sshd on 127.0.0.1, real ssh/scp/sftp/ssh-add and real
+ * writes by shells, cp, mv, sed -i, tee and python.  scenarios.tsv names
+ * each scenario's working directory and the rule ids it must raise ("-"
+ * for the traps, which must raise nothing).  Every input format must give
+ * exactly those alerts: raw rotated logs (given out of order), ENRICHED
+ * logs with node=, ausearch --raw, default ausearch output, and the plugin
+ * streams auditd handed a tee plugin.  An alert in a directory that is no
+ * scenario's is a failure too.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "cfg.h"
+#include "framer.h"
+#include "pipeline.h"
+#include "replay.h"
+#include "testutil.h"
+#include "users.h"
+
+#define MAX_SCEN	512
+#define MAX_RULES	16
+
+struct scen {
+	char		*id;
+	char		*cwd;
+	char		*expect[MAX_RULES];	/* sorted rule ids */
+	int		 nexpect;
+	char		*got[MAX_RULES];
+	int		 ngot;
+};
+
+static struct scen scen[MAX_SCEN];
+static int nscen;
+static struct buf unexpected;
+static unsigned long alerts;
+
+static void
+load_scenarios(void)
+{
+	struct buf b;
+	char *line, *save = NULL;
+
+	buf_init(&b, 1 << 20);
+	ck_assert_msg(tu_read_file(tu_src("tests/fixtures/real/scenarios.tsv"),
+	    &b) == 0, "no scenarios.tsv");
+	for (line = strtok_r(b.p, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *f[5], *p = line, *r, *rs = NULL;
+		int i;
+
+		if (*line == '#' || *line == '\0')
+			continue;
+		for (i = 0; i < 5; i++) {
+			f[i] = p;
+			if (p != NULL && (p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		ck_assert_msg(f[2] != NULL, "bad scenarios.tsv line");
+		ck_assert_int_lt(nscen, MAX_SCEN);
+		scen[nscen].id = strdup(f[0]);
+		scen[nscen].cwd = strdup(f[1]);
+		if (strcmp(f[2], "-") != 0)
+			for (r = strtok_r(f[2], ",", &rs); r != NULL &&
+			    scen[nscen].nexpect < MAX_RULES;
+			    r = strtok_r(NULL, ",", &rs))
+				scen[nscen].expect[scen[nscen].nexpect++] =
+				    strdup(r);
+		nscen++;
+	}
+	buf_free(&b);
+}
+
+static void
+reset_results(void)
+{
+	int i, j;
+
+	for (i = 0; i < nscen; i++) {
+		for (j = 0; j < scen[i].ngot; j++)
+			free(scen[i].got[j]);
+		scen[i].ngot = 0;
+	}
+	buf_reset(&unexpected);
+	alerts = 0;
+}
+
+/* An alert_fn: file the rule under the scenario of the process's cwd. */
+static void
+on_alert(void *arg, const struct alert *a)
+{
+	const struct event *ev = a->ev;
+	int i, j;
+
+	alerts++;
+	for (i = 0; i < nscen; i++) {
+		if (!ev->have_cwd || strcmp(buf_str(&ev->cwd), scen[i].cwd))
+			continue;
+		for (j = 0; j < scen[i].ngot; j++)
+			if (strcmp(scen[i].got[j], a->rule) == 0)
+				return;
+		if (scen[i].ngot < MAX_RULES)
+			scen[i].got[scen[i].ngot++] = strdup(a->rule);
+		return;
+	}
+	buf_addf(&unexpected, "  %s in %s (pid %lld, %s:%llu)\n", a->rule,
+	    ev->have_cwd ? buf_str(&ev->cwd) : "?", ev->pid, ev->time,
+	    ev->serial);
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Replays the inputs and checks every scenario; returns mismatches. */
+static int
+replay_and_check(const char *what, const char *const *rel, size_t n)
+{
+	struct cfg cfg;
+	struct users users;
+	struct pipeline *pl;
+	struct framer *fr;
+	struct replay_stats st;
+	struct buf report;
+	char *paths[8];
+	size_t k;
+	int i, j, bad = 0, rc;
+
+	reset_results();
+	cfg_defaults(&cfg);
+	users_init(&users);
+	pl = pipeline_new(&cfg, &users, 902, on_alert, NULL);
+	fr = framer_new(&framer_replay_limits, pipeline_event, pl);
+	for (k = 0; k < n; k++)
+		paths[k] = strdup(tu_src(rel[k]));
+	memset(&st, 0, sizeof(st));
+	rc = replay_run(paths, n, fr, stderr, &st);
+	ck_assert_msg(rc == 0, "%s: replay reported problems", what);
+	buf_init(&report, 1 << 20);
+	for (i = 0; i < nscen; i++) {
+		struct scen *s = &scen[i];
+		int same = s->ngot == s->nexpect;
+
+		qsort(s->got, (size_t)s->ngot, sizeof(char *), cmpstr);
+		qsort(s->expect, (size_t)s->nexpect, sizeof(char *), cmpstr);
+		for (j = 0; same && j < s->ngot; j++)
+			same = strcmp(s->got[j], s->expect[j]) == 0;
+		if (same)
+			continue;
+		bad++;
+		buf_addf(&report, "  %s: expected", s->id);
+		for (j = 0; j < s->nexpect; j++)
+			buf_addf(&report, " %s", s->expect[j]);
+		buf_adds(&report, "; got");
+		for (j = 0; j < s->ngot; j++)
+			buf_addf(&report, " %s", s->got[j]);
+		buf_addc(&report, '\n');
+	}
+	if (unexpected.len > 0)
+		bad++;
+	if (bad > 0)
+		fprintf(stderr, "%s: %d mismatches\n%s%s%s", what, bad,
+		    buf_str(&report), unexpected.len ? "unexpected:\n" : "",
+		    buf_str(&unexpected));
+	else
+		fprintf(stderr, "%s: %d scenarios as expected, %lu alerts\n",
+		    what, nscen, alerts);
+	buf_free(&report);
+	for (k = 0; k < n; k++)
+		free(paths[k]);
+	framer_free(fr);
+	pipeline_free(pl);
+	cfg_free(&cfg);
+	users_free(&users);
+	return bad;
+}
+
+START_TEST(test_enriched)
+{
+	const char *f[] = { "tests/fixtures/real/enriched/audit.log" };
+
+	ck_assert_int_eq(replay_and_check("enriched audit.log", f, 1), 0);
+}
+END_TEST
+
+START_TEST(test_raw_rotated)
+{
+	/* Out of order on purpose. */
+	const char *f[] = { "tests/fixtures/real/raw/audit.log",
+	    "tests/fixtures/real/raw/audit.log.2",
+	    "tests/fixtures/real/raw/audit.log.1" };
+
+	ck_assert_int_eq(replay_and_check("raw rotated logs", f, 3), 0);
+}
+END_TEST
+
+START_TEST(test_ausearch_raw)
+{
+	const char *f[] = { "tests/fixtures/real/ausearch-raw.txt" };
+
+	ck_assert_int_eq(replay_and_check("ausearch --raw", f, 1), 0);
+}
+END_TEST
+
+START_TEST(test_ausearch_default)
+{
+	const char *f[] = { "tests/fixtures/real/ausearch.txt" };
+
+	ck_assert_int_eq(replay_and_check("ausearch (default)", f, 1), 0);
+}
+END_TEST
+
+START_TEST(test_streams)
+{
+	const char *r[] = { "tests/fixtures/real/raw/stream.txt" };
+	const char *e[] = { "tests/fixtures/real/enriched/stream.txt" };
+
+	ck_assert_int_eq(replay_and_check("raw plugin stream", r, 1), 0);
+	ck_assert_int_eq(replay_and_check("enriched plugin stream", e, 1), 0);
+}
+END_TEST
+
+/* The issue asks for two real positives per category, and traps. */
+START_TEST(test_coverage)
+{
+	static const char *const cat[][6] = {
+		{ "tunnel", "ssh-dynamic-forward", "ssh-local-forward",
+		  "ssh-remote-forward", "ssh-tun-device", "ssh-no-command" },
+		{ "pivot", "ssh-proxy-jump", "ssh-proxy-command",
+		  "ssh-stdio-forward", NULL, NULL },
+		{ "key", "ssh-identity-file", "ssh-add-key", NULL, NULL, NULL },
+		{ "no-hostcheck", "ssh-no-hostcheck", NULL, NULL, NULL, NULL },
+		{ "agent-forwarding", "ssh-agent-forward", "ssh-identity-agent",
+		  NULL, NULL, NULL },
+		{ "authorized-keys", "authorized-keys-write", NULL, NULL, NULL,
+		  NULL },
+	};
+	size_t c, r;
+	int i, j, positives, traps = 0;
+
+	for (i = 0; i < nscen; i++)
+		traps += scen[i].nexpect == 0;
+	ck_assert_int_ge(traps, 10);
+	for (c = 0; c < sizeof(cat) / sizeof(cat[0]); c++) {
+		positives = 0;
+		for (i = 0; i < nscen; i++)
+			for (j = 0; j < scen[i].nexpect; j++)
+				for (r = 1; r < 6 && cat[c][r] != NULL; r++)
+					if (strcmp(scen[i].expect[j],
+					    cat[c][r]) == 0)
+						positives++;
+		ck_assert_msg(positives >= 2, "category %s: %d positives",
+		    cat[c][0], positives);
+	}
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("fixtures");
+	TCase *tc = tcase_create("real");
+	SRunner *sr;
+	int failed;
+
+	buf_init(&unexpected, 1 << 20);
+	tcase_add_unchecked_fixture(tc, load_scenarios, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_coverage);
+	tcase_add_test(tc, test_enriched);
+	tcase_add_test(tc, test_raw_rotated);
+	tcase_add_test(tc, test_ausearch_raw);
+	tcase_add_test(tc, test_ausearch_default);
+	tcase_add_test(tc, test_streams);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,286 @@
+/*
+ * check_plugin: the plugin as auditd runs it.
+ *
+ * The binary is started the way auditd starts a plugin: standard input is
+ * one end of a socketpair, the environment is empty, and every signal is
+ * blocked and SIGTERM/SIGHUP ignored before exec.  The tests feed it audit
+ * records with EOE records and read its JSON file.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "testutil.h"
+
+static char dir[] = "/tmp/check_plugin.XXXXXX";
+static char cfgpath[600], jsonpath[600], binpath[600];
+
+#define EV_TUNNEL(sec, serial, pid) \
+	"type=SYSCALL msg=audit(" sec ":" serial "): arch=c000003e " \
+	"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 " \
+	"pid=" pid " auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 " \
+	"fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=7 " \
+	"comm=\"ssh\" exe=\"/usr/bin/ssh\" key=(null)\n" \
+	"type=EXECVE msg=audit(" sec ":" serial "): argc=4 a0=\"ssh\" " \
+	"a1=\"-fND1080\" a2=\"alice@h\" a3=\"true\"\n" \
+	"type=CWD msg=audit(" sec ":" serial "): cwd=\"/home/alice\"\n" \
+	"type=PROCTITLE msg=audit(" sec ":" serial "): proctitle=737368\n"
+#define EOE(sec, serial) "type=EOE msg=audit(" sec ":" serial "): \n"
+
+static void
+write_cfg(const char *text)
+{
+	FILE *fp = fopen(cfgpath, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	ck_assert_int_eq(chmod(cfgpath, 0600), 0);
+}
+
+/* Starts the plugin as auditd would; returns its pid, *fd our end. */
+static pid_t
+spawn(int *fd)
+{
+	int sv[2];
+	pid_t pid;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		char *argv[] = { binpath, (char *)(uintptr_t)"-c", cfgpath,
+		    NULL };
+		char *envp[] = { NULL };
+		sigset_t all;
+
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, NULL);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		dup2(sv[1], STDIN_FILENO);
+		close(sv[0]);
+		close(sv[1]);
+		execve(binpath, argv, envp);
+		_exit(127);
+	}
+	close(sv[1]);
+	*fd = sv[0];
+	return pid;
+}
+
+static void
+send_all(int fd, const char *s, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, s, n);
+		ck_assert_int_gt(w, 0);
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Waits up to secs for pid; returns its status or -1 on time-out. */
+static int
+wait_exit(pid_t pid, int secs)
+{
+	int st, i;
+
+	for (i = 0; i < secs * 100; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return st;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Count of lines of the JSON file holding needle. */
+static int
+json_count(const char *needle)
+{
+	struct buf b;
+	const char *p;
+	int n = 0;
+
+	buf_init(&b, 64 << 20);
+	if (tu_read_file(jsonpath, &b) == -1) {
+		buf_free(&b);
+		return 0;
+	}
+	for (p = buf_str(&b); (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	buf_free(&b);
+	return n;
+}
+
+static void
+setup(void)
+{
+	const char *top = getenv("top_builddir");
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cfgpath, sizeof(cfgpath), "%s/sshwatch.conf", dir);
+	snprintf(jsonpath, sizeof(jsonpath), "%s/alerts.json", dir);
+	snprintf(binpath, sizeof(binpath), "%s/plugin/audisp-sshwatch",
+	    top ? top : ".");
+	write_cfg("");
+	{
+		char cfg[800];
+
+		snprintf(cfg, sizeof(cfg), "json_file = %s\n"
+		    "syslog_alerts = no\nopenssh_version = 9.2\n", jsonpath);
+		write_cfg(cfg);
+	}
+}
+
+static void
+teardown(void)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}
+
+/* End of input: every event is analysed and the plugin exits 0. */
+START_TEST(test_eof)
+{
+	int fd, st;
+	pid_t pid = spawn(&fd);
+
+	send_all(fd, EV_TUNNEL("10.001", "1", "100") EOE("10.001", "1")
+	    EV_TUNNEL("10.002", "2", "101") EOE("10.002", "2"), 0 +
+	    strlen(EV_TUNNEL("10.001", "1", "100") EOE("10.001", "1")
+	    EV_TUNNEL("10.002", "2", "101") EOE("10.002", "2")));
+	/* The last event has no EOE: end of input completes it. */
+	send_all(fd, EV_TUNNEL("10.003", "3", "102"),
+	    strlen(EV_TUNNEL("10.003", "3", "102")));
+	close(fd);
+	st = wait_exit(pid, 10);
+	ck_assert_msg(st != -1, "plugin did not exit at end of input");
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(json_count("\"rule\":\"ssh-dynamic-forward\""), 3);
+	ck_assert_int_eq(json_count("\"serial\":3,"), 1);
+}
+END_TEST
+
+/*
+ * An event is delivered when its EOE arrives, with the stream left open:
+ * not at the next record, not when idle input ages it (after 2 s).
+ */
+START_TEST(test_prompt_delivery)
+{
+	int fd, i, st;
+	pid_t pid = spawn(&fd);
+	const char *ev = EV_TUNNEL("11.000", "5", "200") EOE("11.000", "5");
+
+	send_all(fd, ev, strlen(ev));
+	for (i = 0; i < 150 && json_count("\"serial\":5,") == 0; i++)
+		usleep(10000);
+	ck_assert_msg(json_count("\"serial\":5,") == 1,
+	    "alert not written within 1.5 s of its EOE");
+	close(fd);
+	st = wait_exit(pid, 10);
+	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+END_TEST
+
+/* Started with SIGTERM ignored and blocked, it still stops on SIGTERM. */
+START_TEST(test_sigterm)
+{
+	int fd, st;
+	pid_t pid = spawn(&fd);
+
+	send_all(fd, "type=SYSCALL msg=audit(12.000:9): arch=c000003e ",
+	    strlen("type=SYSCALL msg=audit(12.000:9): arch=c000003e "));
+	usleep(200000);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	st = wait_exit(pid, 5);
+	ck_assert_msg(st != -1, "plugin ignored SIGTERM");
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(fd);
+}
+END_TEST
+
+/* A bad config at SIGHUP leaves the running one in place. */
+START_TEST(test_sighup_bad_config)
+{
+	int fd, i, st;
+	pid_t pid = spawn(&fd);
+	const char *ev = EV_TUNNEL("13.000", "6", "300") EOE("13.000", "6");
+
+	usleep(200000);
+	write_cfg("no_such_key = 1\n");
+	ck_assert_int_eq(kill(pid, SIGHUP), 0);
+	usleep(200000);
+	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);	/* alive */
+	send_all(fd, ev, strlen(ev));
+	for (i = 0; i < 300 && json_count("\"serial\":6,") == 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(json_count("\"serial\":6,"), 1);
+	close(fd);
+	st = wait_exit(pid, 10);
+	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+END_TEST
+
+/* Garbage and over-long lines are dropped; the events around them pass. */
+START_TEST(test_garbage)
+{
+	int fd, st;
+	pid_t pid = spawn(&fd);
+	struct buf junk;
+	size_t i;
+
+	buf_init(&junk, 1 << 20);
+	buf_adds(&junk, "this is not audit data\n\x01\x02\xff\n");
+	for (i = 0; i < 200000; i++)
+		buf_addc(&junk, 'x');
+	buf_adds(&junk, "\n");
+	buf_adds(&junk, EV_TUNNEL("14.000", "8", "400") EOE("14.000", "8"));
+	send_all(fd, junk.p, junk.len);
+	close(fd);
+	st = wait_exit(pid, 10);
+	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(json_count("\"serial\":8,"), 1);
+	buf_free(&junk);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("plugin");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_eof);
+	tcase_add_test(tc, test_prompt_delivery);
+	tcase_add_test(tc, test_sigterm);
+	tcase_add_test(tc, test_sighup_bad_config);
+	tcase_add_test(tc, test_garbage);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
