@@ -194,6 +194,8 @@ alert_json(const struct alert *a, struct buf *out)
 		    a->file_resolved ? "true" : "false");
 		if (!a->file_resolved && a->file_dirfd >= 0)
 			buf_addf(out, ",\"dirfd\":%lld", a->file_dirfd);
+		if (a->file_target != NULL)
+			jfield_cstr(out, "target", a->file_target);
 		jfield_cstr(out, "operation", a->file_op);
 		jfield_cstr(out, "syscall", ev->syscall_name);
 		buf_addc(out, '}');

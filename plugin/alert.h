@@ -45,6 +45,7 @@ struct alert {
 	size_t			 file_pathlen;
 	int			 file_resolved;
 	const char		*file_op;
+	const char		*file_target;	/* the file a link leads to */
 	long long		 file_dirfd;	/* -1 unless unresolved */
 	const char		*note;		/* why confidence is lowered */
 	const char		*via;		/* e.g. "ld.so" */

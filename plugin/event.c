@@ -340,6 +340,7 @@ add_path(struct event *ev, auparse_state_t *au)
 	p->item = -1;
 	p->nametype = NT_UNSET;
 	p->inode = 0;
+	p->dev[0] = '\0';
 	p->ouid = -1;
 	p->have_name = 0;
 	buf_reset(&p->name);
@@ -359,6 +360,8 @@ add_path(struct event *ev, auparse_state_t *au)
 			p->nametype = parse_nametype(v);
 		else if (strcmp(n, "inode") == 0)
 			p->inode = (unsigned long long)num(v);
+		else if (strcmp(n, "dev") == 0 && strlen(v) < sizeof(p->dev))
+			memcpy(p->dev, v, strlen(v) + 1);
 		else if (strcmp(n, "ouid") == 0)
 			p->ouid = num(v);
 	} while (auparse_next_field(au) > 0);

@@ -35,7 +35,8 @@ struct ev_path {
 	struct buf	 name;
 	int		 have_name;
 	enum nametype	 nametype;
-	unsigned long long inode;
+	unsigned long long inode;	/* 0 when not logged */
+	char		 dev[16];	/* "fe:00", "" when not logged */
 	long long	 ouid;
 };
 

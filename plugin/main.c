@@ -23,6 +23,7 @@
 
 #include "cfg.h"
 #include "framer.h"
+#include "inodes.h"
 #include "log.h"
 #include "pipeline.h"
 #include "replay.h"
@@ -116,6 +117,9 @@ plugin_loop(struct cfg *cfg, const char *cfgpath)
 	pl = pipeline_new(cfg, &users, version, sink_alert, sink);
 	fr = pl != NULL ? framer_new(&framer_stream_limits, pipeline_event,
 	    pl) : NULL;
+	if (pl != NULL)
+		log_msg(LOG_INFO, "%zu authorized_keys files known at start",
+		    inodes_seed(pipeline_inodes(pl), &users, cfg));
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");

@@ -47,6 +47,11 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 	}
 	auparse_add_callback(p->au, on_auparse, p, NULL);
 	event_init(&p->ev, NULL);
+	if ((p->rc.inodes = inodes_new(INODES_MAX)) == NULL) {
+		auparse_destroy(p->au);
+		free(p);
+		return NULL;
+	}
 	p->rc.cfg = cfg;
 	p->rc.users = u;
 	p->rc.openssh_version = openssh_version;
@@ -65,6 +70,7 @@ pipeline_free(struct pipeline *p)
 	auparse_destroy(p->au);
 	event_free(&p->ev);
 	buf_free(&p->eoe);
+	inodes_free(p->rc.inodes);
 	free(p);
 }
 
@@ -99,4 +105,10 @@ const struct pipeline_stats *
 pipeline_stats(const struct pipeline *p)
 {
 	return &p->st;
+}
+
+struct inodes *
+pipeline_inodes(struct pipeline *p)
+{
+	return p->rc.inodes;
 }

@@ -34,5 +34,7 @@ void		 pipeline_free(struct pipeline *p);
 /* A framer_fn: analyses one complete event. */
 void		 pipeline_event(void *pipeline, const struct framer_event *fe);
 const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
+/* The table of authorized_keys inodes the rules learn (for seeding). */
+struct inodes	*pipeline_inodes(struct pipeline *p);
 
 #endif

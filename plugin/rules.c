@@ -31,7 +31,7 @@ const char *const rules_ids[] = {
 	"ssh-proxy-jump", "ssh-proxy-command", "ssh-identity-file",
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "authorized-keys-write",
-	NULL
+	"authorized-keys-link", NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -487,125 +487,287 @@ open_op(unsigned long long flags, enum nametype nt)
 	return "write";
 }
 
+/*
+ * Resolves a PATH item's name: against the cwd, unless the syscall took
+ * it relative to a directory descriptor (then *dirfd is set and 0 is
+ * returned with the bare normalised name in out).  Returns 1 when out holds
+ * an absolute path.
+ */
+static int
+item_path(const struct event *ev, const struct ev_path *p, int dirfd_arg,
+    struct buf *out, long long *dirfd)
+{
+	const char *name = buf_str(&p->name);
+
+	*dirfd = -1;
+	if (name[0] != '/' && dirfd_arg >= 0 &&
+	    (ev->a[dirfd_arg] & 0xffffffffULL) != SW_AT_FDCWD) {
+		*dirfd = (long long)(ev->a[dirfd_arg] & 0xffffffffULL);
+		path_join(NULL, 0, name, p->name.len, out);
+		return 0;
+	}
+	if (name[0] != '/' && !ev->have_cwd) {
+		path_join(NULL, 0, name, p->name.len, out);
+		return 0;
+	}
+	path_join(ev->cwd.p, ev->cwd.len, name, p->name.len, out);
+	return !out->over && out->len > 0 && out->p[0] == '/';
+}
+
+static int
+is_ak_name(const char *p, size_t n)
+{
+	size_t blen;
+	const char *b = path_base(p, n, &blen);
+
+	return (blen == 15 && memcmp(b, "authorized_keys", 15) == 0) ||
+	    (blen == 16 && memcmp(b, "authorized_keys2", 16) == 0);
+}
+
+/*
+ * Is this (possibly unresolved) name an authorized_keys file?  A resolved
+ * path is judged in full; of an unresolved one only the name is known:
+ * "authorized_keys" alone, or with a parent, a ".ssh" parent.
+ */
+static int
+is_ak(const struct rules_ctx *rc, const struct buf *path, int resolved)
+{
+	size_t pblen;
+	const char *pb;
+
+	if (path->over || path->len == 0)
+		return 0;
+	if (resolved)
+		return pathclass_authkeys(path->p, path->len,
+		    rc->cfg->authorized_keys_paths.v,
+		    rc->cfg->authorized_keys_paths.n);
+	if (!is_ak_name(path->p, path->len))
+		return 0;
+	pb = path_parent_base(path->p, path->len, &pblen);
+	return pb == NULL || (pblen == 4 && memcmp(pb, ".ssh", 4) == 0);
+}
+
+/*
+ * Keeps the inode table current: every authorized_keys file a successful
+ * record names (reads too) is remembered; one it deletes is forgotten.
+ */
+static void
+learn_inodes(const struct rules_ctx *rc, const struct event *ev,
+    int dirfd_arg, struct buf *path)
+{
+	long long dirfd;
+	int i, pass;
+
+	/* Forget what was deleted before noting what now holds the name. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < ev->npaths; i++) {
+			const struct ev_path *p = &ev->paths[i];
+
+			if (!p->have_name || p->inode == 0 || p->dev[0] == '\0')
+				continue;
+			if ((pass == 0) != (p->nametype == NT_DELETE))
+				continue;
+			if (p->nametype == NT_PARENT ||
+			    p->nametype == NT_UNKNOWN)
+				continue;
+			if (!item_path(ev, p, dirfd_arg, path, &dirfd) ||
+			    !is_ak(rc, path, 1))
+				continue;
+			if (pass == 0)
+				inodes_forget(rc->inodes, p->dev, p->inode);
+			else
+				inodes_note(rc->inodes, p->dev, p->inode,
+				    path->p, path->len);
+		}
+}
+
+static void
+file_alert(struct alert *a, const struct event *ev, const char *rule,
+    enum severity sev, const struct buf *path, int resolved, long long dirfd)
+{
+	memset(a, 0, sizeof(*a));
+	a->rule = rule;
+	a->severity = sev;
+	a->confidence = CONF_HIGH;
+	a->tags = tags_authkeys;
+	a->ev = ev;
+	a->file_path = path->p;
+	a->file_pathlen = path->len;
+	a->file_resolved = resolved;
+	a->file_dirfd = dirfd;
+	a->match[a->nmatch++] = path->p;
+	if (!resolved) {
+		a->confidence = CONF_MEDIUM;
+		a->note = "name relative to a directory the record does not "
+		    "show";
+	}
+}
+
+static const char *
+op_name(enum fileop op, unsigned long long flags, enum nametype nt)
+{
+	switch (op) {
+	case FOP_OPEN:
+		return open_op(flags, nt);
+	case FOP_RENAME:
+		return "rename";
+	case FOP_LINK:
+		return "link";
+	case FOP_SYMLINK:
+		return "symlink";
+	default:
+		return "truncate";
+	}
+}
+
+/* Does the syscall write through this PATH item?  See file_syscall(). */
+static int
+is_target(enum fileop op, enum nametype nt)
+{
+	switch (op) {
+	case FOP_OPEN:
+		return nt == NT_NORMAL || nt == NT_CREATE || nt == NT_UNSET;
+	case FOP_RENAME:
+	case FOP_LINK:
+	case FOP_SYMLINK:
+		return nt == NT_CREATE;
+	case FOP_TRUNCATE:
+		return nt == NT_NORMAL || nt == NT_UNSET;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A link made to an authorized_keys file under another name (ln, ln -s):
+ * it opens a way to write the file that names no authorized_keys.
+ */
+static int
+rule_link_to(const struct rules_ctx *rc, const struct event *ev,
+    enum fileop op, int dirfd_arg, struct buf *path, alert_fn fn, void *ctx)
+{
+	const struct ev_path *created = NULL;
+	struct buf target, linkdir;
+	struct alert a;
+	long long dirfd;
+	size_t dlen;
+	int i, found = 0, resolved;
+
+	for (i = 0; i < ev->npaths; i++)
+		if (ev->paths[i].nametype == NT_CREATE && ev->paths[i].have_name)
+			created = &ev->paths[i];
+	if (created == NULL)
+		return 0;
+	resolved = item_path(ev, created, dirfd_arg, path, &dirfd);
+	if (is_ak(rc, path, resolved))
+		return 0;		/* the write rule has it */
+	buf_init(&target, 2 * EVENT_MAX_FIELD + 2);
+	buf_init(&linkdir, 2 * EVENT_MAX_FIELD + 2);
+	for (i = 0; i < ev->npaths && !found; i++) {
+		const struct ev_path *p = &ev->paths[i];
+		const char *known;
+
+		if (!p->have_name || p == created)
+			continue;
+		if (op == FOP_SYMLINK && p->nametype == NT_UNKNOWN) {
+			/* The link's text: relative to the link's directory. */
+			path_base(path->p, path->len, &dlen);
+			path_join(NULL, 0, path->p, path->len - dlen, &linkdir);
+			if (p->name.len > 0 && p->name.p[0] == '/')
+				path_join(NULL, 0, p->name.p, p->name.len,
+				    &target);
+			else
+				path_join(linkdir.p, linkdir.len, p->name.p,
+				    p->name.len, &target);
+			found = target.len > 0 && target.p[0] == '/' &&
+			    is_ak(rc, &target, 1);
+		} else if (op == FOP_LINK && p->nametype == NT_NORMAL) {
+			/* linkat's old name: by name, or by known inode. */
+			found = item_path(ev, p, 0, &target, &dirfd) &&
+			    is_ak(rc, &target, 1);
+			if (!found && rc->inodes != NULL && p->inode != 0 &&
+			    (known = inodes_lookup(rc->inodes, p->dev,
+			    p->inode)) != NULL) {
+				buf_reset(&target);
+				buf_adds(&target, known);
+				found = 1;
+			}
+		}
+	}
+	if (found) {
+		file_alert(&a, ev, "authorized-keys-link", SEV_MEDIUM, path,
+		    resolved, dirfd);
+		a.file_op = op == FOP_SYMLINK ? "symlink" : "link";
+		a.file_target = target.p;
+		a.note = "a new name for an authorized_keys file: writes "
+		    "through it name no authorized_keys";
+		fn(ctx, &a);
+	}
+	buf_free(&target);
+	buf_free(&linkdir);
+	return found;
+}
+
 static int
 rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
     void *ctx)
 {
 	unsigned long long flags;
-	int flags_known, dirfd_arg, i, count = 0;
+	int flags_known, dirfd_arg, i, count = 0, resolved;
+	long long dirfd;
+	const char *known;
 	enum fileop op;
 	struct buf path;
 	struct alert a;
 
-	if (!ev->have_syscall || ev->success != 1 || ev->npaths == 0)
+	if (!ev->have_syscall || ev->npaths == 0)
 		return 0;
 	op = file_syscall(ev, &flags, &flags_known, &dirfd_arg);
-	if (op == FOP_NONE)
-		return 0;
+	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
+	if (rc->inodes != NULL && ev->success == 1)
+		learn_inodes(rc, ev, dirfd_arg, &path);
+	if (ev->success != 1 || op == FOP_NONE)
+		goto out;
 	if (op == FOP_OPEN && flags_known &&
 	    (flags & SW_O_ACCMODE) == 0 &&
 	    !(flags & (SW_O_CREAT | SW_O_TRUNC | SW_O_APPEND)))
-		return 0;		/* a read */
-	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
-	for (i = 0; i < ev->npaths; i++) {
+		goto out;		/* a read */
+	for (i = 0; i < ev->npaths && count == 0; i++) {
 		const struct ev_path *p = &ev->paths[i];
-		const char *name = buf_str(&p->name);
-		int resolved = 1, relative;
-		long long dirfd = -1;
 
-		if (!p->have_name || p->name.len == 0)
+		if (!p->have_name || p->name.len == 0 ||
+		    !is_target(op, p->nametype))
 			continue;
-		/* The names a syscall writes: see file_syscall(). */
-		if (op == FOP_OPEN && p->nametype != NT_NORMAL &&
-		    p->nametype != NT_CREATE && p->nametype != NT_UNSET)
-			continue;
-		if ((op == FOP_RENAME || op == FOP_LINK || op == FOP_SYMLINK) &&
-		    p->nametype != NT_CREATE)
-			continue;
-		if (op == FOP_TRUNCATE && p->nametype != NT_NORMAL &&
-		    p->nametype != NT_UNSET)
-			continue;
-		relative = name[0] != '/';
-		if (relative && dirfd_arg >= 0 &&
-		    (ev->a[dirfd_arg] & 0xffffffffULL) != SW_AT_FDCWD) {
-			/* Relative to a directory fd we cannot see. */
-			resolved = 0;
-			dirfd = (long long)(ev->a[dirfd_arg] & 0xffffffffULL);
-			path_join(NULL, 0, name, p->name.len, &path);
-		} else if (relative && !ev->have_cwd) {
-			resolved = 0;
-			path_join(NULL, 0, name, p->name.len, &path);
-		} else
-			path_join(ev->cwd.p, ev->cwd.len, name, p->name.len,
-			    &path);
+		resolved = item_path(ev, p, dirfd_arg, &path, &dirfd);
 		if (path.over)
 			continue;
-		if (resolved) {
-			if (!pathclass_authkeys(path.p, path.len,
-			    rc->cfg->authorized_keys_paths.v,
-			    rc->cfg->authorized_keys_paths.n))
-				continue;
-		} else {
-			/*
-			 * Only the name is known: "authorized_keys" alone, or
-			 * ".ssh/authorized_keys" whose parent we can check.
-			 */
-			size_t blen, pblen;
-			const char *b = path_base(path.p, path.len, &blen);
-			const char *pb = path_parent_base(path.p, path.len,
-			    &pblen);
-
-			if (!((blen == 15 &&
-			    memcmp(b, "authorized_keys", 15) == 0) ||
-			    (blen == 16 &&
-			    memcmp(b, "authorized_keys2", 16) == 0)))
-				continue;
-			if (pb != NULL && !(pblen == 4 &&
-			    memcmp(pb, ".ssh", 4) == 0))
-				continue;
-		}
-		memset(&a, 0, sizeof(a));
-		a.rule = "authorized-keys-write";
-		a.severity = SEV_HIGH;
-		a.confidence = CONF_HIGH;
-		a.tags = tags_authkeys;
-		a.ev = ev;
-		a.file_path = path.p;
-		a.file_pathlen = path.len;
-		a.file_resolved = resolved;
-		a.file_dirfd = dirfd;
-		a.match[a.nmatch++] = path.p;
-		switch (op) {
-		case FOP_OPEN:
-			a.file_op = open_op(flags, p->nametype);
-			if (!flags_known) {
-				a.confidence = CONF_MEDIUM;
-				a.note = "open flags not logged";
-				a.file_op = "open";
-			}
-			break;
-		case FOP_RENAME:
-			a.file_op = "rename";
-			break;
-		case FOP_LINK:
-			a.file_op = "link";
-			break;
-		case FOP_SYMLINK:
-			a.file_op = "symlink";
-			break;
-		default:
-			a.file_op = "truncate";
-			break;
-		}
-		if (!resolved) {
+		if (is_ak(rc, &path, resolved)) {
+			file_alert(&a, ev, "authorized-keys-write", SEV_HIGH,
+			    &path, resolved, dirfd);
+		} else if (rc->inodes != NULL && p->inode != 0 &&
+		    op != FOP_SYMLINK && (known = inodes_lookup(rc->inodes,
+		    p->dev, p->inode)) != NULL) {
+			/* Another name for a file we know: a link. */
+			file_alert(&a, ev, "authorized-keys-write", SEV_HIGH,
+			    &path, resolved, dirfd);
+			a.confidence = CONF_HIGH;
+			a.file_target = known;
+			a.note = "written through another name for an "
+			    "authorized_keys file (same device and inode)";
+		} else
+			continue;
+		a.file_op = op_name(op, flags, p->nametype);
+		if (op == FOP_OPEN && !flags_known) {
 			a.confidence = CONF_MEDIUM;
-			a.note = "name relative to a directory the record does "
-			    "not show";
+			a.note = "open flags not logged";
+			a.file_op = "open";
 		}
 		fn(ctx, &a);
 		count++;
-		break;		/* one alert per event */
 	}
+	if (count == 0 && (op == FOP_LINK || op == FOP_SYMLINK))
+		count += rule_link_to(rc, ev, op, dirfd_arg, &path, fn, ctx);
+ out:
 	buf_free(&path);
 	return count;
 }

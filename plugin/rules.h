@@ -7,7 +7,9 @@
  *    exe, or by the program ld.so was asked to run; never by argv[0]),
  *    parsed by sshopt.h: tunnels, pivots, keys, host-key checking, agent
  *    forwarding;
- *  - successful writes to authorized_keys files.
+ *  - successful writes to authorized_keys files, by name or, through a
+ *    link, by the inode of a file known to be one (inodes.h); and links
+ *    made to such a file under another name.
  * Every rule id, its severity, confidence and tags are listed in
  * audisp-sshwatch(8).
  */
@@ -17,11 +19,13 @@
 #include "alert.h"
 #include "cfg.h"
 #include "event.h"
+#include "inodes.h"
 #include "users.h"
 
 struct rules_ctx {
 	const struct cfg	*cfg;
 	const struct users	*users;
+	struct inodes		*inodes;	/* learned; NULL: not used */
 	int			 openssh_version;
 };
 

@@ -262,6 +262,88 @@ START_TEST(test_garbage)
 }
 END_TEST
 
+/* Sorted lines of text, for comparing alert sets. */
+static int
+cmpline(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static size_t
+sorted_lines(char *text, char ***out)
+{
+	char **v = NULL, *p = text, *nl;
+	size_t n = 0;
+
+	while (*p != '\0' && (nl = strchr(p, '\n')) != NULL) {
+		*nl = '\0';
+		v = realloc(v, (n + 1) * sizeof(*v));
+		v[n++] = p;
+		p = nl + 1;
+	}
+	qsort(v, n, sizeof(*v), cmpline);
+	*out = v;
+	return n;
+}
+
+/*
+ * A real stream captured from auditd (a tee plugin) fed to the plugin in
+ * uneven chunks gives exactly the alerts replay gives for the same file.
+ */
+START_TEST(test_real_stream)
+{
+	const char *stream = tu_src("tests/fixtures/real/enriched/stream.txt");
+	struct buf in, rep, got;
+	char cmd[1400], **a, **b;
+	size_t na, nb, i, off = 0, step = 1;
+	FILE *fp;
+	int fd, st;
+	pid_t pid;
+
+	buf_init(&in, 64 << 20);
+	buf_init(&rep, 64 << 20);
+	buf_init(&got, 64 << 20);
+	ck_assert_int_eq(tu_read_file(stream, &in), 0);
+	snprintf(cmd, sizeof(cmd), "%s --replay --openssh-version 9.2 %s",
+	    binpath, stream);
+	fp = popen(cmd, "r");
+	ck_assert_ptr_nonnull(fp);
+	{
+		char chunk[65536];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			buf_add(&rep, chunk, n);
+	}
+	ck_assert_int_eq(pclose(fp), 0);
+
+	pid = spawn(&fd);
+	while (off < in.len) {
+		size_t n = step < in.len - off ? step : in.len - off;
+
+		send_all(fd, in.p + off, n);
+		off += n;
+		step = step * 7 % 65521 + 1;	/* 1 byte to 64 KiB */
+	}
+	close(fd);
+	st = wait_exit(pid, 60);
+	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(tu_read_file(jsonpath, &got), 0);
+
+	na = sorted_lines(rep.p, &a);
+	nb = sorted_lines(got.p, &b);
+	ck_assert_uint_gt(na, 50);
+	ck_assert_uint_eq(na, nb);
+	for (i = 0; i < na; i++)
+		ck_assert_str_eq(a[i], b[i]);
+	free(a);
+	free(b);
+	buf_free(&in);
+	buf_free(&rep);
+	buf_free(&got);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -277,6 +359,7 @@ main(void)
 	tcase_add_test(tc, test_sigterm);
 	tcase_add_test(tc, test_sighup_bad_config);
 	tcase_add_test(tc, test_garbage);
+	tcase_add_test(tc, test_real_stream);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
