@@ -745,9 +745,14 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			file_alert(&a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd);
 		} else if (rc->inodes != NULL && p->inode != 0 &&
-		    op != FOP_SYMLINK && (known = inodes_lookup(rc->inodes,
-		    p->dev, p->inode)) != NULL) {
-			/* Another name for a file we know: a link. */
+		    (op == FOP_OPEN || op == FOP_TRUNCATE) &&
+		    (known = inodes_lookup(rc->inodes, p->dev, p->inode)) !=
+		    NULL) {
+			/*
+			 * Another name for a file we know: its contents
+			 * change.  (A link, rename or symlink of it changes
+			 * only names: rule_link_to() looks at those.)
+			 */
 			file_alert(&a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd);
 			a.confidence = CONF_HIGH;
