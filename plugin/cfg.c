@@ -142,7 +142,9 @@ cfg_set(struct cfg *c, const char *k, const char *v, unsigned line,
 			c->openssh_version = 0;
 			return 0;
 		}
-		if ((ver = sshopt_version_parse(v)) == -1)
+		/* "9.2" or "9.2p1", nothing else on the line. */
+		if (strspn(v, "0123456789.p") != strlen(v) ||
+		    (ver = sshopt_version_parse(v)) == -1)
 			return errf(err, errsz, "line %u: openssh_version "
 			    "must be auto or a release from 8.0 on, like 9.2",
 			    line);
@@ -179,8 +181,6 @@ cfg_parse(const char *text, size_t len, struct cfg *c, char *err,
 	if (len > CFG_MAX_BYTES)
 		return errf(err, errsz, "file larger than %d bytes",
 		    CFG_MAX_BYTES);
-	if (memchr(text, '\0', len) != NULL)
-		return errf(err, errsz, "file holds a NUL byte");
 	while (p < end) {
 		line++;
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -188,6 +188,10 @@ cfg_parse(const char *text, size_t len, struct cfg *c, char *err,
 		if (n >= sizeof(linebuf))
 			return errf(err, errsz, "line %u: longer than %zu bytes",
 			    line, sizeof(linebuf) - 1);
+		/* Checked per line, so the message can say which one. */
+		if (memchr(p, '\0', n) != NULL)
+			return errf(err, errsz, "line %u: holds a NUL byte",
+			    line);
 		memcpy(linebuf, p, n);
 		linebuf[n] = '\0';
 		p = nl != NULL ? nl + 1 : end;
@@ -233,7 +237,9 @@ cfg_load(const char *path, uid_t owner, struct cfg *c, char *err,
 	ssize_t r;
 	int fd, rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO must be refused, not waited on for a writer. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
 		if (errno == ELOOP)
 			return errf(err, errsz, "%s: is a symbolic link", path);
 		return errf(err, errsz, "%s: %s", path, strerror(errno));

@@ -309,11 +309,16 @@ framer_line(struct framer *f, const char *line, size_t len)
 	f->st.records++;
 	f->seq++;
 	p = pend_find(f, node, nodelen, stamp, stamplen);
+	/*
+	 * The window counts from each event's own last record, so every
+	 * record may end any open event, not only the oldest one.
+	 */
 	if (type == AUDIT_EOE) {
 		if (p == NULL)
 			f->st.stray_eoe++;
 		else
 			pend_complete(f, (size_t)(p - f->pend), 0);
+		pend_expire(f);
 		return 0;
 	}
 	if (p != NULL) {
@@ -321,10 +326,10 @@ framer_line(struct framer *f, const char *line, size_t len)
 		pend_append(f, p, line, len, type);
 		if (framer_type_stands_alone(type))
 			pend_complete(f, (size_t)(p - f->pend), 0);
+		pend_expire(f);
 		return 0;
 	}
-	if (f->npend > 0 && f->seq - f->pend[0].last_seq > f->lim.window)
-		pend_expire(f);
+	pend_expire(f);
 	p = pend_open(f, line, len, type, node, nodelen, stamp, stamplen);
 	if (p != NULL && framer_type_stands_alone(type))
 		pend_complete(f, (size_t)(p - f->pend), 0);
