@@ -66,6 +66,8 @@ pathclass_resolve(const char *raw, const struct actor *a,
 		if ((dir = actor_home(a, u, home, sizeof(home))) != NULL)
 			rest = raw + 2;
 	}
+	if (dir == NULL && raw[0] == '~')
+		return 1;		/* a home we do not know */
 	if (dir != NULL) {
 		buf_init(&tmp, 2 * 4096 + strlen(rest) + 2);
 		if (buf_adds(&tmp, dir) == -1 || buf_addc(&tmp, '/') == -1 ||
@@ -146,11 +148,15 @@ pathclass_foreign_agent(const char *abs, size_t n, const struct actor *a,
 
 	if (path_under(abs, n, "/run/user")) {
 		p = abs + 10;
-		for (q = p; q < abs + n && *q >= '0' && *q <= '9'; q++)
+		/* Stop past 10 digits: no uid has more, and no overflow. */
+		for (q = p; q < abs + n && *q >= '0' && *q <= '9' &&
+		    q - p <= 10; q++)
 			uid = uid * 10 + (*q - '0');
 		if (q == p || q - p > 10)
 			return 1;
-		return a->uid >= 0 && uid != a->uid ? 2 : 0;
+		if (a->uid < 0)
+			return 1;	/* whose it is we cannot tell */
+		return uid != a->uid ? 2 : 0;
 	}
 	if (users_owner_of_path(u, abs, n, owner, sizeof(owner))) {
 		if (a->user != NULL)

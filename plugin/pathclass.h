@@ -36,7 +36,8 @@ const char	*keyloc_name(enum keyloc loc);
 /*
  * Resolves a key or socket path as given to ssh: `~/' and `~user/', `%d'
  * (the home), relative names against the cwd; then normalises it.
- * Returns 0, or -1 when out is full.
+ * Returns 0, 1 when raw names the home of a user we do not know (out is
+ * left empty), or -1 when out is full.
  */
 int	 pathclass_resolve(const char *raw, const struct actor *a,
 	    const struct users *u, struct buf *out);

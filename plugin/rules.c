@@ -246,7 +246,7 @@ rule_keys(struct execrun *r, enum sshfind_kind k, const char *rule)
 	const struct sshopt *so = r->so;
 	struct alert a;
 	size_t i;
-	int any = 0, unknown = 0;
+	int any = 0, unknown = 0, res;
 
 	alert_init(r, &a, rule, SEV_LOW, tags_key);
 	for (i = 0; i < so->nfinds; i++) {
@@ -269,9 +269,20 @@ rule_keys(struct execrun *r, enum sshfind_kind k, const char *rule)
 			/* ssh-add - : a key read from standard input. */
 			buf_reset(pb);
 			buf_adds(pb, "/dev/stdin");
-		} else if (pathclass_resolve(f->value, &r->actor,
-		    r->rc->users, pb) == -1)
+		} else if ((res = pathclass_resolve(f->value, &r->actor,
+		    r->rc->users, pb)) == -1) {
 			continue;
+		} else if (res == 1) {
+			/* ~/key with no known home: someone's home. */
+			buf_reset(pb);
+			buf_adds(pb, f->value);
+			a.keys[a.nkeys].path = pb->p;
+			a.keys[a.nkeys++].loc = KEYLOC_UNKNOWN_HOME;
+			unknown = 1;
+			if (key_severity(KEYLOC_UNKNOWN_HOME) > a.severity)
+				a.severity = key_severity(KEYLOC_UNKNOWN_HOME);
+			continue;
+		}
 		if (pb->len == 0 || pb->p[0] != '/') {
 			unknown = 1;	/* relative, and no cwd to join */
 			loc = KEYLOC_ELSEWHERE;
@@ -311,8 +322,8 @@ rule_identity_agent(struct execrun *r)
 
 		if (f->kind != SF_IDENTITY_AGENT || f->value == NULL)
 			continue;
-		if (pathclass_resolve(f->value, &r->actor, r->rc->users, pb) ==
-		    -1 || pb->len == 0 || pb->p[0] != '/')
+		if (pathclass_resolve(f->value, &r->actor, r->rc->users, pb) !=
+		    0 || pb->len == 0 || pb->p[0] != '/')
 			continue;
 		foreign = pathclass_foreign_agent(pb->p, pb->len, &r->actor,
 		    r->rc->users);
