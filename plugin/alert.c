@@ -132,6 +132,9 @@ jprocess(struct buf *b, const struct event *ev)
 	else
 		buf_adds(b, ",\"argv\":null");
 	jfield_buf(b, "cwd", ev->have_cwd, &ev->cwd);
+	/* The audit rule key, for reference only: no rule depends on it. */
+	jfield_buf(b, "key", ev->have_syscall && ev->key.len > 0 &&
+	    strcmp(buf_str(&ev->key), "(null)") != 0, &ev->key);
 	buf_addc(b, '}');
 }
 

@@ -297,7 +297,8 @@ add_syscall(struct event *ev, auparse_state_t *au)
 		} else if (strcmp(n, "exe") == 0) {
 			take_str(ev, &ev->exe, v);
 			ev->have_exe = 1;
-		} else if (strcmp(n, "key") == 0) {
+		} else if (strcmp(n, "key") == 0 &&
+		    strcmp(v, "(null)") != 0) {
 			take_str(ev, &ev->key, v);
 		}
 	} while (auparse_next_field(au) > 0);

@@ -20,7 +20,11 @@
 
 #include "alert.h"
 #include "cfg.h"
+#include <auparse.h>
+#include <libaudit.h>
+
 #include "framer.h"
+#include "path.h"
 #include "pipeline.h"
 #include "replay.h"
 #include "testutil.h"
@@ -230,6 +234,61 @@ START_TEST(test_streams)
 }
 END_TEST
 
+/*
+ * Our join of CWD and a relative PATH name (done on the decoded bytes, so
+ * nothing is escaped) agrees with auparse's own auparse_interpret_realpath()
+ * on every relative, plainly quoted name of the real capture.
+ */
+START_TEST(test_realpath_agrees)
+{
+	auparse_state_t *au;
+	struct buf ours;
+	int compared = 0;
+
+	au = auparse_init(AUSOURCE_FILE,
+	    tu_src("tests/fixtures/real/enriched/audit.log"));
+	ck_assert_ptr_nonnull(au);
+	buf_init(&ours, 1 << 16);
+	while (auparse_next_event(au) > 0) {
+		const char *cwd = NULL, *name, *rp;
+
+		if (auparse_first_record(au) <= 0)
+			continue;
+		do {
+			if (auparse_get_type(au) == AUDIT_CWD &&
+			    auparse_find_field(au, "cwd") != NULL)
+				cwd = auparse_get_field_str(au);
+		} while (auparse_next_record(au) > 0);
+		if (cwd == NULL || cwd[0] != '"')
+			continue;
+		auparse_first_record(au);
+		do {
+			char cwdbuf[4096];
+
+			if (auparse_get_type(au) != AUDIT_PATH ||
+			    (name = auparse_find_field(au, "name")) == NULL ||
+			    name[0] != '"' || name[1] == '/' || name[1] == '"')
+				continue;
+			/* Before any auparse_interpret_field(): it caches. */
+			rp = auparse_interpret_realpath(au);
+			ck_assert_ptr_nonnull(rp);
+			snprintf(cwdbuf, sizeof(cwdbuf), "%.*s",
+			    (int)strlen(cwd) - 2, cwd + 1);
+			path_join(cwdbuf, strlen(cwdbuf), name + 1,
+			    strlen(name) - 2, &ours);
+			ck_assert_msg(strcmp(rp, buf_str(&ours)) == 0,
+			    "auparse %s, ours %s", rp, buf_str(&ours));
+			compared++;
+		} while (auparse_next_record(au) > 0);
+	}
+	fprintf(stderr, "realpath: %d relative names agree with auparse\n",
+	    compared);
+	ck_assert_int_gt(compared, 20);
+	buf_free(&ours);
+	auparse_destroy(au);
+}
+END_TEST
+
 /* The issue asks for two real positives per category, and traps. */
 START_TEST(test_coverage)
 {
@@ -277,6 +336,7 @@ main(void)
 	tcase_add_unchecked_fixture(tc, load_scenarios, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_coverage);
+	tcase_add_test(tc, test_realpath_agrees);
 	tcase_add_test(tc, test_enriched);
 	tcase_add_test(tc, test_raw_rotated);
 	tcase_add_test(tc, test_ausearch_raw);
