@@ -44,8 +44,20 @@ struct pend {
 	time_t			 last_time;
 };
 
+/* Buffers of completed events, kept for the next ones. */
+#define FRAMER_SPARES		16
+#define FRAMER_SPARE_MAX	(64 * 1024)
+
+struct spare {
+	struct buf		 text;
+	struct framer_rec	*recs;
+	size_t			 caprecs;
+};
+
 struct framer {
 	struct framer_limits	 lim;
+	struct spare		 spares[FRAMER_SPARES];
+	size_t			 nspares;
 	framer_fn		 fn;
 	void			*ctx;
 	struct buf		 partial;
@@ -76,11 +88,22 @@ framer_new(const struct framer_limits *lim, framer_fn fn, void *ctx)
 	return f;
 }
 
+/* Frees an event's buffers, or keeps them for the next event. */
 static void
-pend_release(struct pend *p)
+pend_release(struct framer *f, struct pend *p)
 {
-	buf_free(&p->text);
-	free(p->recs);
+	struct spare *sp;
+
+	if (f != NULL && f->nspares < FRAMER_SPARES &&
+	    p->text.cap <= FRAMER_SPARE_MAX) {
+		sp = &f->spares[f->nspares++];
+		sp->text = p->text;
+		sp->recs = p->recs;
+		sp->caprecs = p->caprecs;
+	} else {
+		buf_free(&p->text);
+		free(p->recs);
+	}
 	memset(p, 0, sizeof(*p));
 }
 
@@ -92,7 +115,11 @@ framer_free(struct framer *f)
 	if (f == NULL)
 		return;
 	for (i = 0; i < f->npend; i++)
-		pend_release(&f->pend[i]);
+		pend_release(NULL, &f->pend[i]);
+	for (i = 0; i < f->nspares; i++) {
+		buf_free(&f->spares[i].text);
+		free(f->spares[i].recs);
+	}
 	free(f->pend);
 	buf_free(&f->partial);
 	free(f);
@@ -104,6 +131,35 @@ framer_type_stands_alone(int type)
 	/* User-space messages and auditd's own, which never get an EOE. */
 	return (type >= AUDIT_FIRST_USER_MSG && type <= 1299) ||
 	    (type >= AUDIT_FIRST_USER_MSG2 && type <= AUDIT_LAST_USER_MSG2);
+}
+
+/*
+ * The record types of nearly every line, without libaudit's search over
+ * all names; -1 sends the rest to audit_name_to_msg_type().
+ */
+static int
+common_type(const char *p, size_t n)
+{
+	static const struct {
+		const char	*name;
+		size_t		 len;
+		int		 type;
+	} t[] = {
+		{ "PATH", 4, AUDIT_PATH },
+		{ "SYSCALL", 7, AUDIT_SYSCALL },
+		{ "CWD", 3, AUDIT_CWD },
+		{ "PROCTITLE", 9, AUDIT_PROCTITLE },
+		{ "EXECVE", 6, AUDIT_EXECVE },
+		{ "EOE", 3, AUDIT_EOE },
+		{ "BPRM_FCAPS", 10, AUDIT_BPRM_FCAPS },
+		{ "SOCKADDR", 8, AUDIT_SOCKADDR },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (n == t[i].len && memcmp(p, t[i].name, n) == 0)
+			return t[i].type;
+	return -1;
 }
 
 int
@@ -132,9 +188,11 @@ framer_parse_header(const char *line, size_t len, int *type,
 	n = (size_t)(sp - p);
 	if (n == 0 || n >= sizeof(name))
 		return -1;
-	memcpy(name, p, n);
-	name[n] = '\0';
-	*type = audit_name_to_msg_type(name);
+	if ((*type = common_type(p, n)) == -1) {
+		memcpy(name, p, n);
+		name[n] = '\0';
+		*type = audit_name_to_msg_type(name);
+	}
 	p = sp + 1;
 	if ((size_t)(end - p) < 10 || memcmp(p, "msg=audit(", 10) != 0)
 		return -1;
@@ -199,7 +257,7 @@ pend_complete(struct framer *f, size_t i, unsigned flags)
 	fe.stamplen = p->stamplen;
 	fe.flags = p->flags;
 	f->fn(f->ctx, &fe);
-	pend_release(p);
+	pend_release(f, p);
 	memmove(&f->pend[i], &f->pend[i + 1],
 	    (f->npend - i - 1) * sizeof(*f->pend));
 	f->npend--;
@@ -255,7 +313,16 @@ pend_open(struct framer *f, const char *line, size_t len, int type,
 	}
 	p = &f->pend[f->npend++];
 	memset(p, 0, sizeof(*p));
-	buf_init(&p->text, f->lim.max_event_bytes);
+	if (f->nspares > 0) {
+		struct spare *sp = &f->spares[--f->nspares];
+
+		p->text = sp->text;
+		p->text.max = f->lim.max_event_bytes;
+		buf_reset(&p->text);
+		p->recs = sp->recs;
+		p->caprecs = sp->caprecs;
+	} else
+		buf_init(&p->text, f->lim.max_event_bytes);
 	p->has_node = node != NULL;
 	p->nodelen = nodelen;
 	p->keyoff = node != NULL ? (size_t)(node - line) : 0;
@@ -264,7 +331,7 @@ pend_open(struct framer *f, const char *line, size_t len, int type,
 	p->last_time = f->now;
 	pend_append(f, p, line, len, type);
 	if (p->nrecs == 0) {		/* could not even hold one record */
-		pend_release(p);
+		pend_release(f, p);
 		f->npend--;
 		f->st.cut_events++;
 		return NULL;

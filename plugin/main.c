@@ -155,6 +155,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath)
 				/* The pipeline points at *cfg: swap in place. */
 				cfg_free(cfg);
 				*cfg = ncfg;
+				pipeline_configure(pl, cfg);
 				log_msg(LOG_INFO, "configuration reloaded");
 			}
 		}

@@ -10,10 +10,12 @@
 
 #include "buf.h"
 #include "event.h"
+#include "gate.h"
 #include "pipeline.h"
 
 struct pipeline {
 	auparse_state_t		*au;
+	struct gate		*gate;		/* NULL: every event */
 	struct event		 ev;
 	struct rules_ctx	 rc;
 	alert_fn		 fn;
@@ -52,6 +54,12 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 		free(p);
 		return NULL;
 	}
+	if ((p->gate = gate_new(cfg, p->rc.inodes)) == NULL) {
+		inodes_free(p->rc.inodes);
+		auparse_destroy(p->au);
+		free(p);
+		return NULL;
+	}
 	p->rc.cfg = cfg;
 	p->rc.users = u;
 	p->rc.openssh_version = openssh_version;
@@ -71,6 +79,7 @@ pipeline_free(struct pipeline *p)
 	event_free(&p->ev);
 	buf_free(&p->eoe);
 	inodes_free(p->rc.inodes);
+	gate_free(p->gate);
 	free(p);
 }
 
@@ -79,6 +88,8 @@ pipeline_event(void *arg, const struct framer_event *fe)
 {
 	struct pipeline *p = arg;
 
+	if (p->gate != NULL && !gate_pass(p->gate, fe))
+		return;
 	event_reset(&p->ev);
 	buf_reset(&p->eoe);
 	if (fe->node != NULL)
@@ -111,4 +122,29 @@ struct inodes *
 pipeline_inodes(struct pipeline *p)
 {
 	return p->rc.inodes;
+}
+
+void
+pipeline_set_gate(struct pipeline *p, int on)
+{
+	if (!on) {
+		gate_free(p->gate);
+		p->gate = NULL;
+	} else if (p->gate == NULL)
+		p->gate = gate_new(p->rc.cfg, p->rc.inodes);
+}
+
+const struct gate_stats *
+pipeline_gate_stats(const struct pipeline *p)
+{
+	static const struct gate_stats none;
+
+	return p->gate != NULL ? gate_stats(p->gate) : &none;
+}
+
+int
+pipeline_configure(struct pipeline *p, const struct cfg *cfg)
+{
+	p->rc.cfg = cfg;
+	return p->gate != NULL ? gate_configure(p->gate, cfg) : 0;
 }

@@ -8,6 +8,8 @@
  * auparse delivers an event completed by EOE only on its next feed, and
  * the empty feed is that next feed without waiting for more input or
  * aging anything.  After it returns, auparse holds nothing.
+ *
+ * Before auparse, the gate (gate.h) drops the events no rule can act on.
  */
 #ifndef SW_PIPELINE_H
 #define SW_PIPELINE_H
@@ -15,6 +17,7 @@
 #include "cfg.h"
 #include "execve.h"
 #include "framer.h"
+#include "gate.h"
 #include "rules.h"
 #include "users.h"
 
@@ -34,6 +37,11 @@ void		 pipeline_free(struct pipeline *p);
 /* A framer_fn: analyses one complete event. */
 void		 pipeline_event(void *pipeline, const struct framer_event *fe);
 const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
+/* Turns the gate off (every event to auparse) or on (the default). */
+void		 pipeline_set_gate(struct pipeline *p, int on);
+const struct gate_stats *pipeline_gate_stats(const struct pipeline *p);
+/* Follows a reloaded configuration (the gate's configured paths). */
+int		 pipeline_configure(struct pipeline *p, const struct cfg *cfg);
 /* The table of authorized_keys inodes the rules learn (for seeding). */
 struct inodes	*pipeline_inodes(struct pipeline *p);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "path.h"
+#include "prog.h"
 #include "rules.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
@@ -40,52 +41,18 @@ static const char *const ldso_argopts[] = {
 	"--argv0", "--glibc-hwcaps-prefix", "--glibc-hwcaps-mask", NULL
 };
 
-static int
-is_ldso(const char *base, size_t n)
-{
-	return (n >= 8 && memcmp(base, "ld-linux", 8) == 0) ||
-	    (n >= 5 && memcmp(base, "ld.so", 5) == 0) ||
-	    (n >= 6 && memcmp(base, "ld-", 3) == 0 &&
-	    memmem(base, n, ".so", 3) != NULL);
-}
-
-static enum sshprog
-prog_of_path(const struct cfg *cfg, const char *path, size_t n)
-{
-	const char *base;
-	char name[16];
-	size_t blen, i;
-	int p;
-
-	for (p = SSHPROG_SSH; p <= SSHPROG_SSH_AGENT; p++)
-		for (i = 0; i < cfg->prog_paths[p].n; i++)
-			if (strlen(cfg->prog_paths[p].v[i]) == n &&
-			    memcmp(cfg->prog_paths[p].v[i], path, n) == 0)
-				return (enum sshprog)p;
-	base = path_base(path, n, &blen);
-	if (blen >= sizeof(name) || memchr(base, '\0', blen) != NULL)
-		return SSHPROG_NONE;
-	memcpy(name, base, blen);
-	name[blen] = '\0';
-	return sshprog_from_name(name);
-}
-
 enum sshprog
 rules_program(const struct cfg *cfg, const struct event *ev,
     size_t *argv_off, const char **via)
 {
-	const char *exe = buf_str(&ev->exe), *base;
-	size_t n = ev->exe.len, blen, i, j;
+	const char *exe = buf_str(&ev->exe);
+	size_t n = ev->exe.len, i, j;
 
 	*argv_off = 0;
 	*via = NULL;
 	if (!ev->have_exe || n == 0)
 		return SSHPROG_NONE;
-	/* A binary replaced while running shows as "/path (deleted)". */
-	if (n > 10 && memcmp(exe + n - 10, " (deleted)", 10) == 0)
-		n -= 10;
-	base = path_base(exe, n, &blen);
-	if (!is_ldso(base, blen))
+	if (!prog_is_ldso(exe, n))
 		return prog_of_path(cfg, exe, n);
 	/* "ld.so [OPTIONS] PROGRAM ARGS": the program is what runs. */
 	if (!ev->have_execve)

@@ -1,0 +1,256 @@
+/*
+ * gate: raw-byte filter before auparse (see gate.h).
+ *
+ * Field values are found by walking the record's space-separated fields,
+ * which is unambiguous in kernel records: a quoted value never holds a
+ * space (the kernel hex-encodes those), and the ENRICHED part after 0x1d
+ * is left out.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libaudit.h>
+
+#include "auval.h"
+#include "buf.h"
+#include "gate.h"
+#include "prog.h"
+
+#define GATE_MAX_VALUE	8192	/* bytes decoded of one exe or name */
+
+struct gate {
+	const struct cfg	*cfg;
+	struct inodes		*inodes;
+	char			**prefixes;	/* dirs of authorized_keys_paths */
+	size_t			 nprefixes;
+	struct buf		 val;
+	struct gate_stats	 st;
+};
+
+static void
+free_prefixes(struct gate *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nprefixes; i++)
+		free(g->prefixes[i]);
+	free(g->prefixes);
+	g->prefixes = NULL;
+	g->nprefixes = 0;
+}
+
+int
+gate_configure(struct gate *g, const struct cfg *cfg)
+{
+	const struct strlist *l = &cfg->authorized_keys_paths;
+	size_t i, n;
+
+	free_prefixes(g);
+	g->cfg = cfg;
+	if (l->n == 0)
+		return 0;
+	if ((g->prefixes = calloc(l->n, sizeof(*g->prefixes))) == NULL)
+		return -1;
+	for (i = 0; i < l->n; i++) {
+		/* The directory part before the first wildcard. */
+		n = strcspn(l->v[i], "*?[");
+		while (n > 1 && l->v[i][n - 1] != '/')
+			n--;
+		if ((g->prefixes[g->nprefixes] = strndup(l->v[i], n)) == NULL)
+			return -1;
+		g->nprefixes++;
+	}
+	return 0;
+}
+
+struct gate *
+gate_new(const struct cfg *cfg, struct inodes *inodes)
+{
+	struct gate *g;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	g->inodes = inodes;
+	buf_init(&g->val, GATE_MAX_VALUE);
+	if (gate_configure(g, cfg) == -1) {
+		gate_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void
+gate_free(struct gate *g)
+{
+	if (g == NULL)
+		return;
+	free_prefixes(g);
+	buf_free(&g->val);
+	free(g);
+}
+
+/*
+ * Finds the field "key=" in rec[0..len) (stopping at the ENRICHED
+ * separator) and returns its raw value, which ends at the next space.
+ * Fields are walked from the front, or from the back when the caller
+ * knows the field sits near the end (SYSCALL's exe): either way a
+ * memchr/memrchr per field, cheaper than a substring search.
+ */
+static const char *
+field(const char *rec, size_t len, const char *key, size_t klen,
+    int from_end, size_t *vlen)
+{
+	const char *end, *p, *sp;
+
+	if ((end = memchr(rec, AUDIT_INTERP_SEPARATOR, len)) == NULL)
+		end = rec + len;
+	if (!from_end) {
+		for (p = rec; p < end; p = sp + 1) {
+			sp = memchr(p, ' ', (size_t)(end - p));
+			if (sp == NULL)
+				sp = end;
+			if ((size_t)(sp - p) > klen &&
+			    memcmp(p, key, klen) == 0) {
+				*vlen = (size_t)(sp - p) - klen;
+				return p + klen;
+			}
+		}
+		return NULL;
+	}
+	for (sp = end; sp > rec;) {
+		const char *start;
+
+		p = memrchr(rec, ' ', (size_t)(sp - rec));
+		start = p != NULL ? p + 1 : rec;
+		if ((size_t)(sp - start) > klen &&
+		    memcmp(start, key, klen) == 0) {
+			*vlen = (size_t)(sp - start) - klen;
+			return start + klen;
+		}
+		if (p == NULL)
+			break;
+		sp = p;
+	}
+	return NULL;
+}
+
+/* Decodes a raw value into g->val; NULL when it is not a string value. */
+static const struct buf *
+decode(struct gate *g, const char *v, size_t n)
+{
+	buf_reset(&g->val);
+	if (auval_decode(v, n, &g->val) != AUVAL_QUOTED &&
+	    g->val.len == 0)
+		return NULL;
+	return &g->val;
+}
+
+static int
+exe_matters(struct gate *g, const char *rec, size_t len)
+{
+	const struct buf *b;
+	const char *v;
+	size_t n;
+
+	if ((v = field(rec, len, "exe=", 4, 1, &n)) == NULL ||
+	    (b = decode(g, v, n)) == NULL)
+		return 0;
+	return prog_is_ldso(b->p, b->len) ||
+	    (prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE &&
+	    prog_of_path(g->cfg, b->p, b->len) != SSHPROG_SSH_AGENT);
+}
+
+static int
+has_prefix(const struct buf *b, const char *pre)
+{
+	size_t n = strlen(pre);
+
+	return b->len >= n && memcmp(b->p, pre, n) == 0;
+}
+
+static int
+path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
+    size_t cwdlen)
+{
+	const struct buf *b;
+	const char *v, *dv;
+	size_t n, dn, i;
+	char dev[INODES_DEVLEN];
+	unsigned long long ino = 0;
+
+	if ((v = field(rec, len, "name=", 5, 0, &n)) != NULL &&
+	    (b = decode(g, v, n)) != NULL) {
+		if (memmem(b->p, b->len, "authorized_keys", 15) != NULL)
+			return 1;
+		for (i = 0; i < g->nprefixes; i++) {
+			if (has_prefix(b, g->prefixes[i]))
+				return 1;
+			/* A relative name in a cwd under the directory. */
+			if (b->len > 0 && b->p[0] != '/' && cwd != NULL &&
+			    cwdlen + 1 >= strlen(g->prefixes[i]) &&
+			    memcmp(cwd, g->prefixes[i],
+			    strlen(g->prefixes[i]) - 1) == 0)
+				return 1;
+		}
+	}
+	if (g->inodes == NULL || inodes_count(g->inodes) == 0)
+		return 0;
+	if ((v = field(rec, len, "inode=", 6, 0, &n)) == NULL ||
+	    (dv = field(rec, len, "dev=", 4, 0, &dn)) == NULL ||
+	    dn >= sizeof(dev))
+		return 0;
+	for (i = 0; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+		ino = ino * 10 + (unsigned long long)(v[i] - '0');
+	memcpy(dev, dv, dn);
+	dev[dn] = '\0';
+	return inodes_lookup(g->inodes, dev, ino) != NULL;
+}
+
+int
+gate_pass(struct gate *g, const struct framer_event *fe)
+{
+	const char *cwd = NULL;
+	size_t i, cwdlen = 0;
+	int pass = 0;
+
+	/* A configured directory needs the CWD for relative names. */
+	if (g->nprefixes > 0)
+		for (i = 0; i < fe->nrecs; i++)
+			if (fe->recs[i].type == AUDIT_CWD) {
+				const char *v = field(fe->text + fe->recs[i].off,
+				    fe->recs[i].len, "cwd=", 4, 0, &cwdlen);
+
+				if (v != NULL && cwdlen >= 2 && *v == '"') {
+					cwd = v + 1;
+					cwdlen -= 2;
+				}
+			}
+	for (i = 0; i < fe->nrecs && !pass; i++) {
+		const char *rec = fe->text + fe->recs[i].off;
+		size_t len = fe->recs[i].len;
+
+		switch (fe->recs[i].type) {
+		case AUDIT_SYSCALL:
+			pass = exe_matters(g, rec, len);
+			break;
+		case AUDIT_PATH:
+			pass = path_matters(g, rec, len, cwd, cwdlen);
+			break;
+		default:
+			break;
+		}
+	}
+	if (pass)
+		g->st.passed++;
+	else
+		g->st.dropped++;
+	return pass;
+}
+
+const struct gate_stats *
+gate_stats(const struct gate *g)
+{
+	return &g->st;
+}

@@ -1,0 +1,41 @@
+/*
+ * gate: which framed events can matter, decided on their raw bytes.
+ *
+ * Between the framer and auparse.  auparse tokenises every field of every
+ * record it is given, which costs more than everything else the plugin
+ * does; on a busy host nearly every event is an execve or a file access
+ * that no rule can act on.  The gate reads only a few fields of a few
+ * record types and lets an event through when:
+ *  - its SYSCALL `exe' (quoted or hex) is ssh, scp, sftp or ssh-add by
+ *    base name, a configured program path, or an ld.so loader (which may be
+ *    running one of them);
+ *  - a PATH `name' (quoted or hex) contains "authorized_keys", starts
+ *    with the directory part of a configured authorized_keys_paths
+ *    pattern (or is relative to a CWD under it), or its dev and inode are
+ *    those of a known authorized_keys file (inodes.h).
+ * Everything the rules read is in such events (see rules.c); the test
+ * suite checks that the alerts are the same with and without the gate.
+ */
+#ifndef SW_GATE_H
+#define SW_GATE_H
+
+#include "cfg.h"
+#include "framer.h"
+#include "inodes.h"
+
+struct gate_stats {
+	unsigned long long	 passed;
+	unsigned long long	 dropped;
+};
+
+struct gate;
+
+struct gate	*gate_new(const struct cfg *cfg, struct inodes *inodes);
+void		 gate_free(struct gate *g);
+/* Re-reads the configured paths after a reload. */
+int		 gate_configure(struct gate *g, const struct cfg *cfg);
+/* 1 when fe can matter to a rule, else 0. */
+int		 gate_pass(struct gate *g, const struct framer_event *fe);
+const struct gate_stats *gate_stats(const struct gate *g);
+
+#endif

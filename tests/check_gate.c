@@ -1,0 +1,240 @@
+/*
+ * check_gate: the raw-byte gate before auparse.
+ *
+ * Unit cases for each way an event can pass or be dropped, then the
+ * property the gate must keep: the alerts are exactly the same with and
+ * without it, on the real captures and on the benchmark's load log.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "buf.h"
+#include "cfg.h"
+#include "framer.h"
+#include "gate.h"
+#include "inodes.h"
+#include "pipeline.h"
+#include "replay.h"
+#include "testutil.h"
+#include "users.h"
+
+/* Frames text and returns 1 if the gate passed its (single) event. */
+struct one {
+	struct gate	*g;
+	int		 pass;
+	int		 events;
+};
+
+static void
+on_event(void *arg, const struct framer_event *fe)
+{
+	struct one *o = arg;
+
+	o->events++;
+	o->pass = gate_pass(o->g, fe);
+}
+
+static int
+gate_on(const char *text, const struct cfg *cfg, struct inodes *ino)
+{
+	struct one o;
+	struct framer *fr;
+
+	memset(&o, 0, sizeof(o));
+	o.g = gate_new(cfg, ino);
+	fr = framer_new(&framer_replay_limits, on_event, &o);
+	framer_feed(fr, text, strlen(text));
+	framer_flush(fr);
+	framer_free(fr);
+	gate_free(o.g);
+	ck_assert_int_eq(o.events, 1);
+	return o.pass;
+}
+
+#define SYSC(exe, tail) "type=SYSCALL msg=audit(1.000:1): arch=c000003e " \
+	"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 " \
+	"pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 " \
+	"fsgid=0 tty=pts0 ses=1 comm=\"x\" exe=" exe " key=(null)" tail "\n"
+#define PATHR(name, ino) "type=PATH msg=audit(1.000:1): item=0 name=" name \
+	" inode=" ino " dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 " \
+	"nametype=NORMAL\n"
+
+START_TEST(test_exe)
+{
+	struct cfg cfg;
+
+	cfg_defaults(&cfg);
+	ck_assert(gate_on(SYSC("\"/usr/bin/ssh\"", ""), &cfg, NULL));
+	ck_assert(gate_on(SYSC("\"/usr/bin/scp\"", ""), &cfg, NULL));
+	ck_assert(gate_on(SYSC("\"/usr/bin/sftp\"", ""), &cfg, NULL));
+	ck_assert(gate_on(SYSC("\"/usr/bin/ssh-add\"", ""), &cfg, NULL));
+	/* "/usr/bin/ssh (deleted)", hex-encoded for its space. */
+	ck_assert(gate_on(SYSC("2F7573722F62696E2F737368202864656C6574656429",
+	    ""), &cfg, NULL));
+	ck_assert(gate_on(SYSC("\"/lib64/ld-linux-x86-64.so.2\"", ""), &cfg,
+	    NULL));
+	ck_assert(!gate_on(SYSC("\"/usr/sbin/sshd\"", ""), &cfg, NULL));
+	ck_assert(!gate_on(SYSC("\"/usr/bin/ssh-agent\"", ""), &cfg, NULL));
+	ck_assert(!gate_on(SYSC("\"/usr/bin/bash\"", ""), &cfg, NULL));
+	/* What follows the ENRICHED separator is not a field. */
+	ck_assert(!gate_on(SYSC("\"/usr/bin/bash\"",
+	    "\x1d" "ARCH=x86_64 exe=\"/usr/bin/ssh\""), &cfg, NULL));
+	/* A configured program path. */
+	cfg.prog_paths[SSHPROG_SSH].v = calloc(1, sizeof(char *));
+	cfg.prog_paths[SSHPROG_SSH].v[0] = strdup("/opt/x/bin/rsh2");
+	cfg.prog_paths[SSHPROG_SSH].n = 1;
+	ck_assert(gate_on(SYSC("\"/opt/x/bin/rsh2\"", ""), &cfg, NULL));
+	cfg_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_path)
+{
+	struct cfg cfg;
+	struct inodes *ino = inodes_new(16);
+
+	cfg_defaults(&cfg);
+	ck_assert(gate_on(PATHR("\"/root/.ssh/authorized_keys\"", "5"), &cfg,
+	    ino));
+	ck_assert(gate_on(PATHR("\"authorized_keys2\"", "5"), &cfg, ino));
+	/* "/tmp/a b/authorized_keys", hex for its space. */
+	ck_assert(gate_on(PATHR("2F746D702F6120622F617574686F72697A65645F6B6"
+	    "57973", "5"), &cfg, ino));
+	ck_assert(!gate_on(PATHR("\"/etc/passwd\"", "5"), &cfg, ino));
+	/* A file known by its inode passes under any name. */
+	inodes_note(ino, "fe:00", 77, "/home/a/.ssh/authorized_keys", 28);
+	ck_assert(gate_on(PATHR("\"/tmp/link\"", "77"), &cfg, ino));
+	ck_assert(!gate_on(PATHR("\"/tmp/link\"", "78"), &cfg, ino));
+	/* A configured AuthorizedKeysFile directory, absolute or by cwd. */
+	cfg.authorized_keys_paths.v = calloc(1, sizeof(char *));
+	cfg.authorized_keys_paths.v[0] = strdup("/etc/ssh/keys/*");
+	cfg.authorized_keys_paths.n = 1;
+	ck_assert(gate_on(PATHR("\"/etc/ssh/keys/alice\"", "5"), &cfg, ino));
+	ck_assert(gate_on("type=CWD msg=audit(1.000:1): cwd=\"/etc/ssh/keys\"\n"
+	    PATHR("\"alice\"", "5"), &cfg, ino));
+	ck_assert(!gate_on("type=CWD msg=audit(1.000:1): cwd=\"/etc\"\n"
+	    PATHR("\"alice\"", "5"), &cfg, ino));
+	cfg_free(&cfg);
+	inodes_free(ino);
+}
+END_TEST
+
+static void
+collect(void *arg, const struct alert *a)
+{
+	alert_json(a, arg);
+}
+
+/* Replays files through a pipeline with or without the gate. */
+static void
+replay(char **paths, size_t n, int gate, struct buf *out)
+{
+	struct cfg cfg;
+	struct users users;
+	struct pipeline *pl;
+	struct framer *fr;
+	struct replay_stats st;
+
+	cfg_defaults(&cfg);
+	users_init(&users);
+	pl = pipeline_new(&cfg, &users, 902, collect, out);
+	ck_assert_ptr_nonnull(pl);
+	pipeline_set_gate(pl, gate);
+	fr = framer_new(&framer_replay_limits, pipeline_event, pl);
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(replay_run(paths, n, fr, stderr, &st), 0);
+	if (gate)
+		fprintf(stderr, "gate: %llu events passed, %llu dropped\n",
+		    pipeline_gate_stats(pl)->passed,
+		    pipeline_gate_stats(pl)->dropped);
+	framer_free(fr);
+	pipeline_free(pl);
+	cfg_free(&cfg);
+	users_free(&users);
+}
+
+static void
+same_alerts(char **paths, size_t n, size_t min_alerts)
+{
+	struct buf with, without;
+	size_t lines = 0, i;
+
+	buf_init(&with, 256 << 20);
+	buf_init(&without, 256 << 20);
+	replay(paths, n, 1, &with);
+	replay(paths, n, 0, &without);
+	for (i = 0; i < with.len; i++)
+		lines += with.p[i] == '\n';
+	fprintf(stderr, "%s: %zu alerts with the gate and without\n",
+	    paths[0], lines);
+	ck_assert_uint_ge(lines, min_alerts);
+	ck_assert_uint_eq(with.len, without.len);
+	ck_assert(memcmp(with.p, without.p, with.len) == 0);
+	buf_free(&with);
+	buf_free(&without);
+}
+
+START_TEST(test_same_alerts_fixtures)
+{
+	char *enriched[] = { strdup(tu_src(
+	    "tests/fixtures/real/enriched/audit.log")) };
+	char *rawlogs[] = {
+		strdup(tu_src("tests/fixtures/real/raw/audit.log.2")),
+		strdup(tu_src("tests/fixtures/real/raw/audit.log.1")),
+		strdup(tu_src("tests/fixtures/real/raw/audit.log")),
+	};
+
+	same_alerts(enriched, 1, 90);
+	same_alerts(rawlogs, 3, 90);
+	free(enriched[0]);
+	free(rawlogs[0]);
+	free(rawlogs[1]);
+	free(rawlogs[2]);
+}
+END_TEST
+
+/* The benchmark's 47,251-event load log from a busy host. */
+START_TEST(test_same_alerts_load_log)
+{
+	char tmp[] = "/tmp/check_gate.XXXXXX", cmd[600];
+	char *paths[1];
+	int fd;
+
+	fd = mkstemp(tmp);
+	ck_assert_int_ne(fd, -1);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "xz -dc '%s' > '%s'",
+	    tu_src("tests/bench/load.log.xz"), tmp);
+	ck_assert_msg(system(cmd) == 0, "xz -dc failed (is xz installed?)");
+	paths[0] = tmp;
+	same_alerts(paths, 1, 900);
+	unlink(tmp);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("gate");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_exe);
+	tcase_add_test(tc, test_path);
+	tcase_add_test(tc, test_same_alerts_fixtures);
+	tcase_add_test(tc, test_same_alerts_load_log);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
