@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -445,9 +446,30 @@ input_line(struct input *in, struct block *blk, struct framer *fr,
 	    "not an audit record, skipped");
 }
 
+struct progress {
+	replay_progress_fn	 fn;
+	void			*ctx;
+	time_t			 last;
+	unsigned long long	 done;		/* bytes of finished inputs */
+};
+
+static void
+progress(struct progress *pg, struct replay_stats *st, struct input *in)
+{
+	time_t now;
+
+	if (pg->fn == NULL || (st->lines & 0xfff) != 0)
+		return;
+	if ((now = time(NULL)) == pg->last)
+		return;
+	pg->last = now;
+	st->bytes = pg->done + in->lr.bytes;
+	pg->fn(pg->ctx, st);
+}
+
 static void
 input_replay(struct input *in, struct framer *fr, FILE *errfp,
-    struct replay_stats *st)
+    struct replay_stats *st, struct progress *pg)
 {
 	struct block blk;
 	const char *line;
@@ -469,11 +491,13 @@ input_replay(struct input *in, struct framer *fr, FILE *errfp,
 			continue;
 		}
 		input_line(in, &blk, fr, line, len, in->lr.lineno, errfp, st);
+		progress(pg, st, in);
 	}
 	block_feed(&blk, fr);
 	free(blk.rec);
 	free(blk.len);
-	st->bytes += in->lr.bytes;
+	pg->done += in->lr.bytes;
+	st->bytes = pg->done;
 	if (in->suppressed > 0) {
 		fprintf(errfp, "audisp-sshwatch: %s: %lu more problems not "
 		    "shown\n", in->name, in->suppressed);
@@ -484,6 +508,14 @@ int
 replay_run(char *const *paths, size_t npaths, struct framer *fr,
     FILE *errfp, struct replay_stats *st)
 {
+	return replay_run_progress(paths, npaths, fr, errfp, st, NULL, NULL);
+}
+
+int
+replay_run_progress(char *const *paths, size_t npaths, struct framer *fr,
+    FILE *errfp, struct replay_stats *st, replay_progress_fn fn, void *ctx)
+{
+	struct progress pg = { fn, ctx, 0, st->bytes };
 	struct input *in;
 	size_t i;
 	unsigned long errors0 = st->errors;
@@ -501,7 +533,7 @@ replay_run(char *const *paths, size_t npaths, struct framer *fr,
 	qsort(in, npaths, sizeof(*in), input_cmp);
 	for (i = 0; i < npaths; i++) {
 		if (in[i].ok)
-			input_replay(&in[i], fr, errfp, st);
+			input_replay(&in[i], fr, errfp, st, &pg);
 		input_free(&in[i]);
 	}
 	free(in);

@@ -44,6 +44,9 @@ struct replay_stats {
 /* What the line says about its input's format (RF_UNKNOWN: nothing). */
 enum replay_format replay_classify(const char *line, size_t len);
 
+/* Called about once a second while replaying, when given. */
+typedef void (*replay_progress_fn)(void *ctx, const struct replay_stats *st);
+
 /*
  * Reads every input into fr, then flushes it.  Problems go to errfp as
  * "audisp-sshwatch: FILE:LINE: ...".  Returns 0 when every input was read
@@ -51,5 +54,9 @@ enum replay_format replay_classify(const char *line, size_t len);
  */
 int	 replay_run(char *const *paths, size_t npaths, struct framer *fr,
 	    FILE *errfp, struct replay_stats *st);
+/* replay_run() reporting progress to fn (NULL: none). */
+int	 replay_run_progress(char *const *paths, size_t npaths,
+	    struct framer *fr, FILE *errfp, struct replay_stats *st,
+	    replay_progress_fn fn, void *ctx);
 
 #endif

@@ -25,7 +25,7 @@
 #include "testutil.h"
 
 static char dir[] = "/tmp/check_plugin.XXXXXX";
-static char cfgpath[600], jsonpath[600], binpath[600];
+static char cfgpath[600], jsonpath[600], binpath[600], logpath[600];
 
 #define EV_TUNNEL(sec, serial, pid) \
 	"type=SYSCALL msg=audit(" sec ":" serial "): arch=c000003e " \
@@ -61,10 +61,11 @@ spawn(int *fd)
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
-		char *argv[] = { binpath, (char *)(uintptr_t)"-c", cfgpath,
-		    NULL };
+		char *argv[] = { binpath, (char *)(uintptr_t)"-s",
+		    (char *)(uintptr_t)"-c", cfgpath, NULL };
 		char *envp[] = { NULL };
 		sigset_t all;
+		int logfd;
 
 		sigfillset(&all);
 		sigprocmask(SIG_BLOCK, &all, NULL);
@@ -73,6 +74,10 @@ spawn(int *fd)
 		dup2(sv[1], STDIN_FILENO);
 		close(sv[0]);
 		close(sv[1]);
+		/* Its log (-s: to stderr) goes to a file the tests read. */
+		logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (logfd != -1)
+			dup2(logfd, STDERR_FILENO);
 		execve(binpath, argv, envp);
 		_exit(127);
 	}
@@ -135,6 +140,7 @@ setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cfgpath, sizeof(cfgpath), "%s/sshwatch.conf", dir);
 	snprintf(jsonpath, sizeof(jsonpath), "%s/alerts.json", dir);
+	snprintf(logpath, sizeof(logpath), "%s/plugin.log", dir);
 	snprintf(binpath, sizeof(binpath), "%s/plugin/audisp-sshwatch",
 	    top ? top : ".");
 	write_cfg("");
@@ -217,6 +223,22 @@ START_TEST(test_sigterm)
 }
 END_TEST
 
+/* Count of lines of the plugin's log holding needle. */
+static int
+log_count(const char *needle)
+{
+	struct buf b;
+	const char *p;
+	int n = 0;
+
+	buf_init(&b, 16 << 20);
+	if (tu_read_file(logpath, &b) == 0)
+		for (p = buf_str(&b); (p = strstr(p, needle)) != NULL; p++)
+			n++;
+	buf_free(&b);
+	return n;
+}
+
 /* A bad config at SIGHUP leaves the running one in place. */
 START_TEST(test_sighup_bad_config)
 {
@@ -229,6 +251,11 @@ START_TEST(test_sighup_bad_config)
 	ck_assert_int_eq(kill(pid, SIGHUP), 0);
 	usleep(200000);
 	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);	/* alive */
+	for (i = 0; i < 300 && log_count("reload refused") == 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(log_count("reload refused, keeping the running "
+	    "configuration: "), 1);
+	ck_assert_int_eq(log_count("unknown key \"no_such_key\""), 1);
 	send_all(fd, ev, strlen(ev));
 	for (i = 0; i < 300 && json_count("\"serial\":6,") == 0; i++)
 		usleep(10000);
@@ -259,6 +286,32 @@ START_TEST(test_garbage)
 	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	ck_assert_int_eq(json_count("\"serial\":8,"), 1);
 	buf_free(&junk);
+}
+END_TEST
+
+/* SIGUSR1 writes every counter to the log; the plugin goes on. */
+START_TEST(test_sigusr1_stats)
+{
+	int fd, i, st;
+	pid_t pid = spawn(&fd);
+	const char *ev = EV_TUNNEL("15.000", "10", "500") EOE("15.000", "10")
+	    "garbage\n";
+
+	send_all(fd, ev, strlen(ev));
+	for (i = 0; i < 300 && json_count("\"serial\":10,") == 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(kill(pid, SIGUSR1), 0);
+	for (i = 0; i < 300 && log_count("statistics:") == 0; i++)
+		usleep(10000);
+	ck_assert_int_eq(log_count("statistics: records=5 events=1 "
+	    "gate_passed=1 gate_dropped=0 analysed=1 alerts=1 "
+	    "json_written=1"), 1);
+	ck_assert_int_eq(log_count("drop_bad_lines=1 "), 1);
+	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);	/* alive */
+	close(fd);
+	st = wait_exit(pid, 10);
+	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(log_count("stopping: records=5 "), 1);
 }
 END_TEST
 
@@ -360,6 +413,7 @@ main(void)
 	tcase_add_test(tc, test_sighup_bad_config);
 	tcase_add_test(tc, test_garbage);
 	tcase_add_test(tc, test_real_stream);
+	tcase_add_test(tc, test_sigusr1_stats);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
