@@ -14,13 +14,17 @@
 /*
  * The kernel never writes a record longer than MAX_AUDIT_MESSAGE_LENGTH
  * (8970 bytes); auditd's ENRICHED form adds the interpretations.  A real
- * event has at most a few hundred records (an EXECVE argv of 128 KiB
- * arguments makes about 40 per argument, capped by execve.h anyway).
+ * event has a few records; an execve's argv takes one record per 7,500
+ * logged bytes.  MAX_EVENT_BYTES keeps an argv of about 1 MiB logged as
+ * text (half that as hex), more than execve.h keeps anyway; auparse holds
+ * a few copies of what it is given, so this bounds its memory too.
  */
+#define MAX_EVENT_BYTES		(1536 * 1024)
+
 const struct framer_limits framer_stream_limits = {
 	.max_line = 65536,
 	.max_pending = 1024,
-	.max_event_bytes = 4 * 1024 * 1024,
+	.max_event_bytes = MAX_EVENT_BYTES,
 	.max_event_records = 4096,
 	.window = 4096,
 };
@@ -28,7 +32,7 @@ const struct framer_limits framer_stream_limits = {
 const struct framer_limits framer_replay_limits = {
 	.max_line = 65536,
 	.max_pending = 1024,
-	.max_event_bytes = 4 * 1024 * 1024,
+	.max_event_bytes = MAX_EVENT_BYTES,
 	.max_event_records = 4096,
 	.window = 256,
 };
@@ -65,6 +69,7 @@ struct framer {
 	struct pend		*pend;		/* open events, oldest first */
 	size_t			 npend;
 	unsigned long long	 seq;
+	unsigned long long	 oldest_seq;	/* <= every open last_seq */
 	time_t			 now;		/* wall clock, per feed */
 	struct framer_stats	 st;
 };
@@ -271,6 +276,8 @@ pend_append(struct framer *f, struct pend *p, const char *line, size_t len,
 {
 	struct framer_rec *r;
 
+	/* Over a cap the record is dropped, but the event is still alive. */
+	p->last_seq = f->seq;
 	if (p->nrecs >= f->lim.max_event_records ||
 	    p->text.len + len + 1 > f->lim.max_event_bytes) {
 		p->flags |= FE_CUT;
@@ -311,6 +318,8 @@ pend_open(struct framer *f, const char *line, size_t len, int type,
 		f->st.forced_by_cap++;
 		pend_complete(f, 0, FE_FORCED);
 	}
+	if (f->npend == 0)
+		f->oldest_seq = f->seq;
 	p = &f->pend[f->npend++];
 	memset(p, 0, sizeof(*p));
 	if (f->nspares > 0) {
@@ -341,18 +350,29 @@ pend_open(struct framer *f, const char *line, size_t len, int type,
 	return p;
 }
 
-/* Completes the events that `window' records of others have passed. */
+/*
+ * Completes the events that `window' records of others have passed.
+ * oldest_seq is a lower bound of the open events' last_seq, so the scan
+ * runs only when one of them may be due, not on every record.
+ */
 static void
 pend_expire(struct framer *f)
 {
+	unsigned long long oldest = f->seq;
 	size_t i = 0;
 
+	if (f->npend == 0 || f->seq - f->oldest_seq <= f->lim.window)
+		return;
 	while (i < f->npend) {
-		if (f->seq - f->pend[i].last_seq > f->lim.window)
+		if (f->seq - f->pend[i].last_seq > f->lim.window) {
 			pend_complete(f, i, FE_FORCED);
-		else
-			i++;
+			continue;
+		}
+		if (f->pend[i].last_seq < oldest)
+			oldest = f->pend[i].last_seq;
+		i++;
 	}
+	f->oldest_seq = oldest;
 }
 
 int
