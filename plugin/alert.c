@@ -199,6 +199,8 @@ alert_json(const struct alert *a, struct buf *out)
 			buf_addf(out, ",\"dirfd\":%lld", a->file_dirfd);
 		if (a->file_target != NULL)
 			jfield_cstr(out, "target", a->file_target);
+		if (a->file_owner != NULL)
+			jfield_cstr(out, "owner", a->file_owner);
 		jfield_cstr(out, "operation", a->file_op);
 		jfield_cstr(out, "syscall", ev->syscall_name);
 		buf_addc(out, '}');

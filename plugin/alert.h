@@ -46,6 +46,7 @@ struct alert {
 	int			 file_resolved;
 	const char		*file_op;
 	const char		*file_target;	/* the file a link leads to */
+	const char		*file_owner;	/* whose home holds it */
 	long long		 file_dirfd;	/* -1 unless unresolved */
 	const char		*note;		/* why confidence is lowered */
 	const char		*via;		/* e.g. "ld.so" */

@@ -6,12 +6,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cfg.h"
+#include "remote.h"
+#include "spool.h"
 
 void
 cfg_defaults(struct cfg *c)
@@ -19,6 +24,21 @@ cfg_defaults(struct cfg *c)
 	memset(c, 0, sizeof(*c));
 	c->openssh_version = 0;
 	c->syslog_alerts = 1;
+	c->audit_sink = 1;
+	c->remote_port = 60;
+	c->network_retry_time = 1;
+	c->network_retry_max = 60;
+	c->heartbeat_timeout = 0;
+	c->ack_timeout = 10;
+	c->name_format = CFG_NAME_HOSTNAME;
+	c->spool_max_size = 64 * 1024 * 1024;
+	c->spool_full_action = SPOOL_DROP_NEW;
+	c->queue_depth = 4096;
+	c->network_failure_action = RA_WARN_ONCE;
+	c->disk_low_action = RA_SYSLOG;
+	c->disk_full_action = RA_WARN_ONCE;
+	c->disk_error_action = RA_WARN_ONCE;
+	c->forward_timeout = 30;
 }
 
 static void
@@ -42,6 +62,9 @@ cfg_free(struct cfg *c)
 		strlist_free(&c->prog_paths[i]);
 	strlist_free(&c->authorized_keys_paths);
 	free(c->json_file);
+	free(c->remote_server);
+	free(c->name);
+	free(c->spool_file);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -121,6 +144,130 @@ static const struct {
 	{ "ssh_agent_paths", SSHPROG_SSH_AGENT },
 };
 
+/* A whole number in [lo, hi]; -1 when not one. */
+static long long
+parse_num(const char *v, long long lo, long long hi)
+{
+	long long n = 0;
+	const char *p = v;
+
+	if (*p == '\0')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > hi)
+			return -1;
+	}
+	return *p == '\0' && n >= lo ? n : -1;
+}
+
+/* A size: digits with an optional K, M or G suffix; -1 when bad. */
+static long long
+parse_size(const char *v, long long lo, long long hi)
+{
+	char num[32];
+	size_t n = strlen(v);
+	long long mul = 1, r;
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, v, n + 1);
+	switch (num[n - 1]) {
+	case 'K': case 'k': mul = 1024; num[--n] = '\0'; break;
+	case 'M': case 'm': mul = 1024 * 1024; num[--n] = '\0'; break;
+	case 'G': case 'g': mul = 1024LL * 1024 * 1024; num[--n] = '\0';
+		break;
+	default: break;
+	}
+	if ((r = parse_num(num, 0, hi / mul)) == -1 || r * mul < lo)
+		return -1;
+	return r * mul;
+}
+
+static int
+set_str(char **dst, const char *v, char *err, size_t errsz)
+{
+	free(*dst);
+	if ((*dst = strdup(v)) == NULL)
+		return errf(err, errsz, "out of memory");
+	return 0;
+}
+
+/* Numeric keys: name, field, range. */
+static const struct {
+	const char	*key;
+	size_t		 off;
+	long long	 lo, hi;
+} int_keys[] = {
+	{ "remote_port", offsetof(struct cfg, remote_port), 1, 65535 },
+	{ "network_retry_time", offsetof(struct cfg, network_retry_time), 1,
+	  3600 },
+	{ "network_retry_max", offsetof(struct cfg, network_retry_max), 1,
+	  86400 },
+	{ "heartbeat_timeout", offsetof(struct cfg, heartbeat_timeout), 0,
+	  86400 },
+	{ "ack_timeout", offsetof(struct cfg, ack_timeout), 1, 3600 },
+	{ "forward_timeout", offsetof(struct cfg, forward_timeout), 0,
+	  86400 },
+};
+
+/* Keyword keys: name, field, accepted words and their values. */
+static const struct {
+	const char	*key;
+	size_t		 off;
+	const char	*words[6];
+	int		 values[6];
+} word_keys[] = {
+	{ "name_format", offsetof(struct cfg, name_format),
+	  { "none", "hostname", "fqd", "numeric", "user", NULL },
+	  { CFG_NAME_NONE, CFG_NAME_HOSTNAME, CFG_NAME_FQD, CFG_NAME_NUMERIC,
+	    CFG_NAME_USER } },
+	{ "spool_full_action", offsetof(struct cfg, spool_full_action),
+	  { "drop_new", "drop_oldest", NULL }, { SPOOL_DROP_NEW,
+	    SPOOL_DROP_OLDEST } },
+	{ "network_failure_action",
+	  offsetof(struct cfg, network_failure_action),
+	  { "ignore", "syslog", "warn_once", NULL },
+	  { RA_IGNORE, RA_SYSLOG, RA_WARN_ONCE } },
+	{ "disk_low_action", offsetof(struct cfg, disk_low_action),
+	  { "ignore", "syslog", "warn_once", NULL },
+	  { RA_IGNORE, RA_SYSLOG, RA_WARN_ONCE } },
+	{ "disk_full_action", offsetof(struct cfg, disk_full_action),
+	  { "ignore", "syslog", "warn_once", NULL },
+	  { RA_IGNORE, RA_SYSLOG, RA_WARN_ONCE } },
+	{ "disk_error_action", offsetof(struct cfg, disk_error_action),
+	  { "ignore", "syslog", "warn_once", NULL },
+	  { RA_IGNORE, RA_SYSLOG, RA_WARN_ONCE } },
+	{ "remote_ending_action", offsetof(struct cfg, remote_ending_suspend),
+	  { "reconnect", "suspend", NULL }, { 0, 1 } },
+	{ "audit_sink", offsetof(struct cfg, audit_sink),
+	  { "no", "yes", NULL }, { 0, 1 } },
+};
+
+/* "a, b or c" for a message. */
+static const char *
+word_list(const char *const *w)
+{
+	static char out[128];
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; w[i] != NULL && n < sizeof(out); i++)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s",
+		    i == 0 ? "" : w[i + 1] == NULL ? " or " : ", ", w[i]);
+	return out;
+}
+
+static int
+set_int(struct cfg *c, size_t off, long long v)
+{
+	if (off == offsetof(struct cfg, remote_port))
+		c->remote_port = (unsigned)v;
+	else
+		*(int *)(void *)((char *)c + off) = (int)v;
+	return 0;
+}
+
 /* Applies one key = value; returns 0 or -1 with err set. */
 static int
 cfg_set(struct cfg *c, const char *k, const char *v, unsigned line,
@@ -158,6 +305,65 @@ cfg_set(struct cfg *c, const char *k, const char *v, unsigned line,
 		free(c->json_file);
 		if ((c->json_file = strdup(v)) == NULL)
 			return errf(err, errsz, "out of memory");
+		return 0;
+	}
+	for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++) {
+		long long n;
+
+		if (strcmp(k, int_keys[i].key) != 0)
+			continue;
+		if ((n = parse_num(v, int_keys[i].lo, int_keys[i].hi)) == -1)
+			return errf(err, errsz, "line %u: %s must be a number "
+			    "from %lld to %lld", line, k, int_keys[i].lo,
+			    int_keys[i].hi);
+		return set_int(c, int_keys[i].off, n);
+	}
+	for (i = 0; i < sizeof(word_keys) / sizeof(word_keys[0]); i++) {
+		size_t j;
+
+		if (strcmp(k, word_keys[i].key) != 0)
+			continue;
+		for (j = 0; word_keys[i].words[j] != NULL; j++)
+			if (strcmp(v, word_keys[i].words[j]) == 0)
+				return set_int(c, word_keys[i].off,
+				    word_keys[i].values[j]);
+		return errf(err, errsz, "line %u: %s must be one of: %s", line,
+		    k, word_list(word_keys[i].words));
+	}
+	if (strcmp(k, "remote_server") == 0) {
+		if (strpbrk(v, " \t/") != NULL)
+			return errf(err, errsz, "line %u: remote_server must "
+			    "be a host name or address", line);
+		return set_str(&c->remote_server, v, err, errsz);
+	}
+	if (strcmp(k, "name") == 0) {
+		if (strpbrk(v, " \t'\"=") != NULL || strlen(v) > 64)
+			return errf(err, errsz, "line %u: name must be one "
+			    "word of at most 64 characters", line);
+		return set_str(&c->name, v, err, errsz);
+	}
+	if (strcmp(k, "spool_file") == 0) {
+		if (v[0] != '/')
+			return errf(err, errsz, "line %u: spool_file must be "
+			    "an absolute path", line);
+		return set_str(&c->spool_file, v, err, errsz);
+	}
+	if (strcmp(k, "spool_max_size") == 0) {
+		long long n = parse_size(v, 65536, 1LL << 40);
+
+		if (n == -1)
+			return errf(err, errsz, "line %u: spool_max_size must "
+			    "be a size from 64K, like 64M", line);
+		c->spool_max_size = (size_t)n;
+		return 0;
+	}
+	if (strcmp(k, "queue_depth") == 0) {
+		long long n = parse_num(v, 16, 1 << 20);
+
+		if (n == -1)
+			return errf(err, errsz, "line %u: queue_depth must be "
+			    "a number from 16 to 1048576", line);
+		c->queue_depth = (size_t)n;
 		return 0;
 	}
 	if (strcmp(k, "syslog_alerts") == 0) {
@@ -323,6 +529,72 @@ cfg_print(const struct cfg *c, FILE *fp)
 	fprintf(fp, "json_file = %s\n",
 	    c->json_file != NULL ? c->json_file : "(none)");
 	fprintf(fp, "syslog_alerts = %s\n", c->syslog_alerts ? "yes" : "no");
+	fprintf(fp, "audit_sink = %s\n", c->audit_sink ? "yes" : "no");
+	fprintf(fp, "remote_server = %s\n",
+	    c->remote_server != NULL ? c->remote_server : "(none)");
+	for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++) {
+		long long v = int_keys[i].off == offsetof(struct cfg,
+		    remote_port) ? (long long)c->remote_port :
+		    *(const int *)(const void *)((const char *)c +
+		    int_keys[i].off);
+
+		fprintf(fp, "%s = %lld\n", int_keys[i].key, v);
+	}
+	for (i = 0; i < sizeof(word_keys) / sizeof(word_keys[0]); i++) {
+		int v = *(const int *)(const void *)((const char *)c +
+		    word_keys[i].off);
+		size_t j;
+
+		if (strcmp(word_keys[i].key, "audit_sink") == 0)
+			continue;
+		for (j = 0; word_keys[i].words[j] != NULL; j++)
+			if (word_keys[i].values[j] == v)
+				fprintf(fp, "%s = %s\n", word_keys[i].key,
+				    word_keys[i].words[j]);
+	}
+	fprintf(fp, "name = %s\n", c->name != NULL ? c->name : "(none)");
+	fprintf(fp, "spool_file = %s\n", c->spool_file != NULL ?
+	    c->spool_file : CFG_DEFAULT_SPOOL);
+	fprintf(fp, "spool_max_size = %zu\n", c->spool_max_size);
+	fprintf(fp, "queue_depth = %zu\n", c->queue_depth);
+}
+
+char *
+cfg_node_name(const struct cfg *c)
+{
+	char host[256];
+	struct addrinfo hints, *ai = NULL;
+	char *r = NULL;
+
+	switch (c->name_format) {
+	case CFG_NAME_NONE:
+		return NULL;
+	case CFG_NAME_USER:
+		return c->name != NULL ? strdup(c->name) : NULL;
+	default:
+		break;
+	}
+	if (gethostname(host, sizeof(host)) == -1)
+		return NULL;
+	host[sizeof(host) - 1] = '\0';
+	if (c->name_format == CFG_NAME_HOSTNAME)
+		return strdup(host);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_CANONNAME | AI_ADDRCONFIG;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0)
+		return strdup(host);
+	if (c->name_format == CFG_NAME_FQD && ai->ai_canonname != NULL)
+		r = strdup(ai->ai_canonname);
+	else if (c->name_format == CFG_NAME_NUMERIC) {
+		char num[64];
+
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, num, sizeof(num),
+		    NULL, 0, NI_NUMERICHOST) == 0)
+			r = strdup(num);
+	}
+	freeaddrinfo(ai);
+	return r != NULL ? r : strdup(host);
 }
 
 int

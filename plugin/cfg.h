@@ -34,7 +34,33 @@ struct cfg {
 	int		 openssh_version;
 	char		*json_file;
 	int		 syslog_alerts;
+	/* The local audit trail. */
+	int		 audit_sink;
+	/* The remote channel (off while remote_server is unset). */
+	char		*remote_server;
+	unsigned	 remote_port;
+	int		 network_retry_time;
+	int		 network_retry_max;
+	int		 heartbeat_timeout;
+	int		 ack_timeout;
+	int		 name_format;		/* CFG_NAME_* */
+	char		*name;
+	char		*spool_file;
+	size_t		 spool_max_size;
+	int		 spool_full_action;	/* enum spool_policy */
+	size_t		 queue_depth;
+	int		 network_failure_action;	/* enum remote_action */
+	int		 disk_low_action;
+	int		 disk_full_action;
+	int		 disk_error_action;
+	int		 remote_ending_suspend;
+	int		 forward_timeout;
 };
+
+enum { CFG_NAME_NONE, CFG_NAME_HOSTNAME, CFG_NAME_FQD, CFG_NAME_NUMERIC,
+    CFG_NAME_USER };
+
+#define CFG_DEFAULT_SPOOL	"/var/spool/audisp-sshwatch/remote.spool"
 
 void	 cfg_defaults(struct cfg *c);
 void	 cfg_free(struct cfg *c);
@@ -52,6 +78,11 @@ int	 cfg_load(const char *path, uid_t owner, struct cfg *c,
 	    char *err, size_t errsz);
 /* Writes the effective settings, one `key = value' a line. */
 void	 cfg_print(const struct cfg *c, FILE *fp);
+/*
+ * The node name for the remote channel's node= prefix, per name_format
+ * (as auditd.conf's): NULL for none, else a malloc'd string.
+ */
+char	*cfg_node_name(const struct cfg *c);
 /*
  * The OpenSSH release of the binary at path, read from the version string
  * every ssh binary carries ("OpenSSH_9.2p1").  Returns -1 when not found.

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libaudit.h>
 
@@ -17,6 +18,13 @@
 #include "buf.h"
 #include "gate.h"
 #include "prog.h"
+
+#ifndef AUDIT_ANOM_EXEC
+#define AUDIT_ANOM_EXEC		2112
+#endif
+#ifndef AUDIT_ANOM_MOD_ACCT
+#define AUDIT_ANOM_MOD_ACCT	2116
+#endif
 
 #define GATE_MAX_VALUE	8192	/* bytes decoded of one exe or name */
 
@@ -26,6 +34,7 @@ struct gate {
 	char			**prefixes;	/* dirs of authorized_keys_paths */
 	size_t			 nprefixes;
 	struct buf		 val;
+	long			 pid;		/* ours */
 	struct gate_stats	 st;
 };
 
@@ -73,6 +82,7 @@ gate_new(const struct cfg *cfg, struct inodes *inodes)
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
 	g->inodes = inodes;
+	g->pid = (long)getpid();
 	buf_init(&g->val, GATE_MAX_VALUE);
 	if (gate_configure(g, cfg) == -1) {
 		gate_free(g);
@@ -208,6 +218,22 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 	return inodes_lookup(g->inodes, dev, ino) != NULL;
 }
 
+/* One of our alert records, sent by this very process? */
+static int
+is_own(struct gate *g, const char *rec, size_t len)
+{
+	const char *v;
+	size_t n, i;
+	long pid = 0;
+
+	if (memmem(rec, len, "msg='op=sshwatch ", 17) == NULL ||
+	    (v = field(rec, len, "pid=", 4, 0, &n)) == NULL)
+		return 0;
+	for (i = 0; i < n && v[i] >= '0' && v[i] <= '9' && pid < 1 << 30; i++)
+		pid = pid * 10 + (v[i] - '0');
+	return i == n && pid == g->pid;
+}
+
 int
 gate_pass(struct gate *g, const struct framer_event *fe)
 {
@@ -237,6 +263,11 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 			break;
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen);
+			break;
+		case AUDIT_ANOM_EXEC:
+		case AUDIT_ANOM_MOD_ACCT:
+			if (is_own(g, rec, len))
+				g->st.own_records++;
 			break;
 		default:
 			break;

@@ -15,6 +15,9 @@
  *    those of a known authorized_keys file (inodes.h).
  * Everything the rules read is in such events (see rules.c); the test
  * suite checks that the alerts are the same with and without the gate.
+ * The plugin's own alert records come back to it from auditd: they are
+ * known by their type, op=sshwatch and the plugin's pid, counted, and
+ * dropped like every other record no rule reads.
  */
 #ifndef SW_GATE_H
 #define SW_GATE_H
@@ -26,6 +29,7 @@
 struct gate_stats {
 	unsigned long long	 passed;
 	unsigned long long	 dropped;
+	unsigned long long	 own_records;	/* our alerts, come back */
 };
 
 struct gate;

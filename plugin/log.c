@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,8 @@ static int log_syslog;
 static unsigned log_tokens = LOG_BURST;
 static time_t log_last;
 static unsigned long log_held;
+/* The sink threads log too. */
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void
 log_init(const char *ident, int use_syslog)
@@ -41,6 +44,7 @@ log_msg(int prio, const char *fmt, ...)
 	time_t now = time(NULL);
 	va_list ap;
 
+	pthread_mutex_lock(&log_mu);
 	if (now != log_last) {
 		/* One more token a second, up to the burst. */
 		unsigned long add = now > log_last ?
@@ -53,6 +57,7 @@ log_msg(int prio, const char *fmt, ...)
 	}
 	if (log_tokens == 0) {
 		log_held++;
+		pthread_mutex_unlock(&log_mu);
 		return;
 	}
 	log_tokens--;
@@ -66,6 +71,7 @@ log_msg(int prio, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_emit(prio, msg);
+	pthread_mutex_unlock(&log_mu);
 }
 
 const char *

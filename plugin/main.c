@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,10 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "auditsink.h"
 #include "framer.h"
 #include "inodes.h"
+#include "remote.h"
 #include "log.h"
 #include "pipeline.h"
 #include "replay.h"
@@ -35,6 +38,8 @@
 /* An event without EOE is complete after this much idle input. */
 #define IDLE_AGE_SECS	2
 #define READ_CHUNK	65536
+/* At exit, how long the sink threads may go on delivering. */
+#define STOP_WAIT_SECS	2
 
 static volatile sig_atomic_t got_term, got_hup, got_usr1;
 
@@ -62,13 +67,35 @@ on_usr1(int sig)
  */
 static void
 log_stats(const char *when, const struct framer *fr,
-    const struct pipeline *pl, const struct sink *sink)
+    const struct pipeline *pl, struct sink *sink)
 {
 	const struct framer_stats *fs = framer_stats(fr);
 	const struct pipeline_stats *ps = pipeline_stats(pl);
 	const struct gate_stats *gs = pipeline_gate_stats(pl);
 	const struct sink_stats *ss = sink_stats(sink);
 
+	struct auditsink_stats as;
+	struct remote_stats rs;
+
+	sink_thread_stats(sink, &as, &rs);
+	if (sink_has_audit(sink))
+		log_msg(LOG_INFO, "%s: audit_sink queued=%llu sent=%llu "
+		    "refused=%llu drop_queue_full=%llu queue_high=%zu "
+		    "own_records_seen=%llu", when, as.queued, as.sent,
+		    as.failed, as.dropped, as.queue_high, gs->own_records);
+	if (sink_has_remote(sink))
+		log_msg(LOG_INFO, "%s: remote_sink connected=%d queued=%llu "
+		    "delivered=%llu spooled=%zu spool_bytes=%zu resent=%llu "
+		    "disk_low=%llu not_logged=%llu endings=%llu connects=%llu "
+		    "connect_failures=%llu heartbeats=%llu "
+		    "drop_queue_full=%llu drop_spool_new=%llu "
+		    "drop_spool_oldest=%llu spool_io_errors=%llu "
+		    "queue_high=%zu", when, rs.connected, rs.queued,
+		    rs.delivered, rs.spooled, rs.spool_bytes, rs.resent,
+		    rs.disk_low, rs.not_logged, rs.endings, rs.connects,
+		    rs.connect_failures, rs.heartbeats, rs.queue_dropped,
+		    rs.spool.dropped_new, rs.spool.dropped_old,
+		    rs.spool.io_errors, rs.queue_high);
 	log_msg(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
 	    "gate_dropped=%llu analysed=%llu alerts=%llu "
 	    "json_written=%llu pending=%zu pending_high=%zu "
@@ -92,7 +119,8 @@ usage(FILE *fp)
 	    "       audisp-sshwatch [-c FILE] -t\n"
 	    "       audisp-sshwatch --replay [--format json|text] "
 	    "[--openssh-version X.Y]\n"
-	    "                       [--local-users] [-c FILE] FILE...\n"
+	    "                       [--local-users] [--forward] [-c FILE] "
+	    "FILE...\n"
 	    "       audisp-sshwatch --version\n");
 }
 
@@ -143,7 +171,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	users_load_local(&users);
 	version = pick_version(cfg, 0);
 	if ((sink = sink_new()) == NULL ||
-	    sink_configure(sink, cfg, err, sizeof(err)) == -1) {
+	    sink_configure(sink, cfg, 1, err, sizeof(err)) == -1) {
 		log_msg(LOG_ERR, "cannot start: %s",
 		    sink == NULL ? "out of memory" : err);
 		sink_free(sink);
@@ -187,7 +215,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			cfg_defaults(&ncfg);
 			if (cfg_load(cfgpath, geteuid(), &ncfg, err,
 			    sizeof(err)) == -1 ||
-			    sink_configure(sink, &ncfg, err, sizeof(err)) == -1) {
+			    sink_configure(sink, &ncfg, 1, err, sizeof(err)) ==
+			    -1) {
 				log_msg(LOG_ERR, "reload refused, keeping the "
 				    "running configuration: %s", err);
 				cfg_free(&ncfg);
@@ -226,6 +255,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		framer_feed(fr, chunk, (size_t)n);
 	}
 	framer_flush(fr);
+	/* What the remote sink cannot send now stays in the spool. */
+	sink_stop(sink, STOP_WAIT_SECS);
 	log_stats("stopping", fr, pl, sink);
  out:
 	free(chunk);
@@ -256,7 +287,7 @@ replay_progress(void *arg, const struct replay_stats *st)
 }
 
 static int
-replay_main(struct cfg *cfg, int version, int local_users,
+replay_main(struct cfg *cfg, int version, int local_users, int forward,
     enum sink_format fmt, char *const *files, size_t nfiles)
 {
 	struct users users;
@@ -279,6 +310,17 @@ replay_main(struct cfg *cfg, int version, int local_users,
 		return 1;
 	}
 	sink_set_stream(sink, stdout, fmt);
+	if (forward) {
+		char err[512];
+
+		/* The configured outputs too: JSON, audit trail, remote. */
+		if (sink_configure(sink, cfg, 1, err, sizeof(err)) == -1) {
+			fprintf(stderr, "audisp-sshwatch: %s\n", err);
+			return 1;
+		}
+		if (cfg->remote_server != NULL && !sink_has_remote(sink))
+			return 1;	/* why was logged */
+	}
 	if ((fr = framer_new(&framer_replay_limits, pipeline_event, pl)) ==
 	    NULL) {
 		fprintf(stderr, "audisp-sshwatch: out of memory\n");
@@ -297,6 +339,23 @@ replay_main(struct cfg *cfg, int version, int local_users,
 		    strerror(errno));
 		rc = 1;
 	}
+	if (forward && sink_has_remote(sink)) {
+		struct remote_stats st;
+		size_t left;
+
+		fprintf(stderr, "audisp-sshwatch: waiting up to %d s for %s "
+		    "to acknowledge every alert\n", cfg->forward_timeout,
+		    cfg->remote_server);
+		left = sink_flush_remote(sink, cfg->forward_timeout);
+		sink_thread_stats(sink, &(struct auditsink_stats){ 0 }, &st);
+		fprintf(stderr, "audisp-sshwatch: %llu alerts delivered to %s, "
+		    "%zu still spooled in %s\n", st.delivered,
+		    cfg->remote_server, left, cfg->spool_file != NULL ?
+		    cfg->spool_file : CFG_DEFAULT_SPOOL);
+		if (left > 0)
+			rc = 1;
+	}
+	sink_stop(sink, forward ? STOP_WAIT_SECS : 0);
 	framer_free(fr);
 	pipeline_free(pl);
 	sink_free(sink);
@@ -312,6 +371,7 @@ main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'F' },
 		{ "openssh-version", required_argument, NULL, 'O' },
 		{ "local-users", no_argument, NULL, 'U' },
+		{ "forward", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "test-config", no_argument, NULL, 't' },
 		{ "log-stderr", no_argument, NULL, 's' },
@@ -324,7 +384,7 @@ main(int argc, char **argv)
 	struct cfg cfg;
 	char err[512];
 	int c, replay = 0, test = 0, local_users = 0, version = 0, rc;
-	int log_stderr = 0;
+	int log_stderr = 0, forward = 0;
 
 	while ((c = getopt_long(argc, argv, "c:ths", longopts, NULL)) != -1) {
 		switch (c) {
@@ -353,6 +413,9 @@ main(int argc, char **argv)
 		case 'U':
 			local_users = 1;
 			break;
+		case 'f':
+			forward = 1;
+			break;
 		case 'c':
 			cfgpath = optarg;
 			break;
@@ -376,6 +439,11 @@ main(int argc, char **argv)
 	if (replay && optind >= argc) {
 		fprintf(stderr, "audisp-sshwatch: --replay needs at least one "
 		    "FILE (- for standard input)\n");
+		return 2;
+	}
+	if (forward && !replay) {
+		fprintf(stderr, "audisp-sshwatch: --forward goes with "
+		    "--replay\n");
 		return 2;
 	}
 	if (!replay && optind < argc) {
@@ -407,8 +475,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (replay)
-		rc = replay_main(&cfg, version, local_users, fmt, argv + optind,
-		    (size_t)(argc - optind));
+		rc = replay_main(&cfg, version, local_users, forward, fmt,
+		    argv + optind, (size_t)(argc - optind));
 	else
 		rc = plugin_loop(&cfg, cfgpath != NULL ? cfgpath :
 		    DEFAULT_CONFIG, log_stderr);

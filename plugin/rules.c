@@ -559,11 +559,18 @@ learn_inodes(const struct rules_ctx *rc, const struct event *ev,
 		}
 }
 
+/* The account whose home holds the file (for the record's acct=). */
+static char file_owner[256];
+
 static void
 file_alert(struct alert *a, const struct event *ev, const char *rule,
-    enum severity sev, const struct buf *path, int resolved, long long dirfd)
+    enum severity sev, const struct buf *path, int resolved, long long dirfd,
+    const struct users *users)
 {
 	memset(a, 0, sizeof(*a));
+	if (resolved && users_owner_of_path(users, path->p, path->len,
+	    file_owner, sizeof(file_owner)))
+		a->file_owner = file_owner;
 	a->rule = rule;
 	a->severity = sev;
 	a->confidence = CONF_HIGH;
@@ -674,7 +681,7 @@ rule_link_to(const struct rules_ctx *rc, const struct event *ev,
 	}
 	if (found) {
 		file_alert(&a, ev, "authorized-keys-link", SEV_MEDIUM, path,
-		    resolved, dirfd);
+		    resolved, dirfd, rc->users);
 		a.file_op = op == FOP_SYMLINK ? "symlink" : "link";
 		a.file_target = target.p;
 		a.note = "a new name for an authorized_keys file: writes "
@@ -721,7 +728,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			continue;
 		if (is_ak(rc, &path, resolved)) {
 			file_alert(&a, ev, "authorized-keys-write", SEV_HIGH,
-			    &path, resolved, dirfd);
+			    &path, resolved, dirfd, rc->users);
 		} else if (rc->inodes != NULL && p->inode != 0 &&
 		    (op == FOP_OPEN || op == FOP_TRUNCATE) &&
 		    (known = inodes_lookup(rc->inodes, p->dev, p->inode)) !=
@@ -732,8 +739,12 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			 * only names: rule_link_to() looks at those.)
 			 */
 			file_alert(&a, ev, "authorized-keys-write", SEV_HIGH,
-			    &path, resolved, dirfd);
+			    &path, resolved, dirfd, rc->users);
 			a.confidence = CONF_HIGH;
+			/* Whose file it is: the one the link leads to. */
+			if (users_owner_of_path(rc->users, known,
+			    strlen(known), file_owner, sizeof(file_owner)))
+				a.file_owner = file_owner;
 			a.file_target = known;
 			a.note = "written through another name for an "
 			    "authorized_keys file (same device and inode)";

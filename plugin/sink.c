@@ -10,7 +10,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "auditsink.h"
 #include "log.h"
+#include "record.h"
+#include "remote.h"
 #include "sink.h"
 
 struct sink {
@@ -19,7 +22,10 @@ struct sink {
 	int			 syslog_alerts;
 	FILE			*stream;
 	enum sink_format	 stream_format;
+	struct auditsink	*audit;
+	struct remote		*remote;
 	struct buf		 line;
+	struct buf		 body;
 	struct sink_stats	 st;
 };
 
@@ -32,6 +38,7 @@ sink_new(void)
 		return NULL;
 	s->json_fd = -1;
 	buf_init(&s->line, ALERT_MAX_LINE);
+	buf_init(&s->body, RECORD_MAX_BODY + 1);
 	return s;
 }
 
@@ -40,16 +47,95 @@ sink_free(struct sink *s)
 {
 	if (s == NULL)
 		return;
+	sink_stop(s, 0);
 	if (s->json_fd != -1)
 		close(s->json_fd);
 	free(s->json_path);
 	buf_free(&s->line);
+	buf_free(&s->body);
 	free(s);
 }
 
+void
+sink_stop(struct sink *s, int wait)
+{
+	auditsink_stop(s->audit, wait);
+	remote_stop(s->remote, wait);
+	s->audit = NULL;
+	s->remote = NULL;
+}
+
+/* Starts the threads cfg asks for; failures are logged, not fatal. */
+static void
+start_threads(struct sink *s, const struct cfg *cfg)
+{
+	char err[512];
+
+	if (cfg->audit_sink &&
+	    (s->audit = auditsink_start(AUDITSINK_QUEUE, err, sizeof(err))) ==
+	    NULL)
+		log_msg(LOG_ERR, "%s; alerts will not reach the audit trail",
+		    err);
+	if (cfg->remote_server != NULL) {
+		struct remote_conf rc;
+		char *node = cfg_node_name(cfg);
+
+		memset(&rc, 0, sizeof(rc));
+		rc.server = cfg->remote_server;
+		rc.port = cfg->remote_port;
+		rc.node = node;
+		rc.retry_time = cfg->network_retry_time;
+		rc.retry_max = cfg->network_retry_max;
+		rc.heartbeat = cfg->heartbeat_timeout;
+		rc.ack_timeout = cfg->ack_timeout;
+		rc.spool_file = cfg->spool_file != NULL ? cfg->spool_file :
+		    CFG_DEFAULT_SPOOL;
+		rc.spool_max = cfg->spool_max_size;
+		rc.spool_policy = (enum spool_policy)cfg->spool_full_action;
+		rc.queue_depth = cfg->queue_depth;
+		rc.network_failure_action =
+		    (enum remote_action)cfg->network_failure_action;
+		rc.disk_low_action = (enum remote_action)cfg->disk_low_action;
+		rc.disk_full_action = (enum remote_action)cfg->disk_full_action;
+		rc.disk_error_action =
+		    (enum remote_action)cfg->disk_error_action;
+		rc.ending_suspend = cfg->remote_ending_suspend;
+		if ((s->remote = remote_start(&rc, err, sizeof(err))) == NULL)
+			log_msg(LOG_ERR, "remote sink: %s; alerts will not be "
+			    "forwarded", err);
+		free(node);
+	}
+}
+
+size_t
+sink_flush_remote(struct sink *s, int timeout)
+{
+	return s->remote != NULL ? remote_flush(s->remote, timeout) : 0;
+}
+
+void
+sink_thread_stats(struct sink *s, struct auditsink_stats *a,
+    struct remote_stats *r)
+{
+	auditsink_stats(s->audit, a);
+	remote_stats(s->remote, r);
+}
+
 int
-sink_configure(struct sink *s, const struct cfg *cfg, char *err,
-    size_t errsz)
+sink_has_remote(const struct sink *s)
+{
+	return s->remote != NULL;
+}
+
+int
+sink_has_audit(const struct sink *s)
+{
+	return s->audit != NULL;
+}
+
+int
+sink_configure(struct sink *s, const struct cfg *cfg, int threads,
+    char *err, size_t errsz)
 {
 	int fd = -1;
 	char *path = NULL;
@@ -74,6 +160,11 @@ sink_configure(struct sink *s, const struct cfg *cfg, char *err,
 	s->json_fd = fd;
 	s->json_path = path;
 	s->syslog_alerts = cfg->syslog_alerts;
+	if (threads) {
+		/* The spool keeps what the old remote sink had not sent. */
+		sink_stop(s, 1);
+		start_threads(s, cfg);
+	}
 	return 0;
 }
 
@@ -134,6 +225,19 @@ sink_alert(void *arg, const struct alert *a)
 		if (s->line.len > 0 && (fwrite(s->line.p, 1, s->line.len,
 		    s->stream) != s->line.len))
 			s->st.stream_failed++;
+	}
+	if (s->audit != NULL || s->remote != NULL) {
+		buf_reset(&s->body);
+		if (record_body(a, &s->body) == -1)
+			s->st.record_too_long++;
+		else {
+			if (s->audit != NULL)
+				auditsink_submit(s->audit, record_type(a),
+				    s->body.p, s->body.len);
+			if (s->remote != NULL)
+				remote_submit(s->remote, record_type(a),
+				    s->body.p, a->ev);
+		}
 	}
 	if (s->syslog_alerts) {
 		char exe[256];

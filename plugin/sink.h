@@ -7,6 +7,9 @@
  *    (O_APPEND keeps lines whole), reopened on SIGHUP for rotation;
  *  - syslog: one short, escaped summary line (syslog_alerts = yes);
  *  - a stdio stream in json or text form (replay's standard output).
+ *  - the audit trail (auditsink.h) and the remote channel (remote.h),
+ *    each on a thread of its own behind a bounded queue, both given the
+ *    same audit record (record.h).
  * A failed write is counted, never fatal.
  */
 #ifndef SW_SINK_H
@@ -25,6 +28,7 @@ struct sink_stats {
 	unsigned long long	 json_failed;
 	unsigned long long	 too_long;	/* over ALERT_MAX_LINE */
 	unsigned long long	 stream_failed;
+	unsigned long long	 record_too_long;	/* body over the cap */
 };
 
 struct sink;
@@ -32,11 +36,28 @@ struct sink;
 struct sink	*sink_new(void);
 void		 sink_free(struct sink *s);
 /*
- * (Re)opens the outputs of cfg.  Returns 0, or -1 with err set (the old
- * outputs stay open then).
+ * (Re)opens the outputs of cfg: the JSON file and syslog, and when
+ * `threads' is set the audit-trail and remote sinks (a remote sink that
+ * cannot start is logged and left off: the other outputs go on).
+ * Returns 0, or -1 with err set when the JSON file cannot be opened (the
+ * old outputs stay then).
  */
 int		 sink_configure(struct sink *s, const struct cfg *cfg,
-		    char *err, size_t errsz);
+		    int threads, char *err, size_t errsz);
+/* Stops the threads, delivering for at most `wait' seconds. */
+void		 sink_stop(struct sink *s, int wait);
+/*
+ * Waits until the remote sink has delivered everything, for at most
+ * `timeout' seconds; returns how many alerts stay spooled (0 without a
+ * remote sink).
+ */
+size_t		 sink_flush_remote(struct sink *s, int timeout);
+struct auditsink_stats;
+struct remote_stats;
+void		 sink_thread_stats(struct sink *s, struct auditsink_stats *a,
+		    struct remote_stats *r);
+int		 sink_has_remote(const struct sink *s);
+int		 sink_has_audit(const struct sink *s);
 /* Also writes every alert to fp in the given form. */
 void		 sink_set_stream(struct sink *s, FILE *fp, enum sink_format f);
 /* An alert_fn. */

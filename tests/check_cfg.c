@@ -140,7 +140,26 @@ START_TEST(test_print)
 	    "authorized_keys_paths = /k/*\n"
 	    "openssh_version = 8.7\n"
 	    "json_file = /j\n"
-	    "syslog_alerts = no\n";
+	    "syslog_alerts = no\n"
+	    "audit_sink = yes\n"
+	    "remote_server = (none)\n"
+	    "remote_port = 60\n"
+	    "network_retry_time = 1\n"
+	    "network_retry_max = 60\n"
+	    "heartbeat_timeout = 0\n"
+	    "ack_timeout = 10\n"
+	    "forward_timeout = 30\n"
+	    "name_format = hostname\n"
+	    "spool_full_action = drop_new\n"
+	    "network_failure_action = warn_once\n"
+	    "disk_low_action = syslog\n"
+	    "disk_full_action = warn_once\n"
+	    "disk_error_action = warn_once\n"
+	    "remote_ending_action = reconnect\n"
+	    "name = (none)\n"
+	    "spool_file = /var/spool/audisp-sshwatch/remote.spool\n"
+	    "spool_max_size = 67108864\n"
+	    "queue_depth = 4096\n";
 	struct cfg c;
 	char err[256], *out = NULL;
 	size_t outlen = 0;

@@ -148,7 +148,8 @@ setup(void)
 		char cfg[800];
 
 		snprintf(cfg, sizeof(cfg), "json_file = %s\n"
-		    "syslog_alerts = no\nopenssh_version = 9.2\n", jsonpath);
+		    "syslog_alerts = no\naudit_sink = no\nopenssh_version = 9.2\n",
+		    jsonpath);
 		write_cfg(cfg);
 	}
 }

@@ -16,7 +16,7 @@ plugin=$TOP/plugin/audisp-sshwatch
 command -v python3 >/dev/null || { echo "flood.sh: needs python3" >&2; exit 1; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-printf 'json_file = %s/alerts.json\nsyslog_alerts = no\n' "$T" > "$T/conf"
+printf 'json_file = %s/alerts.json\nsyslog_alerts = no\naudit_sink = no\n' "$T" > "$T/conf"
 chmod 600 "$T/conf"
 
 gen() {

@@ -78,7 +78,8 @@ main(int argc, char **argv)
 	    (rfd = open(fifo, O_RDONLY | O_NONBLOCK)) == -1)
 		return 1;
 	fp = fopen(cfg, "w");
-	fprintf(fp, "json_file = %s\nsyslog_alerts = no\n", fifo);
+	fprintf(fp, "json_file = %s\nsyslog_alerts = no\naudit_sink = no\n",
+	    fifo);
 	fclose(fp);
 	chmod(cfg, 0600);
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);

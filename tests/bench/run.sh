@@ -33,7 +33,7 @@ trap 'rm -rf "$T"' EXIT
 xz -dc "$HERE/load.log.xz" | awk -v copies="$COPIES" -f "$HERE/mkstream.awk" > "$T/stream"
 # shellcheck disable=SC2046
 cc -O2 -o "$T/floor" "$HERE/floor.c" $(pkg-config --cflags --libs auparse audit)
-printf 'json_file = %s/alerts.json\nsyslog_alerts = no\nopenssh_version = 9.2\n' "$T" > "$T/sshwatch.conf"
+printf 'json_file = %s/alerts.json\nsyslog_alerts = no\naudit_sink = no\nopenssh_version = 9.2\n' "$T" > "$T/sshwatch.conf"
 chmod 600 "$T/sshwatch.conf"
 printf 'directory = "%s/laurel"\nstatusreport-period = 0\n[auditlog]\nfile = "out.json"\nsize = 4000000000\n[enrich]\nexecve-env = []\ncontainer = false\nscript = false\n' "$T" > "$T/laurel.toml"
 chmod 600 "$T/laurel.toml"
