@@ -205,6 +205,30 @@ alert_json(const struct alert *a, struct buf *out)
 		jfield_cstr(out, "syscall", ev->syscall_name);
 		buf_addc(out, '}');
 	}
+	if (a->nanc > 0) {
+		buf_adds(out, ",\"ancestry\":[");
+		for (i = 0; i < a->nanc && i < ALERT_SHOW_ANC; i++) {
+			const struct proc *p = a->anc[i];
+
+			buf_addf(out, "%s{\"pid\":%lld", i > 0 ? "," : "",
+			    p->pid);
+			jfield_cstr(out, "exe", p->exe);
+			jfield_cstr(out, "argv", p->argv);
+			if (p->cut)
+				buf_adds(out, ",\"cut\":true");
+			buf_addc(out, '}');
+		}
+		buf_addc(out, ']');
+	}
+	if (a->session != NULL) {
+		const struct session *se = a->session;
+
+		buf_addf(out, ",\"session\":{\"id\":%lld", se->ses);
+		jfield_cstr(out, "account", se->acct);
+		jfield_cstr(out, "from", se->addr);
+		jfield_cstr(out, "start", se->start);
+		buf_addf(out, ",\"ended\":%s}", se->ended ? "true" : "false");
+	}
 	if (a->via != NULL)
 		jfield_cstr(out, "via", a->via);
 	if (a->note != NULL)
@@ -277,6 +301,19 @@ alert_text(const struct alert *a, struct buf *out)
 			buf_addc(out, ' ');
 			text_escaped(out, ev->x.out_argv[i], ev->x.out_len[i]);
 		}
+	}
+	if (a->nanc > 0) {
+		buf_adds(out, " parents:");
+		for (i = 0; i < a->nanc && i < ALERT_SHOW_ANC; i++) {
+			buf_addc(out, ' ');
+			text_escaped(out, a->anc[i]->exe,
+			    strlen(a->anc[i]->exe));
+		}
+	}
+	if (a->session != NULL) {
+		buf_adds(out, " session-from: ");
+		text_escaped(out, a->session->addr,
+		    strlen(a->session->addr));
 	}
 	if (a->truncated)
 		buf_adds(out, " (truncated)");

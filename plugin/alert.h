@@ -13,6 +13,8 @@
 
 #include "buf.h"
 #include "event.h"
+#include "procs.h"
+#include "sessions.h"
 #include "pathclass.h"
 #include "sshopt.h"
 
@@ -22,6 +24,7 @@ enum confidence { CONF_LOW, CONF_MEDIUM, CONF_HIGH };
 #define ALERT_MAX_MATCH	64
 #define ALERT_MAX_KEYS	16
 #define ALERT_MAX_LINE	(1024 * 1024)	/* one JSON or text line */
+#define ALERT_SHOW_ANC	4		/* ancestors shown in JSON */
 
 struct alert_key {
 	char		*path;		/* resolved */
@@ -52,6 +55,10 @@ struct alert {
 	const char		*via;		/* e.g. "ld.so" */
 	int			 truncated;
 	const struct event	*ev;
+	/* Context (context.h): parent first, and the session's origin. */
+	const struct proc	*anc[PROCS_DEPTH];
+	size_t			 nanc;
+	const struct session	*session;
 };
 
 const char	*severity_name(enum severity s);

@@ -1,10 +1,7 @@
 /*
  * gate: raw-byte filter before auparse (see gate.h).
  *
- * Field values are found by walking the record's space-separated fields,
- * which is unambiguous in kernel records: a quoted value never holds a
- * space (the kernel hex-encodes those), and the ENRICHED part after 0x1d
- * is left out.
+ * Field values are read from the raw text (rawrec.h).
  */
 #include "config.h"
 
@@ -18,6 +15,7 @@
 #include "buf.h"
 #include "gate.h"
 #include "prog.h"
+#include "rawrec.h"
 
 #ifndef AUDIT_ANOM_EXEC
 #define AUDIT_ANOM_EXEC		2112
@@ -101,49 +99,12 @@ gate_free(struct gate *g)
 	free(g);
 }
 
-/*
- * Finds the field "key=" in rec[0..len) (stopping at the ENRICHED
- * separator) and returns its raw value, which ends at the next space.
- * Fields are walked from the front, or from the back when the caller
- * knows the field sits near the end (SYSCALL's exe): either way a
- * memchr/memrchr per field, cheaper than a substring search.
- */
+/* The raw value of a field (rawrec.h). */
 static const char *
 field(const char *rec, size_t len, const char *key, size_t klen,
     int from_end, size_t *vlen)
 {
-	const char *end, *p, *sp;
-
-	if ((end = memchr(rec, AUDIT_INTERP_SEPARATOR, len)) == NULL)
-		end = rec + len;
-	if (!from_end) {
-		for (p = rec; p < end; p = sp + 1) {
-			sp = memchr(p, ' ', (size_t)(end - p));
-			if (sp == NULL)
-				sp = end;
-			if ((size_t)(sp - p) > klen &&
-			    memcmp(p, key, klen) == 0) {
-				*vlen = (size_t)(sp - p) - klen;
-				return p + klen;
-			}
-		}
-		return NULL;
-	}
-	for (sp = end; sp > rec;) {
-		const char *start;
-
-		p = memrchr(rec, ' ', (size_t)(sp - rec));
-		start = p != NULL ? p + 1 : rec;
-		if ((size_t)(sp - start) > klen &&
-		    memcmp(start, key, klen) == 0) {
-			*vlen = (size_t)(sp - start) - klen;
-			return start + klen;
-		}
-		if (p == NULL)
-			break;
-		sp = p;
-	}
-	return NULL;
+	return rawrec_field(rec, len, key, klen, from_end, vlen);
 }
 
 /* Decodes a raw value into g->val; NULL when it is not a string value. */

@@ -10,12 +10,14 @@
 
 #include "buf.h"
 #include "event.h"
+#include "context.h"
 #include "gate.h"
 #include "pipeline.h"
 
 struct pipeline {
 	auparse_state_t		*au;
 	struct gate		*gate;		/* NULL: every event */
+	struct context		*context;
 	struct event		 ev;
 	struct rules_ctx	 rc;
 	alert_fn		 fn;
@@ -54,7 +56,9 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 		free(p);
 		return NULL;
 	}
-	if ((p->gate = gate_new(cfg, p->rc.inodes)) == NULL) {
+	if ((p->gate = gate_new(cfg, p->rc.inodes)) == NULL ||
+	    (p->context = context_new()) == NULL) {
+		gate_free(p->gate);
 		inodes_free(p->rc.inodes);
 		auparse_destroy(p->au);
 		free(p);
@@ -62,6 +66,7 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 	}
 	p->rc.cfg = cfg;
 	p->rc.users = u;
+	p->rc.ctx = p->context;
 	p->rc.openssh_version = openssh_version;
 	p->fn = fn;
 	p->ctx = ctx;
@@ -80,6 +85,7 @@ pipeline_free(struct pipeline *p)
 	buf_free(&p->eoe);
 	inodes_free(p->rc.inodes);
 	gate_free(p->gate);
+	context_free(p->context);
 	free(p);
 }
 
@@ -88,6 +94,8 @@ pipeline_event(void *arg, const struct framer_event *fe)
 {
 	struct pipeline *p = arg;
 
+	/* Every event feeds the context tables; few go on to auparse. */
+	context_observe(p->context, fe);
 	if (p->gate != NULL && !gate_pass(p->gate, fe))
 		return;
 	event_reset(&p->ev);
@@ -147,4 +155,10 @@ pipeline_configure(struct pipeline *p, const struct cfg *cfg)
 {
 	p->rc.cfg = cfg;
 	return p->gate != NULL ? gate_configure(p->gate, cfg) : 0;
+}
+
+struct context *
+pipeline_context(struct pipeline *p)
+{
+	return p->context;
 }

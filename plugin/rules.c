@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,14 +26,16 @@ static const char *const tags_authkeys[] = { "authorized-keys", "T1098.004",
     NULL };
 static const char *const tags_truncated[] = { "truncated", "T1021.004",
     NULL };
+static const char *const tags_chain[] = { "chain", "pivot", "T1021.004",
+    "T1090.003", NULL };
 
 const char *const rules_ids[] = {
 	"ssh-dynamic-forward", "ssh-local-forward", "ssh-remote-forward",
 	"ssh-tun-device", "ssh-stdio-forward", "ssh-no-command",
 	"ssh-proxy-jump", "ssh-proxy-command", "ssh-identity-file",
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
-	"ssh-identity-agent", "ssh-argv-truncated", "authorized-keys-write",
-	"authorized-keys-link", NULL
+	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
+	"authorized-keys-write", "authorized-keys-link", NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -73,6 +76,17 @@ rules_program(const struct cfg *cfg, const struct event *ev,
 	*argv_off = i;
 	*via = "ld.so";
 	return prog_of_path(cfg, ev->x.out_argv[i], ev->x.out_len[i]);
+}
+
+/* Ancestry and session origin, for every alert of this event. */
+static void
+enrich(const struct rules_ctx *rc, const struct event *ev, struct alert *a)
+{
+	if (rc->ctx == NULL || ev->pid < 0)
+		return;
+	a->nanc = context_ancestry(rc->ctx, ev->node, ev->ppid,
+	    context_time(ev->time, strlen(ev->time)), a->anc, PROCS_DEPTH);
+	a->session = context_session(rc->ctx, ev->node, ev->ses);
 }
 
 /* The process as the path rules see it. */
@@ -128,6 +142,7 @@ alert_init(struct execrun *r, struct alert *a, const char *rule,
 		a->confidence = CONF_LOW;
 		a->note = r->so->reject;
 	}
+	enrich(r->rc, r->ev, a);
 }
 
 static void
@@ -308,6 +323,34 @@ rule_identity_agent(struct execrun *r)
 	}
 }
 
+/*
+ * A client started inside a session that came in over SSH: this host is
+ * a hop between the session's origin and the destination.
+ */
+static void
+rule_chain(struct execrun *r)
+{
+	static char from[2 * SESSIONS_STR + 16], to[512];
+	const struct session *se;
+	struct alert a;
+
+	if (r->so->prog == SSHPROG_SSH_ADD || r->so->host == NULL ||
+	    r->rc->ctx == NULL)
+		return;
+	se = context_session(r->rc->ctx, r->ev->node, r->ev->ses);
+	if (se == NULL)
+		return;
+	alert_init(r, &a, "ssh-chain", SEV_HIGH, tags_chain);
+	snprintf(from, sizeof(from), "from %s as %s",
+	    se->addr[0] != '\0' ? se->addr : "?",
+	    se->acct[0] != '\0' ? se->acct : "?");
+	snprintf(to, sizeof(to), "to %s%s%s", r->so->user != NULL ?
+	    r->so->user : "", r->so->user != NULL ? "@" : "", r->so->host);
+	add_match(&a, from);
+	add_match(&a, to);
+	emit(r, &a);
+}
+
 static int
 rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
     void *ctx, struct rules_stats *st)
@@ -372,6 +415,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	rule_kind(&r, SF_AGENT_FORWARD, "ssh-agent-forward", SEV_MEDIUM,
 	    tags_agent, 0);
 	rule_identity_agent(&r);
+	rule_chain(&r);
 	if (r.count == 0 && ev->x.truncated) {
 		struct alert a;
 
@@ -563,11 +607,13 @@ learn_inodes(const struct rules_ctx *rc, const struct event *ev,
 static char file_owner[256];
 
 static void
-file_alert(struct alert *a, const struct event *ev, const char *rule,
-    enum severity sev, const struct buf *path, int resolved, long long dirfd,
+file_alert(const struct rules_ctx *rc, struct alert *a,
+    const struct event *ev, const char *rule, enum severity sev,
+    const struct buf *path, int resolved, long long dirfd,
     const struct users *users)
 {
 	memset(a, 0, sizeof(*a));
+	enrich(rc, ev, a);
 	if (resolved && users_owner_of_path(users, path->p, path->len,
 	    file_owner, sizeof(file_owner)))
 		a->file_owner = file_owner;
@@ -680,7 +726,7 @@ rule_link_to(const struct rules_ctx *rc, const struct event *ev,
 		}
 	}
 	if (found) {
-		file_alert(&a, ev, "authorized-keys-link", SEV_MEDIUM, path,
+		file_alert(rc, &a, ev, "authorized-keys-link", SEV_MEDIUM, path,
 		    resolved, dirfd, rc->users);
 		a.file_op = op == FOP_SYMLINK ? "symlink" : "link";
 		a.file_target = target.p;
@@ -727,7 +773,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		if (path.over)
 			continue;
 		if (is_ak(rc, &path, resolved)) {
-			file_alert(&a, ev, "authorized-keys-write", SEV_HIGH,
+			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd, rc->users);
 		} else if (rc->inodes != NULL && p->inode != 0 &&
 		    (op == FOP_OPEN || op == FOP_TRUNCATE) &&
@@ -738,7 +784,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			 * change.  (A link, rename or symlink of it changes
 			 * only names: rule_link_to() looks at those.)
 			 */
-			file_alert(&a, ev, "authorized-keys-write", SEV_HIGH,
+			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd, rc->users);
 			a.confidence = CONF_HIGH;
 			/* Whose file it is: the one the link leads to. */

@@ -18,6 +18,7 @@
 
 #include "alert.h"
 #include "cfg.h"
+#include "context.h"
 #include "event.h"
 #include "inodes.h"
 #include "users.h"
@@ -26,6 +27,7 @@ struct rules_ctx {
 	const struct cfg	*cfg;
 	const struct users	*users;
 	struct inodes		*inodes;	/* learned; NULL: not used */
+	struct context		*ctx;		/* ancestry, sessions; or NULL */
 	int			 openssh_version;
 };
 

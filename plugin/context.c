@@ -1,0 +1,293 @@
+/*
+ * context: process and session tables fed from raw records (see
+ * context.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libaudit.h>
+
+#include "auval.h"
+#include "buf.h"
+#include "context.h"
+#include "path.h"
+#include "rawrec.h"
+
+struct context {
+	struct procs		*procs;
+	struct sessions		*sessions;
+	struct buf		 val;
+	struct context_stats	 st;
+};
+
+struct context *
+context_new(void)
+{
+	struct context *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->procs = procs_new(PROCS_MAX);
+	c->sessions = sessions_new(SESSIONS_MAX);
+	if (c->procs == NULL || c->sessions == NULL) {
+		context_free(c);
+		return NULL;
+	}
+	buf_init(&c->val, 8192);
+	return c;
+}
+
+void
+context_free(struct context *c)
+{
+	if (c == NULL)
+		return;
+	procs_free(c->procs);
+	sessions_free(c->sessions);
+	buf_free(&c->val);
+	free(c);
+}
+
+double
+context_time(const char *stamp, size_t n)
+{
+	double t = 0, frac = 0.1;
+	size_t i = 0;
+
+	for (; i < n && stamp[i] >= '0' && stamp[i] <= '9'; i++)
+		t = t * 10 + (stamp[i] - '0');
+	if (i < n && stamp[i] == '.')
+		for (i++; i < n && stamp[i] >= '0' && stamp[i] <= '9'; i++) {
+			t += (stamp[i] - '0') * frac;
+			frac /= 10;
+		}
+	return t;
+}
+
+/*
+ * Copies a decoded field value into out[0..outsz), cut with "..." when
+ * longer; returns 1 when it was cut.
+ */
+static int
+copy_value(struct context *c, const char *v, size_t n, char *out,
+    size_t outsz)
+{
+	size_t take;
+
+	buf_reset(&c->val);
+	if (auval_decode(v, n, &c->val) == AUVAL_INVALID)
+		buf_add(&c->val, v, n);		/* hostname=, addr= are raw */
+	take = c->val.len < outsz - 1 ? c->val.len : outsz - 1;
+	memcpy(out, buf_str(&c->val), take);
+	out[take] = '\0';
+	/* A NUL inside ends the display copy, as argv would. */
+	if (c->val.len > take) {
+		if (outsz > 4)
+			memcpy(out + outsz - 4, "...", 4);
+		return 1;
+	}
+	return 0;
+}
+
+/* Appends the arguments of one EXECVE record to argv (display copy). */
+static void
+add_args(struct context *c, const char *rec, size_t len, char *argv,
+    size_t *used, int *cut)
+{
+	const char *p = rec, *end = rec + len, *sp, *eq;
+
+	while (p < end && *used < PROCS_ARGV - 1) {
+		sp = memchr(p, ' ', (size_t)(end - p));
+		if (sp == NULL)
+			sp = end;
+		eq = memchr(p, '=', (size_t)(sp - p));
+		/* aN= and aN[k]= carry argv; argc=, aN_len= do not. */
+		if (eq != NULL && p[0] == 'a' && p + 1 < eq && p[1] >= '0' &&
+		    p[1] <= '9' && memchr(p, '_', (size_t)(eq - p)) == NULL) {
+			char piece[PROCS_ARGV];
+			const char *br = memchr(p, '[', (size_t)(eq - p));
+			int first = br == NULL || (br[1] == '0' && br[2] == ']');
+			size_t n;
+
+			*cut |= copy_value(c, eq + 1, (size_t)(sp - eq - 1),
+			    piece, sizeof(piece));
+			n = strlen(piece);
+			/* A new argument gets a space; a later piece not. */
+			if (*used > 0 && first && *used < PROCS_ARGV - 1)
+				argv[(*used)++] = ' ';
+			if (n > PROCS_ARGV - 1 - *used) {
+				n = PROCS_ARGV - 1 - *used;
+				*cut = 1;
+			}
+			memcpy(argv + *used, piece, n);
+			*used += n;
+			argv[*used] = '\0';
+		}
+		p = sp + 1;
+	}
+}
+
+static void
+observe_exec(struct context *c, const struct framer_event *fe,
+    const char *sys, size_t syslen)
+{
+	struct proc e;
+	const char *v;
+	size_t n, i, used = 0;
+
+	v = rawrec_field(sys, syslen, "success=", 8, 0, &n);
+	if (v == NULL || n != 3 || memcmp(v, "yes", 3) != 0)
+		return;
+	memset(&e, 0, sizeof(e));
+	if (fe->node != NULL) {
+		n = fe->nodelen < PROCS_NODE - 1 ? fe->nodelen : PROCS_NODE - 1;
+		memcpy(e.node, fe->node, n);
+	}
+	e.pid = rawrec_num(sys, syslen, "pid=", 4);
+	e.ppid = rawrec_num(sys, syslen, "ppid=", 5);
+	e.auid = rawrec_num(sys, syslen, "auid=", 5);
+	e.uid = rawrec_num(sys, syslen, "uid=", 4);
+	e.ses = rawrec_num(sys, syslen, "ses=", 4);
+	e.t = context_time(fe->stamp, fe->stamplen);
+	if (e.pid < 0)
+		return;
+	if ((v = rawrec_field(sys, syslen, "exe=", 4, 1, &n)) != NULL)
+		e.cut |= copy_value(c, v, n, e.exe, sizeof(e.exe));
+	for (i = 0; i < fe->nrecs; i++)
+		if (fe->recs[i].type == AUDIT_EXECVE)
+			add_args(c, fe->text + fe->recs[i].off,
+			    fe->recs[i].len, e.argv, &used, &e.cut);
+	c->st.execs++;
+	procs_exec(c->procs, &e);
+}
+
+/* sshd's USER_START (session open) and USER_END (close). */
+static void
+observe_session(struct context *c, const struct framer_event *fe,
+    const char *rec, size_t len, int type)
+{
+	struct session s;
+	const char *v;
+	size_t n, blen;
+	char exe[SESSIONS_STR];
+
+	v = rawrec_field(rec, len, "res=", 4, 1, &n);
+	if (v == NULL || n != 7 || memcmp(v, "success", 7) != 0)
+		return;
+	if ((v = rawrec_field(rec, len, "exe=", 4, 0, &n)) == NULL)
+		return;
+	copy_value(c, v, n, exe, sizeof(exe));
+	path_base(exe, strlen(exe), &blen);
+	if (blen != 4 || strcmp(exe + strlen(exe) - 4, "sshd") != 0)
+		return;
+	memset(&s, 0, sizeof(s));
+	if (fe->node != NULL) {
+		n = fe->nodelen < SESSIONS_STR - 1 ? fe->nodelen :
+		    SESSIONS_STR - 1;
+		memcpy(s.node, fe->node, n);
+	}
+	if ((s.ses = rawrec_num(rec, len, "ses=", 4)) < 0 ||
+	    s.ses == 4294967295LL)
+		return;
+	if (type == AUDIT_USER_END) {
+		c->st.sessions_closed++;
+		sessions_close(c->sessions, s.node, s.ses);
+		return;
+	}
+	memcpy(s.exe, exe, sizeof(s.exe));
+	if ((v = rawrec_field(rec, len, "acct=", 5, 0, &n)) != NULL)
+		copy_value(c, v, n, s.acct, sizeof(s.acct));
+	if ((v = rawrec_field(rec, len, "addr=", 5, 0, &n)) != NULL &&
+	    !(n == 1 && *v == '?'))
+		copy_value(c, v, n, s.addr, sizeof(s.addr));
+	else if ((v = rawrec_field(rec, len, "hostname=", 9, 0, &n)) != NULL)
+		copy_value(c, v, n, s.addr, sizeof(s.addr));
+	n = fe->stamplen;
+	if ((v = memchr(fe->stamp, ':', n)) != NULL)
+		n = (size_t)(v - fe->stamp);
+	if (n >= sizeof(s.start))
+		n = sizeof(s.start) - 1;
+	memcpy(s.start, fe->stamp, n);
+	s.t = context_time(fe->stamp, fe->stamplen);
+	c->st.sessions_opened++;
+	sessions_open(c->sessions, &s);
+}
+
+void
+context_observe(struct context *c, const struct framer_event *fe)
+{
+	const char *sys = NULL;
+	size_t i, syslen = 0;
+	int execve = 0;
+
+	for (i = 0; i < fe->nrecs; i++) {
+		const char *rec = fe->text + fe->recs[i].off;
+		size_t len = fe->recs[i].len;
+
+		switch (fe->recs[i].type) {
+		case AUDIT_SYSCALL:
+			sys = rec;
+			syslen = len;
+			break;
+		case AUDIT_EXECVE:
+			execve = 1;
+			break;
+		case AUDIT_USER_START:
+		case AUDIT_USER_END:
+			observe_session(c, fe, rec, len, fe->recs[i].type);
+			break;
+		default:
+			break;
+		}
+	}
+	if (execve && sys != NULL)
+		observe_exec(c, fe, sys, syslen);
+}
+
+size_t
+context_ancestry(struct context *c, const char *node, long long ppid,
+    double t, const struct proc **out, size_t max)
+{
+	const struct proc *p;
+	size_t n = 0;
+
+	while (n < max && ppid > 1 &&
+	    (p = procs_find(c->procs, node, ppid, t)) != NULL) {
+		size_t i;
+
+		/* A loop in the table (pid reuse) ends the walk. */
+		for (i = 0; i < n; i++)
+			if (out[i] == p)
+				return n;
+		out[n++] = p;
+		ppid = p->ppid;
+		t = p->t;
+	}
+	return n;
+}
+
+const struct session *
+context_session(struct context *c, const char *node, long long ses)
+{
+	return sessions_find(c->sessions, node, ses);
+}
+
+const struct context_stats *
+context_stats(const struct context *c)
+{
+	return &c->st;
+}
+
+struct procs *
+context_procs(struct context *c)
+{
+	return c->procs;
+}
+
+struct sessions *
+context_sessions(struct context *c)
+{
+	return c->sessions;
+}

@@ -1,0 +1,49 @@
+/*
+ * context: what the bare event lacks -- who started the process, and
+ * whether its session came in over SSH.
+ *
+ * Fed every framed event, before the gate (pipeline.c), from the raw
+ * record text (rawrec.h): each successful execve goes into the process
+ * table (procs.h); sshd's USER_START and USER_END records open and close
+ * entries of the session table (sessions.h).  The rules then ask for an
+ * alert's ancestry and its session's origin.  The cost is a few field
+ * reads per execve, so the gate still keeps auparse for the events that
+ * matter.
+ */
+#ifndef SW_CONTEXT_H
+#define SW_CONTEXT_H
+
+#include "framer.h"
+#include "procs.h"
+#include "sessions.h"
+
+struct context_stats {
+	unsigned long long	 execs;		/* execve seen */
+	unsigned long long	 sessions_opened;
+	unsigned long long	 sessions_closed;
+};
+
+struct context;
+
+struct context	*context_new(void);
+void		 context_free(struct context *c);
+/* Learns from one framed event. */
+void		 context_observe(struct context *c,
+		    const struct framer_event *fe);
+/*
+ * The ancestors of a process (pid's parent first): up to max entries,
+ * each exec'd no later than time t.  Returns how many were found.
+ */
+size_t		 context_ancestry(struct context *c, const char *node,
+		    long long ppid, double t, const struct proc **out,
+		    size_t max);
+const struct session *context_session(struct context *c, const char *node,
+		    long long ses);
+const struct context_stats *context_stats(const struct context *c);
+struct procs	*context_procs(struct context *c);
+struct sessions	*context_sessions(struct context *c);
+
+/* "1795820294.263" as seconds; 0 when it is not a time. */
+double		 context_time(const char *stamp, size_t n);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * rawrec: field access on raw record text (see rawrec.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <libaudit.h>
+
+#include "rawrec.h"
+
+static const char *
+value_of(const char *word, const char *end, size_t klen, size_t *vlen)
+{
+	*vlen = (size_t)(end - word) - klen;
+	if (*vlen > 0 && word[klen + *vlen - 1] == '\'')
+		(*vlen)--;
+	return word + klen;
+}
+
+const char *
+rawrec_field(const char *rec, size_t len, const char *key, size_t klen,
+    int from_end, size_t *vlen)
+{
+	const char *end, *p, *sp, *start;
+
+	if ((end = memchr(rec, AUDIT_INTERP_SEPARATOR, len)) == NULL)
+		end = rec + len;
+	if (!from_end) {
+		for (p = rec; p < end; p = sp + 1) {
+			sp = memchr(p, ' ', (size_t)(end - p));
+			if (sp == NULL)
+				sp = end;
+			/* msg='op=... starts a user record's own fields. */
+			if ((size_t)(sp - p) > 5 && memcmp(p, "msg='", 5) == 0)
+				start = p + 5;
+			else
+				start = p;
+			if ((size_t)(sp - start) > klen &&
+			    memcmp(start, key, klen) == 0)
+				return value_of(start, sp, klen, vlen);
+		}
+		return NULL;
+	}
+	for (sp = end; sp > rec;) {
+		p = memrchr(rec, ' ', (size_t)(sp - rec));
+		start = p != NULL ? p + 1 : rec;
+		if ((size_t)(sp - start) > klen &&
+		    memcmp(start, key, klen) == 0)
+			return value_of(start, sp, klen, vlen);
+		if (p == NULL)
+			break;
+		sp = p;
+	}
+	return NULL;
+}
+
+long long
+rawrec_num(const char *rec, size_t len, const char *key, size_t klen)
+{
+	const char *v;
+	size_t n, i;
+	long long r = 0;
+
+	if ((v = rawrec_field(rec, len, key, klen, 0, &n)) == NULL || n == 0 ||
+	    n > 18)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		r = r * 10 + (v[i] - '0');
+	}
+	return r;
+}

@@ -1,0 +1,28 @@
+/*
+ * rawrec: reading a field straight from a record's text, without
+ * tokenising it.  For the gate and the context tables, which look at a
+ * few fields of many records before (or instead of) auparse.
+ *
+ * Kernel records are space-separated name=value words whose values never
+ * hold a space (the kernel hex-encodes those), so walking the words finds
+ * a field exactly; the ENRICHED part after 0x1d is left out.  In a
+ * user-space record the text inside msg='...' is walked the same way.
+ */
+#ifndef SW_RAWREC_H
+#define SW_RAWREC_H
+
+#include <stddef.h>
+
+/*
+ * The raw value of field `key' ("exe=", with the '='), or NULL.  Walks
+ * from the back when from_end is set (for fields near the end, like
+ * SYSCALL's exe).  A trailing "'" (the end of msg='...') is not part of
+ * the value.
+ */
+const char *rawrec_field(const char *rec, size_t len, const char *key,
+	    size_t klen, int from_end, size_t *vlen);
+/* A decimal field as a number; -1 when missing or not a number. */
+long long rawrec_num(const char *rec, size_t len, const char *key,
+	    size_t klen);
+
+#endif
