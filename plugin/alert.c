@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "filter.h"
 #include "json.h"
 
 const char *
@@ -233,6 +234,10 @@ alert_json(const struct alert *a, struct buf *out)
 		jfield_cstr(out, "via", a->via);
 	if (a->note != NULL)
 		jfield_cstr(out, "note", a->note);
+	if (a->allowed_by != NULL) {
+		buf_adds(out, ",\"suppressed\":true");
+		jfield_cstr(out, "allowed_by", a->allowed_by);
+	}
 	buf_addf(out, ",\"truncated\":%s}\n", a->truncated ? "true" : "false");
 	if (out->over) {
 		out->len = start;
@@ -317,6 +322,74 @@ alert_text(const struct alert *a, struct buf *out)
 	}
 	if (a->truncated)
 		buf_adds(out, " (truncated)");
+	buf_addc(out, '\n');
+	if (out->over) {
+		out->len = start;
+		if (out->p != NULL)
+			out->p[start] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int
+alert_repeat_json(const struct repeat *r, struct buf *out)
+{
+	size_t i, start = out->len;
+
+	buf_adds(out, "{\"time\":");
+	json_str(out, r->last_time, strlen(r->last_time));
+	buf_addf(out, ",\"serial\":%llu", r->last_serial);
+	if (r->node[0] != '\0')
+		jfield_cstr(out, "node", r->node);
+	else
+		buf_adds(out, ",\"node\":null");
+	jfield_cstr(out, "rule", r->rule);
+	jfield_cstr(out, "severity", severity_name(r->severity));
+	jfield_cstr(out, "confidence", confidence_name(r->confidence));
+	buf_adds(out, ",\"tags\":[");
+	for (i = 0; r->tags[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(out, ',');
+		json_str(out, r->tags[i], strlen(r->tags[i]));
+	}
+	buf_addf(out, "],\"repeat\":{\"count\":%llu,\"sent\":%llu,"
+	    "\"window\":%d,\"first\":{\"time\":", r->suppressed, r->passed,
+	    r->window);
+	json_str(out, r->first_time, strlen(r->first_time));
+	buf_addf(out, ",\"serial\":%llu},\"last\":{\"time\":",
+	    r->first_serial);
+	json_str(out, r->last_time, strlen(r->last_time));
+	buf_addf(out, ",\"serial\":%llu}}", r->last_serial);
+	buf_adds(out, ",\"process\":{\"pid\":");
+	if (r->pid < 0)
+		buf_adds(out, "null");
+	else
+		buf_addf(out, "%lld", r->pid);
+	jfield_num(out, "auid", r->auid);
+	jfield_num(out, "uid", r->uid);
+	jfield_num(out, "ses", r->ses);
+	jfield_cstr(out, "exe", r->exe);
+	buf_adds(out, "}}\n");
+	if (out->over) {
+		out->len = start;
+		if (out->p != NULL)
+			out->p[start] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int
+alert_repeat_text(const struct repeat *r, struct buf *out)
+{
+	size_t start = out->len;
+
+	buf_addf(out, "%s:%llu ", r->last_time, r->last_serial);
+	buf_addf(out, "%s repeated %llu more times after %s:%llu (window "
+	    "%d s) uid=%lld auid=%lld exe=", r->rule, r->suppressed,
+	    r->first_time, r->first_serial, r->window, r->uid, r->auid);
+	text_escaped(out, r->exe, strlen(r->exe));
 	buf_addc(out, '\n');
 	if (out->over) {
 		out->len = start;

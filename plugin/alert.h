@@ -59,6 +59,7 @@ struct alert {
 	const struct proc	*anc[PROCS_DEPTH];
 	size_t			 nanc;
 	const struct session	*session;
+	const char		*allowed_by;	/* suppressed: "FILE:LINE" */
 };
 
 const char	*severity_name(enum severity s);
@@ -68,5 +69,9 @@ const char	*confidence_name(enum confidence c);
 int	 alert_json(const struct alert *a, struct buf *out);
 /* Appends the alert as one text line and '\n'.  -1 when out is full. */
 int	 alert_text(const struct alert *a, struct buf *out);
+struct repeat;
+/* A repeat record (filter.h) as JSON and as text. */
+int	 alert_repeat_json(const struct repeat *r, struct buf *out);
+int	 alert_repeat_text(const struct repeat *r, struct buf *out);
 
 #endif

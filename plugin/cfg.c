@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -17,6 +18,9 @@
 #include "cfg.h"
 #include "remote.h"
 #include "spool.h"
+
+static int errf(char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 void
 cfg_defaults(struct cfg *c)
@@ -39,6 +43,96 @@ cfg_defaults(struct cfg *c)
 	c->disk_full_action = RA_WARN_ONCE;
 	c->disk_error_action = RA_WARN_ONCE;
 	c->forward_timeout = 30;
+	c->dedup_window = 60;
+	c->dedup_limit = 1;
+}
+
+const char *
+allow_field_name(enum allow_field f)
+{
+	static const char *const n[ALLOW_MAX] = { "rule", "user", "auid", "exe",
+	    "ancestor", "dest", "key", "path", "from" };
+
+	return (unsigned)f < ALLOW_MAX ? n[f] : "?";
+}
+
+static void
+allow_free(struct allow_entry *e)
+{
+	int i;
+
+	free(e->src);
+	for (i = 0; i < ALLOW_MAX; i++)
+		free(e->pat[i]);
+}
+
+/*
+ * Parses the value of an allow line: name=pattern words.  rule= is
+ * required (an entry must say what it allows); an unknown name, an empty
+ * or repeated one is an error.
+ */
+static int
+parse_allow(struct cfg *c, const char *v, const char *src, unsigned line,
+    char *err, size_t errsz)
+{
+	struct allow_entry e, *ne;
+	const char *p = v, *end, *eq;
+	int f;
+
+	memset(&e, 0, sizeof(e));
+	if (c->nallow >= CFG_MAX_ALLOW)
+		return errf(err, errsz, "line %u: more than %d allow entries",
+		    line, CFG_MAX_ALLOW);
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, " \t");
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL ||
+		    eq + 1 == end) {
+			allow_free(&e);
+			return errf(err, errsz, "line %u: allow wants name=pattern "
+			    "words, not \"%.*s\"", line,
+			    (int)(end - p > 64 ? 64 : end - p), p);
+		}
+		for (f = 0; f < ALLOW_MAX; f++)
+			if ((size_t)(eq - p) == strlen(allow_field_name(f)) &&
+			    memcmp(p, allow_field_name(f), (size_t)(eq - p)) ==
+			    0)
+				break;
+		if (f == ALLOW_MAX || e.pat[f] != NULL) {
+			allow_free(&e);
+			return errf(err, errsz, "line %u: allow: %s condition "
+			    "\"%.*s\"", line, f == ALLOW_MAX ? "unknown" :
+			    "repeated", (int)(eq - p > 32 ? 32 : eq - p), p);
+		}
+		if ((e.pat[f] = strndup(eq + 1, (size_t)(end - eq - 1))) ==
+		    NULL) {
+			allow_free(&e);
+			return errf(err, errsz, "out of memory");
+		}
+		p = end;
+	}
+	if (e.pat[ALLOW_RULE] == NULL) {
+		allow_free(&e);
+		return errf(err, errsz, "line %u: allow needs a rule= condition "
+		    "(rule=* allows every rule)", line);
+	}
+	{
+		char at[600];
+
+		snprintf(at, sizeof(at), "%s:%u", src, line);
+		e.src = strdup(at);
+	}
+	if (e.src == NULL || (ne = realloc(c->allow, (c->nallow + 1) *
+	    sizeof(*ne))) == NULL) {
+		allow_free(&e);
+		return errf(err, errsz, "out of memory");
+	}
+	c->allow = ne;
+	c->allow[c->nallow++] = e;
+	return 0;
 }
 
 static void
@@ -65,6 +159,10 @@ cfg_free(struct cfg *c)
 	free(c->remote_server);
 	free(c->name);
 	free(c->spool_file);
+	for (i = 0; i < c->nallow; i++)
+		allow_free(&c->allow[i]);
+	free(c->allow);
+	free(c->allow_dir);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -209,6 +307,8 @@ static const struct {
 	{ "ack_timeout", offsetof(struct cfg, ack_timeout), 1, 3600 },
 	{ "forward_timeout", offsetof(struct cfg, forward_timeout), 0,
 	  86400 },
+	{ "dedup_window", offsetof(struct cfg, dedup_window), 0, 86400 },
+	{ "dedup_limit", offsetof(struct cfg, dedup_limit), 1, 1000000 },
 };
 
 /* Keyword keys: name, field, accepted words and their values. */
@@ -242,6 +342,8 @@ static const struct {
 	  { "reconnect", "suspend", NULL }, { 0, 1 } },
 	{ "audit_sink", offsetof(struct cfg, audit_sink),
 	  { "no", "yes", NULL }, { 0, 1 } },
+	{ "report_suppressed", offsetof(struct cfg, report_suppressed),
+	  { "no", "yes", NULL }, { 0, 1 } },
 };
 
 /* "a, b or c" for a message. */
@@ -271,10 +373,21 @@ set_int(struct cfg *c, size_t off, long long v)
 /* Applies one key = value; returns 0 or -1 with err set. */
 static int
 cfg_set(struct cfg *c, const char *k, const char *v, unsigned line,
-    char *err, size_t errsz)
+    const char *src, int allow_only, char *err, size_t errsz)
 {
 	size_t i;
 
+	if (strcmp(k, "allow") == 0)
+		return parse_allow(c, v, src, line, err, errsz);
+	if (allow_only)
+		return errf(err, errsz, "line %u: only allow lines belong in "
+		    "an allow_dir file", line);
+	if (strcmp(k, "allow_dir") == 0) {
+		if (v[0] != '/')
+			return errf(err, errsz, "line %u: allow_dir must be an "
+			    "absolute path", line);
+		return set_str(&c->allow_dir, v, err, errsz);
+	}
 	for (i = 0; i < sizeof(prog_keys) / sizeof(prog_keys[0]); i++)
 		if (strcmp(k, prog_keys[i].key) == 0)
 			return parse_paths(v, &c->prog_paths[prog_keys[i].prog],
@@ -375,9 +488,19 @@ cfg_set(struct cfg *c, const char *k, const char *v, unsigned line,
 	return errf(err, errsz, "line %u: unknown key \"%.64s\"", line, k);
 }
 
+static int cfg_parse_src(const char *text, size_t len, struct cfg *c,
+    const char *src, int allow_only, char *err, size_t errsz);
+
 int
 cfg_parse(const char *text, size_t len, struct cfg *c, char *err,
     size_t errsz)
+{
+	return cfg_parse_src(text, len, c, "config", 0, err, errsz);
+}
+
+static int
+cfg_parse_src(const char *text, size_t len, struct cfg *c, const char *src,
+    int allow_only, char *err, size_t errsz)
 {
 	const char *p = text, *end = text + len, *nl;
 	char linebuf[4096], *k, *v, *eq, *t;
@@ -427,15 +550,57 @@ cfg_parse(const char *text, size_t len, struct cfg *c, char *err,
 			    (*t >= '0' && *t <= '9')))
 				return errf(err, errsz,
 				    "line %u: bad key \"%.64s\"", line, k);
-		if (cfg_set(c, k, v, line, err, errsz) == -1)
+		if (cfg_set(c, k, v, line, src, allow_only, err, errsz) == -1)
 			return -1;
 	}
 	return 0;
 }
 
+static int cfg_load_src(const char *path, uid_t owner, struct cfg *c,
+    int allow_only, char *err, size_t errsz);
+
 int
 cfg_load(const char *path, uid_t owner, struct cfg *c, char *err,
     size_t errsz)
+{
+	return cfg_load_src(path, owner, c, 0, err, errsz);
+}
+
+static int
+select_conf(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 &&
+	    strcmp(d->d_name + n - 5, ".conf") == 0;
+}
+
+int
+cfg_load_allow_dir(struct cfg *c, uid_t owner, char *err, size_t errsz)
+{
+	struct dirent **names = NULL;
+	char path[4096];
+	int n, i, rc = 0;
+
+	if (c->allow_dir == NULL)
+		return 0;
+	if ((n = scandir(c->allow_dir, &names, select_conf, alphasort)) ==
+	    -1)
+		return errf(err, errsz, "%s: %s", c->allow_dir,
+		    strerror(errno));
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && snprintf(path, sizeof(path), "%s/%s",
+		    c->allow_dir, names[i]->d_name) < (int)sizeof(path))
+			rc = cfg_load_src(path, owner, c, 1, err, errsz);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int
+cfg_load_src(const char *path, uid_t owner, struct cfg *c, int allow_only,
+    char *err, size_t errsz)
 {
 	struct stat st;
 	char *text = NULL;
@@ -485,7 +650,7 @@ cfg_load(const char *path, uid_t owner, struct cfg *c, char *err,
 			break;
 		len += (size_t)r;
 	}
-	if (cfg_parse(text, len, c, err, errsz) == -1) {
+	if (cfg_parse_src(text, len, c, path, allow_only, err, errsz) == -1) {
 		char msg[512];
 
 		snprintf(msg, sizeof(msg), "%s", err);
@@ -557,6 +722,18 @@ cfg_print(const struct cfg *c, FILE *fp)
 	    c->spool_file : CFG_DEFAULT_SPOOL);
 	fprintf(fp, "spool_max_size = %zu\n", c->spool_max_size);
 	fprintf(fp, "queue_depth = %zu\n", c->queue_depth);
+	fprintf(fp, "allow_dir = %s\n", c->allow_dir != NULL ? c->allow_dir :
+	    "(none)");
+	for (i = 0; i < c->nallow; i++) {
+		int f;
+
+		fprintf(fp, "allow =");
+		for (f = 0; f < ALLOW_MAX; f++)
+			if (c->allow[i].pat[f] != NULL)
+				fprintf(fp, " %s=%s", allow_field_name(f),
+				    c->allow[i].pat[f]);
+		fprintf(fp, "  # %s\n", c->allow[i].src);
+	}
 }
 
 char *

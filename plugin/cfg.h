@@ -25,6 +25,21 @@ struct strlist {
 	size_t	  n;
 };
 
+/*
+ * One allowlist entry: `allow = rule=GLOB [user=U] [auid=U] [exe=GLOB]
+ * [ancestor=GLOB] [dest=GLOB] [key=GLOB] [path=GLOB] [from=GLOB]'.  All
+ * its conditions must hold for an alert to be suppressed.
+ */
+enum allow_field { ALLOW_RULE, ALLOW_USER, ALLOW_AUID, ALLOW_EXE, ALLOW_ANCESTOR, ALLOW_DEST,
+    ALLOW_KEY, ALLOW_PATH, ALLOW_FROM, ALLOW_MAX };
+
+#define CFG_MAX_ALLOW	1024
+
+struct allow_entry {
+	char	*src;			/* "FILE:LINE", for statistics */
+	char	*pat[ALLOW_MAX];		/* NULL: no condition */
+};
+
 struct cfg {
 	/* Executables to treat as each program, besides their base name. */
 	struct strlist	 prog_paths[SSHPROG_SSH_AGENT + 1];
@@ -55,7 +70,16 @@ struct cfg {
 	int		 disk_error_action;
 	int		 remote_ending_suspend;
 	int		 forward_timeout;
+	/* Context: allowlist, suppressed alerts, repeats. */
+	struct allow_entry *allow;
+	size_t		 nallow;
+	char		*allow_dir;
+	int		 report_suppressed;
+	int		 dedup_window;		/* seconds; 0: off */
+	int		 dedup_limit;		/* alerts per window per key */
 };
+
+const char	*allow_field_name(enum allow_field f);
 
 enum { CFG_NAME_NONE, CFG_NAME_HOSTNAME, CFG_NAME_FQD, CFG_NAME_NUMERIC,
     CFG_NAME_USER };
@@ -76,6 +100,12 @@ int	 cfg_parse(const char *text, size_t len, struct cfg *c,
  */
 int	 cfg_load(const char *path, uid_t owner, struct cfg *c,
 	    char *err, size_t errsz);
+/*
+ * Loads the allow_dir drop-ins, if set: every *.conf file in it (in name
+ * order, same checks as cfg_load), holding only allow lines.
+ */
+int	 cfg_load_allow_dir(struct cfg *c, uid_t owner, char *err,
+	    size_t errsz);
 /* Writes the effective settings, one `key = value' a line. */
 void	 cfg_print(const struct cfg *c, FILE *fp);
 /*

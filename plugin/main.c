@@ -24,6 +24,8 @@
 
 #include "cfg.h"
 #include "auditsink.h"
+#include "context.h"
+#include "filter.h"
 #include "framer.h"
 #include "inodes.h"
 #include "remote.h"
@@ -66,8 +68,8 @@ on_usr1(int sig)
  * the alerts, and every kind of loss with its cause.
  */
 static void
-log_stats(const char *when, const struct framer *fr,
-    const struct pipeline *pl, struct sink *sink)
+log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
+    struct sink *sink, struct filter *filter)
 {
 	const struct framer_stats *fs = framer_stats(fr);
 	const struct pipeline_stats *ps = pipeline_stats(pl);
@@ -96,6 +98,31 @@ log_stats(const char *when, const struct framer *fr,
 		    rs.connect_failures, rs.heartbeats, rs.queue_dropped,
 		    rs.spool.dropped_new, rs.spool.dropped_old,
 		    rs.spool.io_errors, rs.queue_high);
+	if (filter != NULL) {
+		const struct filter_stats *fst = filter_stats(filter);
+		struct context *cx = pipeline_context(pl);
+		size_t i;
+
+		log_msg(LOG_INFO, "%s: filter passed=%llu allowed=%llu "
+		    "repeats=%llu repeat_records=%llu repeat_keys=%zu "
+		    "repeat_keys_evicted=%llu processes=%zu "
+		    "processes_evicted=%llu sessions=%zu sessions_evicted=%llu "
+		    "execs_seen=%llu", when, fst->passed, fst->allowed,
+		    fst->repeats, fst->repeat_records, fst->keys,
+		    fst->keys_evicted, procs_count(context_procs(cx)),
+		    procs_evicted(context_procs(cx)),
+		    sessions_count(context_sessions(cx)),
+		    sessions_evicted(context_sessions(cx)),
+		    context_stats(cx)->execs);
+		for (i = 0; i < filter_allow_count(filter); i++) {
+			const char *src = NULL;
+			unsigned long long hits = filter_allow_hits(filter, i,
+			    &src);
+
+			log_msg(LOG_INFO, "%s: allow %s hits=%llu", when, src,
+			    hits);
+		}
+	}
 	log_msg(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
 	    "gate_dropped=%llu analysed=%llu alerts=%llu "
 	    "json_written=%llu pending=%zu pending_high=%zu "
@@ -146,9 +173,11 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	sigset_t none;
 	struct users users;
 	struct sink *sink;
-	struct pipeline *pl;
-	struct framer *fr;
-	char err[512], *chunk;
+	struct filter *filter = NULL;
+	struct pipeline *pl = NULL;
+	struct framer *fr = NULL;
+	char err[512], *chunk = NULL;
+	time_t last_tick = 0;
 	int version, rc = 0;
 
 	log_init("audisp-sshwatch", !log_stderr);
@@ -178,7 +207,13 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		users_free(&users);
 		return 1;
 	}
-	pl = pipeline_new(cfg, &users, version, sink_alert, sink);
+	if ((filter = filter_new(cfg, &users, sink_alert, sink_repeat,
+	    sink_suppressed, sink)) == NULL) {
+		log_msg(LOG_ERR, "cannot start: out of memory");
+		rc = 1;
+		goto out;
+	}
+	pl = pipeline_new(cfg, &users, version, filter_alert, filter);
 	fr = pl != NULL ? framer_new(&framer_stream_limits, pipeline_event,
 	    pl) : NULL;
 	if (pl != NULL)
@@ -206,7 +241,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 
 		if (got_usr1) {
 			got_usr1 = 0;
-			log_stats("statistics", fr, pl, sink);
+			log_stats("statistics", fr, pl, sink, filter);
 		}
 		if (got_hup) {
 			struct cfg ncfg;
@@ -214,6 +249,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			got_hup = 0;
 			cfg_defaults(&ncfg);
 			if (cfg_load(cfgpath, geteuid(), &ncfg, err,
+			    sizeof(err)) == -1 ||
+			    cfg_load_allow_dir(&ncfg, geteuid(), err,
 			    sizeof(err)) == -1 ||
 			    sink_configure(sink, &ncfg, 1, err, sizeof(err)) ==
 			    -1) {
@@ -225,11 +262,18 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 				cfg_free(cfg);
 				*cfg = ncfg;
 				pipeline_configure(pl, cfg);
+				filter_configure(filter, cfg);
 				log_msg(LOG_INFO, "configuration reloaded");
 			}
 		}
+		if (time(NULL) != last_tick) {
+			/* Close the repeat windows that have ended. */
+			last_tick = time(NULL);
+			filter_tick(filter, (double)last_tick);
+		}
 		pr = poll(&pfd, 1, framer_pending(fr) > 0 ?
-		    IDLE_AGE_SECS * 1000 : -1);
+		    IDLE_AGE_SECS * 1000 : filter_pending(filter) > 0 ? 1000 :
+		    -1);
 		if (pr == -1) {
 			if (errno == EINTR)
 				continue;
@@ -255,13 +299,15 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		framer_feed(fr, chunk, (size_t)n);
 	}
 	framer_flush(fr);
+	filter_flush(filter);
 	/* What the remote sink cannot send now stays in the spool. */
 	sink_stop(sink, STOP_WAIT_SECS);
-	log_stats("stopping", fr, pl, sink);
+	log_stats("stopping", fr, pl, sink, filter);
  out:
 	free(chunk);
 	framer_free(fr);
 	pipeline_free(pl);
+	filter_free(filter);
 	sink_free(sink);
 	users_free(&users);
 	return rc;
@@ -296,6 +342,7 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 	struct framer *fr;
 	struct replay_stats rs;
 	struct replay_view view;
+	struct filter *filter = NULL;
 	int rc;
 
 	log_init("audisp-sshwatch", 0);
@@ -304,8 +351,10 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 		users_load_local(&users);
 	memset(&rs, 0, sizeof(rs));
 	if ((sink = sink_new()) == NULL ||
+	    (filter = filter_new(cfg, &users, sink_alert, sink_repeat,
+	    sink_suppressed, sink)) == NULL ||
 	    (pl = pipeline_new(cfg, &users, pick_version(cfg, version),
-	    sink_alert, sink)) == NULL) {
+	    filter_alert, filter)) == NULL) {
 		fprintf(stderr, "audisp-sshwatch: out of memory\n");
 		return 1;
 	}
@@ -330,6 +379,7 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 	view.shown = 0;
 	rc = replay_run_progress(files, nfiles, fr, stderr, &rs,
 	    isatty(STDERR_FILENO) ? replay_progress : NULL, &view);
+	filter_flush(filter);
 	if (view.shown) {
 		replay_progress(&view, &rs);
 		fputc('\n', stderr);
@@ -358,6 +408,7 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 	sink_stop(sink, forward ? STOP_WAIT_SECS : 0);
 	framer_free(fr);
 	pipeline_free(pl);
+	filter_free(filter);
 	sink_free(sink);
 	users_free(&users);
 	return rc;
@@ -460,7 +511,9 @@ main(int argc, char **argv)
 	if (cfgpath != NULL || (!replay && access(DEFAULT_CONFIG, F_OK) == 0)) {
 		const char *path = cfgpath != NULL ? cfgpath : DEFAULT_CONFIG;
 
-		if (cfg_load(path, geteuid(), &cfg, err, sizeof(err)) == -1) {
+		if (cfg_load(path, geteuid(), &cfg, err, sizeof(err)) == -1 ||
+		    cfg_load_allow_dir(&cfg, geteuid(), err, sizeof(err)) ==
+		    -1) {
 			fprintf(stderr, "audisp-sshwatch: %s\n", err);
 			if (!replay && !test) {
 				log_init("audisp-sshwatch", 1);

@@ -7,6 +7,7 @@
 
 #include <libaudit.h>
 
+#include "filter.h"
 #include "record.h"
 
 #ifndef AUDIT_ANOM_EXEC
@@ -168,9 +169,9 @@ record_body(const struct alert *a, struct buf *out)
 }
 
 int
-record_remote(const char *node, int type, const struct timespec *ts,
-    uint32_t serial, const struct event *ev, const char *body,
-    struct buf *out)
+record_remote_ids(const char *node, int type, const struct timespec *ts,
+    uint32_t serial, long long pid, long long uid, long long auid,
+    long long ses, const char *body, struct buf *out)
 {
 	const char *name = audit_msg_type_to_name(type);
 
@@ -179,7 +180,51 @@ record_remote(const char *node, int type, const struct timespec *ts,
 	buf_addf(out, "type=%s msg=audit(%lld.%03ld:%u): pid=%llu uid=%llu "
 	    "auid=%llu ses=%llu msg='%s'", name != NULL ? name : "ANOM_EXEC",
 	    (long long)ts->tv_sec, ts->tv_nsec / 1000000, serial,
-	    ev->pid < 0 ? 0ULL : (unsigned long long)ev->pid, id(ev->uid),
-	    id(ev->auid), id(ev->ses), body);
+	    pid < 0 ? 0ULL : (unsigned long long)pid, id(uid), id(auid),
+	    id(ses), body);
 	return out->over ? -1 : 0;
+}
+
+int
+record_remote(const char *node, int type, const struct timespec *ts,
+    uint32_t serial, const struct event *ev, const char *body,
+    struct buf *out)
+{
+	return record_remote_ids(node, type, ts, serial, ev->pid, ev->uid,
+	    ev->auid, ev->ses, body, out);
+}
+
+int
+record_repeat_type(const struct repeat *r)
+{
+	return r->file_rule ? AUDIT_ANOM_MOD_ACCT : AUDIT_ANOM_EXEC;
+}
+
+int
+record_repeat_body(const struct repeat *r, struct buf *out)
+{
+	size_t i, start = out->len;
+
+	buf_addf(out, "op=sshwatch uid=%llu auid=%llu ses=%llu pid=%llu "
+	    "ppid=0 rule=%s severity=%s confidence=%s tags=", id(r->uid),
+	    id(r->auid), id(r->ses), r->pid < 0 ? 0ULL :
+	    (unsigned long long)r->pid, r->rule, severity_name(r->severity),
+	    confidence_name(r->confidence));
+	for (i = 0; r->tags[i] != NULL; i++)
+		buf_addf(out, "%s%s", i > 0 ? "," : "", r->tags[i]);
+	/* event= is the first alert's: the one this record counts after. */
+	buf_addf(out, " event=%s:%llu repeated=%llu last_event=%s:%llu "
+	    "window=%d", r->first_time, r->first_serial, r->suppressed,
+	    r->last_time, r->last_serial, r->window);
+	if (r->node[0] != '\0')
+		field(out, "src_node", r->node, strlen(r->node), CAP_SHORT);
+	field(out, "exe", r->exe, strlen(r->exe), CAP_PATH);
+	buf_adds(out, " truncated=no res=success");
+	if (out->over) {
+		out->len = start;
+		if (out->p != NULL)
+			out->p[start] = '\0';
+		return -1;
+	}
+	return 0;
 }

@@ -49,5 +49,15 @@ int	 record_body(const struct alert *a, struct buf *out);
 int	 record_remote(const char *node, int type, const struct timespec *ts,
 	    uint32_t serial, const struct event *ev, const char *body,
 	    struct buf *out);
+/* The same with the actor's ids given directly (repeat records). */
+int	 record_remote_ids(const char *node, int type,
+	    const struct timespec *ts, uint32_t serial, long long pid,
+	    long long uid, long long auid, long long ses, const char *body,
+	    struct buf *out);
+struct repeat;
+/* The body of a repeat record (filter.h): op=sshwatch ... repeated=N. */
+int	 record_repeat_body(const struct repeat *r, struct buf *out);
+/* The record type of a repeat: that of the alerts it counts. */
+int	 record_repeat_type(const struct repeat *r);
 
 #endif

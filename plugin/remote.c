@@ -37,6 +37,7 @@ struct remote {
 	struct remote_stats	 st;
 	uint32_t		 serial;	/* next record serial */
 	int			 sock;
+	int			 inflight;	/* popped, not yet spooled (mu) */
 	uint32_t		 seq;		/* per message */
 	time_t			 next_connect, suspend_until, last_io;
 	int			 backoff;
@@ -131,14 +132,24 @@ try_connect(struct remote *r)
 	return 0;
 }
 
-/* Moves what the main thread queued into the spool. */
+/*
+ * Moves what the main thread queued into the spool.  Under mu an alert is
+ * always counted somewhere -- in the queue, in flight or in st.spooled --
+ * so that remote_flush() never sees it missing between queue and spool.
+ */
 static void
 drain_queue(struct remote *r)
 {
 	struct mq_item it;
 	int rc;
 
-	while (mq_pop(&r->q, &it) == 0) {
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		rc = mq_pop(&r->q, &it);
+		r->inflight = rc == 0;
+		pthread_mutex_unlock(&r->mu);
+		if (rc == -1)
+			break;
 		rc = spool_append(r->spool, it.text, it.len);
 		if (rc == 1)
 			log_msg(LOG_WARNING, "remote sink: spool at its cap "
@@ -150,6 +161,11 @@ drain_queue(struct remote *r)
 			log_msg(LOG_ERR, "remote sink: cannot write the spool "
 			    "%s: %s", r->c.spool_file, strerror(errno));
 		free(it.text);
+		pthread_mutex_lock(&r->mu);
+		r->inflight = 0;
+		r->st.spooled = spool_count(r->spool);
+		r->st.spool_bytes = spool_bytes(r->spool);
+		pthread_mutex_unlock(&r->mu);
 	}
 }
 
@@ -491,6 +507,9 @@ remote_start(const struct remote_conf *c, char *err, size_t errsz)
 		log_msg(LOG_NOTICE, "remote sink: %zu alerts waiting in %s",
 		    spool_count(r->spool), c->spool_file);
 	r->serial = spool_next_serial(r->spool);
+	/* What the spool holds counts for remote_flush() from the start. */
+	r->st.spooled = spool_count(r->spool);
+	r->st.spool_bytes = spool_bytes(r->spool);
 	if (mq_init(&r->q, c->queue_depth) == -1)
 		goto nomem;
 	pthread_mutex_init(&r->mu, NULL);
@@ -516,8 +535,8 @@ remote_start(const struct remote_conf *c, char *err, size_t errsz)
 }
 
 int
-remote_submit(struct remote *r, int type, const char *body,
-    const struct event *ev)
+remote_submit_ids(struct remote *r, int type, const char *body,
+    long long pid, long long uid, long long auid, long long ses)
 {
 	struct timespec ts;
 	struct buf rec;
@@ -527,7 +546,8 @@ remote_submit(struct remote *r, int type, const char *body,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	serial = __atomic_fetch_add(&r->serial, 1, __ATOMIC_RELAXED);
 	buf_init(&rec, RMW_MAX_PAYLOAD);
-	if (record_remote(r->node, type, &ts, serial, ev, body, &rec) == -1) {
+	if (record_remote_ids(r->node, type, &ts, serial, pid, uid, auid, ses,
+	    body, &rec) == -1) {
 		buf_free(&rec);
 		pthread_mutex_lock(&r->q.mu);
 		r->q.dropped++;
@@ -539,6 +559,14 @@ remote_submit(struct remote *r, int type, const char *body,
 	return rc;
 }
 
+int
+remote_submit(struct remote *r, int type, const char *body,
+    const struct event *ev)
+{
+	return remote_submit_ids(r, type, body, ev->pid, ev->uid, ev->auid,
+	    ev->ses);
+}
+
 size_t
 remote_flush(struct remote *r, int timeout)
 {
@@ -547,9 +575,8 @@ remote_flush(struct remote *r, int timeout)
 
 	for (;;) {
 		pthread_mutex_lock(&r->mu);
-		left = r->st.spooled;
+		left = r->st.spooled + (size_t)r->inflight + mq_len(&r->q);
 		pthread_mutex_unlock(&r->mu);
-		left += mq_len(&r->q);
 		if (left == 0 || time(NULL) >= until)
 			return left;
 		usleep(50000);
@@ -557,7 +584,7 @@ remote_flush(struct remote *r, int timeout)
 }
 
 void
-remote_stop(struct remote *r, int wait)
+remote_stop(struct remote *r, int wait, struct remote_stats *last)
 {
 	if (r == NULL)
 		return;
@@ -567,6 +594,8 @@ remote_stop(struct remote *r, int wait)
 	pthread_mutex_unlock(&r->mu);
 	mq_close(&r->q);
 	pthread_join(r->thread, NULL);
+	if (last != NULL)
+		remote_stats(r, last);
 	mq_destroy(&r->q);
 	spool_close(r->spool);
 	pthread_mutex_destroy(&r->mu);

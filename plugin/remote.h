@@ -77,13 +77,21 @@ struct remote	*remote_start(const struct remote_conf *c, char *err,
 struct event;
 int		 remote_submit(struct remote *r, int type, const char *body,
 		    const struct event *ev);
+/* The same with the actor's ids given directly. */
+int		 remote_submit_ids(struct remote *r, int type,
+		    const char *body, long long pid, long long uid,
+		    long long auid, long long ses);
 /*
  * Waits until every queued and spooled record is acknowledged, or for
  * `timeout' seconds.  Returns how many are still waiting.
  */
 size_t		 remote_flush(struct remote *r, int timeout);
-/* Tries to deliver for at most `wait' seconds, then stops the thread. */
-void		 remote_stop(struct remote *r, int wait);
+/*
+ * Tries to deliver for at most `wait' seconds, then stops the thread and
+ * frees r.  *last, unless NULL, gets the final counters.
+ */
+void		 remote_stop(struct remote *r, int wait,
+		    struct remote_stats *last);
 void		 remote_stats(struct remote *r, struct remote_stats *out);
 
 #endif

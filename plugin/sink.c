@@ -24,6 +24,10 @@ struct sink {
 	enum sink_format	 stream_format;
 	struct auditsink	*audit;
 	struct remote		*remote;
+	/* The final counters of the threads sink_stop() ended. */
+	int			 had_audit, had_remote;
+	struct auditsink_stats	 audit_last;
+	struct remote_stats	 remote_last;
 	struct buf		 line;
 	struct buf		 body;
 	struct sink_stats	 st;
@@ -59,8 +63,15 @@ sink_free(struct sink *s)
 void
 sink_stop(struct sink *s, int wait)
 {
-	auditsink_stop(s->audit, wait);
-	remote_stop(s->remote, wait);
+	/* Keep the final counters for the statistics logged at exit. */
+	if (s->audit != NULL) {
+		auditsink_stop(s->audit, wait, &s->audit_last);
+		s->had_audit = 1;
+	}
+	if (s->remote != NULL) {
+		remote_stop(s->remote, wait, &s->remote_last);
+		s->had_remote = 1;
+	}
 	s->audit = NULL;
 	s->remote = NULL;
 }
@@ -71,6 +82,7 @@ start_threads(struct sink *s, const struct cfg *cfg)
 {
 	char err[512];
 
+	s->had_audit = s->had_remote = 0;
 	if (cfg->audit_sink &&
 	    (s->audit = auditsink_start(AUDITSINK_QUEUE, err, sizeof(err))) ==
 	    NULL)
@@ -117,20 +129,26 @@ void
 sink_thread_stats(struct sink *s, struct auditsink_stats *a,
     struct remote_stats *r)
 {
-	auditsink_stats(s->audit, a);
-	remote_stats(s->remote, r);
+	if (s->audit == NULL && s->had_audit)
+		*a = s->audit_last;
+	else
+		auditsink_stats(s->audit, a);
+	if (s->remote == NULL && s->had_remote)
+		*r = s->remote_last;
+	else
+		remote_stats(s->remote, r);
 }
 
 int
 sink_has_remote(const struct sink *s)
 {
-	return s->remote != NULL;
+	return s->remote != NULL || s->had_remote;
 }
 
 int
 sink_has_audit(const struct sink *s)
 {
-	return s->audit != NULL;
+	return s->audit != NULL || s->had_audit;
 }
 
 int
@@ -193,63 +211,132 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-void
-sink_alert(void *arg, const struct alert *a)
+/* A JSON line to the JSON file and to a JSON stream. */
+static void
+out_json(struct sink *s, const struct buf *line)
 {
-	struct sink *s = arg;
-	int have_json = 0;
-
-	s->st.alerts++;
-	buf_reset(&s->line);
-	if (s->json_fd != -1 || (s->stream != NULL &&
-	    s->stream_format == SINK_JSON)) {
-		if (alert_json(a, &s->line) == -1)
-			s->st.too_long++;
-		else
-			have_json = 1;
-	}
-	if (have_json && s->json_fd != -1) {
-		if (write_all(s->json_fd, s->line.p, s->line.len) == -1) {
+	if (s->json_fd != -1) {
+		if (write_all(s->json_fd, line->p, line->len) == -1) {
 			s->st.json_failed++;
 			log_msg(LOG_ERR, "writing %s: %s", s->json_path,
 			    strerror(errno));
 		} else
 			s->st.json_written++;
 	}
-	if (s->stream != NULL) {
-		if (s->stream_format == SINK_TEXT) {
-			buf_reset(&s->line);
-			if (alert_text(a, &s->line) == -1)
-				s->st.too_long++;
-		}
-		if (s->line.len > 0 && (fwrite(s->line.p, 1, s->line.len,
-		    s->stream) != s->line.len))
-			s->st.stream_failed++;
+	if (s->stream != NULL && s->stream_format == SINK_JSON &&
+	    fwrite(line->p, 1, line->len, s->stream) != line->len)
+		s->st.stream_failed++;
+}
+
+static void
+out_text(struct sink *s, const struct buf *line)
+{
+	if (s->stream != NULL && s->stream_format == SINK_TEXT &&
+	    fwrite(line->p, 1, line->len, s->stream) != line->len)
+		s->st.stream_failed++;
+}
+
+/* One audit record to the audit trail and the remote channel. */
+static void
+out_record(struct sink *s, int type, const struct buf *body, long long pid,
+    long long uid, long long auid, long long ses)
+{
+	if (s->audit != NULL)
+		auditsink_submit(s->audit, type, body->p, body->len);
+	if (s->remote != NULL)
+		remote_submit_ids(s->remote, type, body->p, pid, uid, auid,
+		    ses);
+}
+
+static int
+wants_json(const struct sink *s)
+{
+	return s->json_fd != -1 || (s->stream != NULL &&
+	    s->stream_format == SINK_JSON);
+}
+
+void
+sink_alert(void *arg, const struct alert *a)
+{
+	struct sink *s = arg;
+	const struct event *ev = a->ev;
+
+	s->st.alerts++;
+	if (wants_json(s)) {
+		buf_reset(&s->line);
+		if (alert_json(a, &s->line) == -1)
+			s->st.too_long++;
+		else
+			out_json(s, &s->line);
+	}
+	if (s->stream != NULL && s->stream_format == SINK_TEXT) {
+		buf_reset(&s->line);
+		if (alert_text(a, &s->line) == -1)
+			s->st.too_long++;
+		else
+			out_text(s, &s->line);
 	}
 	if (s->audit != NULL || s->remote != NULL) {
 		buf_reset(&s->body);
 		if (record_body(a, &s->body) == -1)
 			s->st.record_too_long++;
-		else {
-			if (s->audit != NULL)
-				auditsink_submit(s->audit, record_type(a),
-				    s->body.p, s->body.len);
-			if (s->remote != NULL)
-				remote_submit(s->remote, record_type(a),
-				    s->body.p, a->ev);
-		}
+		else
+			out_record(s, record_type(a), &s->body, ev->pid,
+			    ev->uid, ev->auid, ev->ses);
 	}
 	if (s->syslog_alerts) {
 		char exe[256];
 
-		log_safe(buf_str(&a->ev->exe), a->ev->exe.len, exe,
-		    sizeof(exe));
+		log_safe(buf_str(&ev->exe), ev->exe.len, exe, sizeof(exe));
 		syslog(LOG_WARNING, "alert rule=%s severity=%s confidence=%s "
 		    "event=%s:%llu pid=%lld auid=%lld exe=%s", a->rule,
 		    severity_name(a->severity),
-		    confidence_name(a->confidence), a->ev->time,
-		    a->ev->serial, a->ev->pid, a->ev->auid, exe);
+		    confidence_name(a->confidence), ev->time, ev->serial,
+		    ev->pid, ev->auid, exe);
 	}
+}
+
+void
+sink_repeat(void *arg, const struct repeat *r)
+{
+	struct sink *s = arg;
+
+	s->st.repeats++;
+	if (wants_json(s)) {
+		buf_reset(&s->line);
+		if (alert_repeat_json(r, &s->line) == 0)
+			out_json(s, &s->line);
+	}
+	if (s->stream != NULL && s->stream_format == SINK_TEXT) {
+		buf_reset(&s->line);
+		if (alert_repeat_text(r, &s->line) == 0)
+			out_text(s, &s->line);
+	}
+	if (s->audit != NULL || s->remote != NULL) {
+		buf_reset(&s->body);
+		if (record_repeat_body(r, &s->body) == 0)
+			out_record(s, record_repeat_type(r), &s->body, r->pid,
+			    r->uid, r->auid, r->ses);
+	}
+	if (s->syslog_alerts)
+		syslog(LOG_WARNING, "alert rule=%s repeated=%llu more times "
+		    "after event=%s:%llu", r->rule, r->suppressed,
+		    r->first_time, r->first_serial);
+}
+
+void
+sink_suppressed(void *arg, const struct alert *a, const char *allowed_by)
+{
+	struct sink *s = arg;
+	struct alert copy = *a;
+
+	/* Only the JSON outputs show what the allowlist suppressed. */
+	copy.allowed_by = allowed_by;
+	if (!wants_json(s))
+		return;
+	buf_reset(&s->line);
+	if (alert_json(&copy, &s->line) == 0)
+		out_json(s, &s->line);
 }
 
 const struct sink_stats *

@@ -19,6 +19,7 @@
 
 #include "alert.h"
 #include "cfg.h"
+#include "filter.h"
 
 enum sink_format { SINK_JSON, SINK_TEXT };
 
@@ -29,6 +30,7 @@ struct sink_stats {
 	unsigned long long	 too_long;	/* over ALERT_MAX_LINE */
 	unsigned long long	 stream_failed;
 	unsigned long long	 record_too_long;	/* body over the cap */
+	unsigned long long	 repeats;		/* repeat records */
 };
 
 struct sink;
@@ -52,16 +54,27 @@ void		 sink_stop(struct sink *s, int wait);
  * remote sink).
  */
 size_t		 sink_flush_remote(struct sink *s, int timeout);
+/*
+ * The counters of the audit-trail and remote sinks; after sink_stop(),
+ * their final counters (until the next sink_configure()).
+ */
 struct auditsink_stats;
 struct remote_stats;
 void		 sink_thread_stats(struct sink *s, struct auditsink_stats *a,
 		    struct remote_stats *r);
+/* Is there a remote (audit-trail) sink, or was there until sink_stop()? */
 int		 sink_has_remote(const struct sink *s);
 int		 sink_has_audit(const struct sink *s);
 /* Also writes every alert to fp in the given form. */
 void		 sink_set_stream(struct sink *s, FILE *fp, enum sink_format f);
 /* An alert_fn. */
 void		 sink_alert(void *sink, const struct alert *a);
+struct repeat;
+/* A repeat_fn (filter.h): a repeat record to every output. */
+void		 sink_repeat(void *sink, const struct repeat *r);
+/* A suppressed_fn: the alert to the JSON outputs, marked suppressed. */
+void		 sink_suppressed(void *sink, const struct alert *a,
+		    const char *allowed_by);
 const struct sink_stats *sink_stats(const struct sink *s);
 
 #endif

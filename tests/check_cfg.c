@@ -149,6 +149,8 @@ START_TEST(test_print)
 	    "heartbeat_timeout = 0\n"
 	    "ack_timeout = 10\n"
 	    "forward_timeout = 30\n"
+	    "dedup_window = 60\n"
+	    "dedup_limit = 1\n"
 	    "name_format = hostname\n"
 	    "spool_full_action = drop_new\n"
 	    "network_failure_action = warn_once\n"
@@ -156,10 +158,12 @@ START_TEST(test_print)
 	    "disk_full_action = warn_once\n"
 	    "disk_error_action = warn_once\n"
 	    "remote_ending_action = reconnect\n"
+	    "report_suppressed = no\n"
 	    "name = (none)\n"
 	    "spool_file = /var/spool/audisp-sshwatch/remote.spool\n"
 	    "spool_max_size = 67108864\n"
-	    "queue_depth = 4096\n";
+	    "queue_depth = 4096\n"
+	    "allow_dir = (none)\n";
 	struct cfg c;
 	char err[256], *out = NULL;
 	size_t outlen = 0;

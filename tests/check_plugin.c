@@ -148,7 +148,8 @@ setup(void)
 		char cfg[800];
 
 		snprintf(cfg, sizeof(cfg), "json_file = %s\n"
-		    "syslog_alerts = no\naudit_sink = no\nopenssh_version = 9.2\n",
+		    "syslog_alerts = no\naudit_sink = no\nopenssh_version = 9.2\n"
+		    "dedup_window = 0\n",
 		    jsonpath);
 		write_cfg(cfg);
 	}
@@ -358,8 +359,8 @@ START_TEST(test_real_stream)
 	buf_init(&rep, 64 << 20);
 	buf_init(&got, 64 << 20);
 	ck_assert_int_eq(tu_read_file(stream, &in), 0);
-	snprintf(cmd, sizeof(cmd), "%s --replay --openssh-version 9.2 %s",
-	    binpath, stream);
+	snprintf(cmd, sizeof(cmd), "%s --replay -c %s %s", binpath, cfgpath,
+	    stream);
 	fp = popen(cmd, "r");
 	ck_assert_ptr_nonnull(fp);
 	{
