@@ -157,6 +157,18 @@ event_parse_stamp(const char *rec, size_t len, char *time, size_t timesz,
 	return 0;
 }
 
+static unsigned long long
+octnum(const char *s, int *ok)
+{
+	unsigned long long v;
+	char *e;
+
+	errno = 0;
+	v = strtoull(s, &e, 8);
+	*ok = errno == 0 && e != s && *e == '\0';
+	return *ok ? v : 0;
+}
+
 /* Decimal or "-1"; -1 on failure too (which is what "unset" ids print). */
 static long long
 num(const char *s)
@@ -181,18 +193,6 @@ hexnum(const char *s, int *ok)
 
 	errno = 0;
 	v = strtoull(s, &e, 16);
-	*ok = errno == 0 && e != s && *e == '\0';
-	return *ok ? v : 0;
-}
-
-static unsigned long long
-octnum(const char *s, int *ok)
-{
-	unsigned long long v;
-	char *e;
-
-	errno = 0;
-	v = strtoull(s, &e, 8);
 	*ok = errno == 0 && e != s && *e == '\0';
 	return *ok ? v : 0;
 }
@@ -343,6 +343,7 @@ add_path(struct event *ev, auparse_state_t *au)
 	p->inode = 0;
 	p->dev[0] = '\0';
 	p->ouid = -1;
+	p->mode = 0;
 	p->have_name = 0;
 	buf_reset(&p->name);
 	do {
@@ -365,6 +366,11 @@ add_path(struct event *ev, auparse_state_t *au)
 			memcpy(p->dev, v, strlen(v) + 1);
 		else if (strcmp(n, "ouid") == 0)
 			p->ouid = num(v);
+		else if (strcmp(n, "mode") == 0) {
+			int ok;
+
+			p->mode = (unsigned long)octnum(v, &ok);
+		}
 	} while (auparse_next_field(au) > 0);
 }
 

@@ -38,6 +38,7 @@ struct ev_path {
 	unsigned long long inode;	/* 0 when not logged */
 	char		 dev[16];	/* "fe:00", "" when not logged */
 	long long	 ouid;
+	unsigned long	 mode;		/* st_mode, 0 when not logged */
 };
 
 /* Fields of the session records sshd and PAM leave. */

@@ -141,6 +141,30 @@ has_prefix(const struct buf *b, const char *pre)
 	return b->len >= n && memcmp(b->p, pre, n) == 0;
 }
 
+/*
+ * A name in a .ssh directory, other than the files every ssh reads
+ * (known_hosts, config, *.pub): it may be a private key.
+ */
+static int
+ssh_dir_name(const struct buf *b, const char *cwd, size_t cwdlen)
+{
+	const char *base;
+	size_t n;
+
+	base = memrchr(b->p, '/', b->len);
+	base = base != NULL ? base + 1 : b->p;
+	n = (size_t)(b->p + b->len - base);
+	if (memmem(b->p, b->len, ".ssh/", 5) == NULL &&
+	    !(base == b->p && cwd != NULL && cwdlen >= 5 &&
+	    memcmp(cwd + cwdlen - 5, "/.ssh", 5) == 0))
+		return 0;
+	if ((n > 4 && memcmp(base + n - 4, ".pub", 4) == 0) ||
+	    (n >= 11 && memcmp(base, "known_hosts", 11) == 0) ||
+	    (n == 6 && memcmp(base, "config", 6) == 0))
+		return 0;
+	return n > 0;
+}
+
 static int
 path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
     size_t cwdlen)
@@ -154,6 +178,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 	if ((v = field(rec, len, "name=", 5, 0, &n)) != NULL &&
 	    (b = decode(g, v, n)) != NULL) {
 		if (memmem(b->p, b->len, "authorized_keys", 15) != NULL)
+			return 1;
+		/* Keys in someone's ~/.ssh (rules.c's ssh-key-read). */
+		if (ssh_dir_name(b, cwd, cwdlen))
 			return 1;
 		for (i = 0; i < g->nprefixes; i++) {
 			if (has_prefix(b, g->prefixes[i]))
@@ -202,18 +229,17 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	size_t i, cwdlen = 0;
 	int pass = 0;
 
-	/* A configured directory needs the CWD for relative names. */
-	if (g->nprefixes > 0)
-		for (i = 0; i < fe->nrecs; i++)
-			if (fe->recs[i].type == AUDIT_CWD) {
-				const char *v = field(fe->text + fe->recs[i].off,
-				    fe->recs[i].len, "cwd=", 4, 0, &cwdlen);
+	/* Relative names need the CWD. */
+	for (i = 0; i < fe->nrecs; i++)
+		if (fe->recs[i].type == AUDIT_CWD) {
+			const char *v = field(fe->text + fe->recs[i].off,
+			    fe->recs[i].len, "cwd=", 4, 0, &cwdlen);
 
-				if (v != NULL && cwdlen >= 2 && *v == '"') {
-					cwd = v + 1;
-					cwdlen -= 2;
-				}
+			if (v != NULL && cwdlen >= 2 && *v == '"') {
+				cwd = v + 1;
+				cwdlen -= 2;
 			}
+		}
 	for (i = 0; i < fe->nrecs && !pass; i++) {
 		const char *rec = fe->text + fe->recs[i].off;
 		size_t len = fe->recs[i].len;

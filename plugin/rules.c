@@ -28,6 +28,8 @@ static const char *const tags_truncated[] = { "truncated", "T1021.004",
     NULL };
 static const char *const tags_chain[] = { "chain", "pivot", "T1021.004",
     "T1090.003", NULL };
+static const char *const tags_keyread[] = { "key", "T1552.004",
+    "T1021.004", NULL };
 
 const char *const rules_ids[] = {
 	"ssh-dynamic-forward", "ssh-local-forward", "ssh-remote-forward",
@@ -35,7 +37,8 @@ const char *const rules_ids[] = {
 	"ssh-proxy-jump", "ssh-proxy-command", "ssh-identity-file",
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
-	"authorized-keys-write", "authorized-keys-link", NULL
+	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
+	NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -739,6 +742,67 @@ rule_link_to(const struct rules_ctx *rc, const struct event *ev,
 	return found;
 }
 
+/* Files of ~/.ssh that are not private keys. */
+static int
+not_a_private_key(const char *b, size_t n)
+{
+	static const char *const names[] = { "authorized_keys",
+	    "authorized_keys2", "known_hosts", "known_hosts2",
+	    "known_hosts.old", "config", "environment", "rc", NULL };
+	size_t i;
+
+	if (n > 4 && memcmp(b + n - 4, ".pub", 4) == 0)
+		return 1;
+	for (i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == n && memcmp(b, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Key theft: a process opens a file of another account's ~/.ssh that is
+ * not one of its public files -- a private key, whatever its name.  The
+ * owner is the file's (the PATH record's ouid), the reader the process's
+ * uid; root reading a user's key counts, the owner reading it does not.
+ */
+static int
+rule_key_read(const struct rules_ctx *rc, const struct event *ev,
+    int dirfd_arg, struct buf *path, alert_fn fn, void *ctx)
+{
+	static char owner[256];
+	struct alert a;
+	long long dirfd;
+	int i;
+
+	for (i = 0; i < ev->npaths; i++) {
+		const struct ev_path *p = &ev->paths[i];
+		const char *b, *pb;
+		size_t blen, pblen;
+
+		if (!p->have_name || (p->nametype != NT_NORMAL &&
+		    p->nametype != NT_UNSET) || p->ouid < 0 || ev->uid < 0 ||
+		    p->ouid == ev->uid || (p->mode & 0170000) == 0040000)
+			continue;
+		if (!item_path(ev, p, dirfd_arg, path, &dirfd))
+			continue;
+		b = path_base(path->p, path->len, &blen);
+		pb = path_parent_base(path->p, path->len, &pblen);
+		if (pb == NULL || pblen != 4 || memcmp(pb, ".ssh", 4) != 0 ||
+		    not_a_private_key(b, blen) ||
+		    !users_owner_of_path(rc->users, path->p, path->len, owner,
+		    sizeof(owner)))
+			continue;
+		file_alert(rc, &a, ev, "ssh-key-read", SEV_HIGH, path, 1, -1,
+		    rc->users);
+		a.tags = tags_keyread;
+		a.file_op = "read";
+		a.file_owner = owner;
+		fn(ctx, &a);
+		return 1;
+	}
+	return 0;
+}
+
 static int
 rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
     void *ctx)
@@ -758,6 +822,9 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	if (rc->inodes != NULL && ev->success == 1)
 		learn_inodes(rc, ev, dirfd_arg, &path);
 	if (ev->success != 1 || op == FOP_NONE)
+		goto out;
+	if (op == FOP_OPEN && (count = rule_key_read(rc, ev, dirfd_arg,
+	    &path, fn, ctx)) > 0)
 		goto out;
 	if (op == FOP_OPEN && flags_known &&
 	    (flags & SW_O_ACCMODE) == 0 &&
