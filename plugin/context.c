@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "auval.h"
 #include "buf.h"
 #include "context.h"
+#include "correlate.h"
 #include "path.h"
 #include "rawrec.h"
 
@@ -19,6 +21,7 @@ struct context {
 	struct procs		*procs;
 	struct sessions		*sessions;
 	struct buf		 val;
+	struct correlate	*corr;
 	struct context_stats	 st;
 };
 
@@ -213,6 +216,18 @@ observe_session(struct context *c, const struct framer_event *fe,
 	s.t = context_time(fe->stamp, fe->stamplen);
 	c->st.sessions_opened++;
 	sessions_open(c->sessions, &s);
+	if (c->corr != NULL) {
+		struct corr_in in;
+
+		memset(&in, 0, sizeof(in));
+		snprintf(in.node, sizeof(in.node), "%s", s.node);
+		snprintf(in.stamp, sizeof(in.stamp), "%s", s.start);
+		in.t = s.t;
+		in.ses = s.ses;
+		snprintf(in.acct, sizeof(in.acct), "%s", s.acct);
+		snprintf(in.addr, sizeof(in.addr), "%s", s.addr);
+		correlate_inbound(c->corr, &in);
+	}
 }
 
 void
@@ -290,4 +305,10 @@ struct sessions *
 context_sessions(struct context *c)
 {
 	return c->sessions;
+}
+
+void
+context_set_correlate(struct context *c, struct correlate *corr)
+{
+	c->corr = corr;
 }

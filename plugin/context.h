@@ -40,6 +40,10 @@ size_t		 context_ancestry(struct context *c, const char *node,
 const struct session *context_session(struct context *c, const char *node,
 		    long long ses);
 const struct context_stats *context_stats(const struct context *c);
+struct correlate;
+/* Also tells corr about every SSH session opened (replay --correlate). */
+void		 context_set_correlate(struct context *c,
+		    struct correlate *corr);
 struct procs	*context_procs(struct context *c);
 struct sessions	*context_sessions(struct context *c);
 

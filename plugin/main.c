@@ -25,6 +25,7 @@
 #include "cfg.h"
 #include "auditsink.h"
 #include "context.h"
+#include "correlate.h"
 #include "filter.h"
 #include "framer.h"
 #include "inodes.h"
@@ -146,8 +147,9 @@ usage(FILE *fp)
 	    "       audisp-sshwatch [-c FILE] -t\n"
 	    "       audisp-sshwatch --replay [--format json|text] "
 	    "[--openssh-version X.Y]\n"
-	    "                       [--local-users] [--forward] [-c FILE] "
-	    "FILE...\n"
+	    "                       [--local-users] [--forward] [--correlate "
+	    "[--hosts FILE]]\n"
+	    "                       [-c FILE] FILE...\n"
 	    "       audisp-sshwatch --version\n");
 }
 
@@ -334,7 +336,8 @@ replay_progress(void *arg, const struct replay_stats *st)
 
 static int
 replay_main(struct cfg *cfg, int version, int local_users, int forward,
-    enum sink_format fmt, char *const *files, size_t nfiles)
+    int correlate, const char *hosts, enum sink_format fmt,
+    char *const *files, size_t nfiles)
 {
 	struct users users;
 	struct sink *sink;
@@ -343,6 +346,7 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 	struct replay_stats rs;
 	struct replay_view view;
 	struct filter *filter = NULL;
+	struct correlate *corr = NULL;
 	int rc;
 
 	log_init("audisp-sshwatch", 0);
@@ -359,6 +363,19 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 		return 1;
 	}
 	sink_set_stream(sink, stdout, fmt);
+	if (correlate) {
+		char err[512];
+
+		if ((corr = correlate_new()) == NULL ||
+		    (hosts != NULL && correlate_hosts(corr, hosts, err,
+		    sizeof(err)) == -1)) {
+			fprintf(stderr, "audisp-sshwatch: %s\n", corr == NULL ?
+			    "out of memory" : err);
+			correlate_free(corr);
+			return 1;
+		}
+		pipeline_set_correlate(pl, corr);
+	}
 	if (forward) {
 		char err[512];
 
@@ -383,6 +400,12 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 	if (view.shown) {
 		replay_progress(&view, &rs);
 		fputc('\n', stderr);
+	}
+	if (corr != NULL) {
+		size_t n = correlate_report(corr, stdout, fmt == SINK_JSON);
+
+		fprintf(stderr, "audisp-sshwatch: %zu multi-host paths\n", n);
+		correlate_free(corr);
 	}
 	if (fflush(stdout) == EOF || sink_stats(sink)->stream_failed > 0) {
 		fprintf(stderr, "audisp-sshwatch: writing alerts: %s\n",
@@ -423,6 +446,8 @@ main(int argc, char **argv)
 		{ "openssh-version", required_argument, NULL, 'O' },
 		{ "local-users", no_argument, NULL, 'U' },
 		{ "forward", no_argument, NULL, 'f' },
+		{ "correlate", no_argument, NULL, 'C' },
+		{ "hosts", required_argument, NULL, 'H' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "test-config", no_argument, NULL, 't' },
 		{ "log-stderr", no_argument, NULL, 's' },
@@ -435,7 +460,8 @@ main(int argc, char **argv)
 	struct cfg cfg;
 	char err[512];
 	int c, replay = 0, test = 0, local_users = 0, version = 0, rc;
-	int log_stderr = 0, forward = 0;
+	int log_stderr = 0, forward = 0, correlate = 0;
+	const char *hosts = NULL;
 
 	while ((c = getopt_long(argc, argv, "c:ths", longopts, NULL)) != -1) {
 		switch (c) {
@@ -467,6 +493,12 @@ main(int argc, char **argv)
 		case 'f':
 			forward = 1;
 			break;
+		case 'C':
+			correlate = 1;
+			break;
+		case 'H':
+			hosts = optarg;
+			break;
 		case 'c':
 			cfgpath = optarg;
 			break;
@@ -492,9 +524,14 @@ main(int argc, char **argv)
 		    "FILE (- for standard input)\n");
 		return 2;
 	}
-	if (forward && !replay) {
-		fprintf(stderr, "audisp-sshwatch: --forward goes with "
-		    "--replay\n");
+	if ((forward || correlate || hosts != NULL) && !replay) {
+		fprintf(stderr, "audisp-sshwatch: --forward, --correlate and "
+		    "--hosts go with --replay\n");
+		return 2;
+	}
+	if (hosts != NULL && !correlate) {
+		fprintf(stderr, "audisp-sshwatch: --hosts goes with "
+		    "--correlate\n");
 		return 2;
 	}
 	if (!replay && optind < argc) {
@@ -528,8 +565,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (replay)
-		rc = replay_main(&cfg, version, local_users, forward, fmt,
-		    argv + optind, (size_t)(argc - optind));
+		rc = replay_main(&cfg, version, local_users, forward,
+		    correlate, hosts, fmt, argv + optind,
+		    (size_t)(argc - optind));
 	else
 		rc = plugin_loop(&cfg, cfgpath != NULL ? cfgpath :
 		    DEFAULT_CONFIG, log_stderr);

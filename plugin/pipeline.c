@@ -162,3 +162,10 @@ pipeline_context(struct pipeline *p)
 {
 	return p->context;
 }
+
+void
+pipeline_set_correlate(struct pipeline *p, struct correlate *corr)
+{
+	p->rc.corr = corr;
+	context_set_correlate(p->context, corr);
+}

@@ -42,6 +42,10 @@ void		 pipeline_set_gate(struct pipeline *p, int on);
 const struct gate_stats *pipeline_gate_stats(const struct pipeline *p);
 /* Follows a reloaded configuration (the gate's configured paths). */
 int		 pipeline_configure(struct pipeline *p, const struct cfg *cfg);
+struct correlate;
+/* Feeds replay --correlate with clients and sessions. */
+void		 pipeline_set_correlate(struct pipeline *p,
+		    struct correlate *corr);
 /* The process and session tables (for statistics). */
 struct context	*pipeline_context(struct pipeline *p);
 /* The table of authorized_keys inodes the rules learn (for seeding). */

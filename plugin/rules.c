@@ -117,6 +117,7 @@ struct execrun {
 	alert_fn		 fn;
 	void			*ctx;
 	int			 count;
+	const char		*first_rule;	/* of this execution */
 	struct buf		 paths[ALERT_MAX_KEYS];
 };
 
@@ -165,7 +166,8 @@ static void
 emit(struct execrun *r, struct alert *a)
 {
 	r->fn(r->ctx, a);
-	r->count++;
+	if (r->count++ == 0)
+		r->first_rule = a->rule;
 }
 
 /* The options that make a tunnel stealthier: -N, -f, -g. */
@@ -326,6 +328,34 @@ rule_identity_agent(struct execrun *r)
 	}
 }
 
+/* For --correlate: every client that connects somewhere. */
+static void
+note_outbound(struct execrun *r)
+{
+	const struct event *ev = r->ev;
+	const struct sshopt *so = r->so;
+	struct corr_out o;
+
+	if (so->prog == SSHPROG_SSH_ADD || so->host == NULL)
+		return;
+	memset(&o, 0, sizeof(o));
+	if (ev->node != NULL)
+		snprintf(o.node, sizeof(o.node), "%s", ev->node);
+	snprintf(o.stamp, sizeof(o.stamp), "%s", ev->time);
+	o.t = context_time(ev->time, strlen(ev->time));
+	o.ses = ev->ses;
+	o.pid = ev->pid;
+	if (r->actor.user != NULL)
+		snprintf(o.user, sizeof(o.user), "%s", r->actor.user);
+	else
+		snprintf(o.user, sizeof(o.user), "%lld", ev->uid);
+	if (so->user != NULL)
+		snprintf(o.duser, sizeof(o.duser), "%s", so->user);
+	snprintf(o.dhost, sizeof(o.dhost), "%s", so->host);
+	o.rule = r->first_rule;
+	correlate_outbound(r->rc->corr, &o);
+}
+
 /*
  * A client started inside a session that came in over SSH: this host is
  * a hop between the session's origin and the destination.
@@ -390,6 +420,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	r.fn = fn;
 	r.ctx = ctx;
 	r.count = 0;
+	r.first_rule = NULL;
 	actor_of(rc, ev, &r.actor);
 	if (so.no_connect)
 		goto out;
@@ -419,6 +450,8 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	    tags_agent, 0);
 	rule_identity_agent(&r);
 	rule_chain(&r);
+	if (rc->corr != NULL)
+		note_outbound(&r);
 	if (r.count == 0 && ev->x.truncated) {
 		struct alert a;
 
