@@ -113,7 +113,8 @@ procs_exec(struct procs *p, const struct proc *in)
 	}
 	e = &p->e[idx];
 	*e = *in;
-	e->used = 1;
+	/* Not marked: a process nobody asked for as a parent goes first. */
+	e->used = 0;
 	e->live = 1;
 	{
 		size_t b = hash(p, e->node, e->pid);
