@@ -105,6 +105,24 @@ correlate_hosts(struct correlate *c, const char *path, char *err,
 void
 correlate_outbound(struct correlate *c, const struct corr_out *o)
 {
+	size_t k;
+
+	/*
+	 * scp and sftp run ssh as their transport: a client whose parent is a
+	 * client of the same session to the same host is that one connection,
+	 * not another hop (it would take the next session there).
+	 */
+	for (k = c->nout; k-- > 0;) {
+		struct corr_out *p = &c->out[k];
+
+		if (p->pid == o->ppid && p->ses == o->ses &&
+		    strcmp(p->node, o->node) == 0 &&
+		    strcasecmp(p->dhost, o->dhost) == 0) {
+			if (p->rule == NULL)
+				p->rule = o->rule;
+			return;
+		}
+	}
 	if (c->nout >= CORR_MAX) {
 		c->dropped++;
 		return;

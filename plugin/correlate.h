@@ -27,7 +27,7 @@ struct corr_out {
 	char		 node[CORR_STR];
 	char		 stamp[32];
 	double		 t;
-	long long	 ses, pid;
+	long long	 ses, pid, ppid;
 	char		 user[CORR_STR];	/* who ran the client */
 	char		 duser[CORR_STR];	/* destination user, or "" */
 	char		 dhost[256];

@@ -345,6 +345,7 @@ note_outbound(struct execrun *r)
 	o.t = context_time(ev->time, strlen(ev->time));
 	o.ses = ev->ses;
 	o.pid = ev->pid;
+	o.ppid = ev->ppid;
 	if (r->actor.user != NULL)
 		snprintf(o.user, sizeof(o.user), "%s", r->actor.user);
 	else
