@@ -4,7 +4,8 @@
  * usage: latency PLUGIN [PROBES [FILLER]]
  * Starts PLUGIN as auditd would (stdin a socketpair, empty environment),
  * with json_file on a FIFO this program reads.  Each probe writes one
- * `ssh -D' event and its EOE record, then times until the alert's line
+ * `ssh -D' event (to a new host each time, so that repeat collapsing
+ * holds none back) and its EOE record, then times until the alert's line
  * arrives on the FIFO.  Between probes, FILLER events that no rule wants
  * (an execve of /bin/true) are written, so the plugin is not idle.
  * Prints the distribution (min, median, p90, p99, max) in microseconds.
@@ -121,7 +122,7 @@ main(int argc, char **argv)
 		    "egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"ssh\" "
 		    "exe=\"/usr/bin/ssh\" key=(null)\n"
 		    "type=EXECVE msg=audit(100.000:%lu): argc=3 a0=\"ssh\" "
-		    "a1=\"-D1080\" a2=\"h\"\n", serial, serial);
+		    "a1=\"-D1080\" a2=\"h%lu\"\n", serial, serial, serial);
 		send_all(sv[0], rec, (size_t)n);
 		n = snprintf(rec, sizeof(rec),
 		    "type=EOE msg=audit(100.000:%lu): \n", serial++);
