@@ -159,13 +159,15 @@ auditsink_submit(struct auditsink *s, int type, const char *body, size_t len)
 }
 
 void
-auditsink_stop(struct auditsink *s, int wait)
+auditsink_stop(struct auditsink *s, int wait, struct auditsink_stats *last)
 {
 	if (s == NULL)
 		return;
 	s->deadline = time(NULL) + wait;
 	mq_close(&s->q);
 	pthread_join(s->thread, NULL);
+	if (last != NULL)
+		auditsink_stats(s, last);
 	mq_destroy(&s->q);
 	audit_close(s->fd);
 	pthread_mutex_destroy(&s->mu);

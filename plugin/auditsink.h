@@ -32,8 +32,12 @@ struct auditsink *auditsink_start(size_t depth, char *err, size_t errsz);
 /* Queues one record body of the given type; never blocks. */
 int		  auditsink_submit(struct auditsink *s, int type,
 		    const char *body, size_t len);
-/* Sends what is queued (for at most `wait' seconds), then stops. */
-void		  auditsink_stop(struct auditsink *s, int wait);
+/*
+ * Sends what is queued (for at most `wait' seconds), then stops and frees
+ * s.  *last, unless NULL, gets the final counters.
+ */
+void		  auditsink_stop(struct auditsink *s, int wait,
+		    struct auditsink_stats *last);
 void		  auditsink_stats(struct auditsink *s,
 		    struct auditsink_stats *out);
 

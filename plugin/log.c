@@ -37,12 +37,12 @@ log_emit(int prio, const char *msg)
 		fprintf(stderr, "%s: %s\n", log_ident, msg);
 }
 
-void
-log_msg(int prio, const char *fmt, ...)
+/* One message; `limited' says whether the rate limit applies. */
+static void
+log_vmsg(int prio, int limited, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	time_t now = time(NULL);
-	va_list ap;
 
 	pthread_mutex_lock(&log_mu);
 	if (now != log_last) {
@@ -55,23 +55,42 @@ log_msg(int prio, const char *fmt, ...)
 		    log_tokens + (unsigned)add;
 		log_last = now;
 	}
-	if (log_tokens == 0) {
+	if (limited && log_tokens == 0) {
 		log_held++;
 		pthread_mutex_unlock(&log_mu);
 		return;
 	}
-	log_tokens--;
+	if (limited)
+		log_tokens--;
 	if (log_held > 0) {
 		snprintf(msg, sizeof(msg), "%lu messages suppressed by the "
 		    "rate limit", log_held);
 		log_emit(LOG_WARNING, msg);
 		log_held = 0;
 	}
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	log_emit(prio, msg);
 	pthread_mutex_unlock(&log_mu);
+}
+
+void
+log_msg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(prio, 1, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_always(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(prio, 0, fmt, ap);
+	va_end(ap);
 }
 
 const char *

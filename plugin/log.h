@@ -17,6 +17,13 @@ void	 log_init(const char *ident, int use_syslog);
 void	 log_msg(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*
+ * The same without the rate limit, for what the operator asked for (the
+ * statistics on SIGUSR1 and at exit): a flood of warnings must not hide
+ * them.  Never for anything input can trigger.
+ */
+void	 log_always(int prio, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/*
  * Writes s[0..n) into out (size outsz) with control and non-ASCII bytes as
  * \xNN, cut at outsz - 1 with "..." when longer.  Returns out.
  */

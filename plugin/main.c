@@ -82,12 +82,12 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 
 	sink_thread_stats(sink, &as, &rs);
 	if (sink_has_audit(sink))
-		log_msg(LOG_INFO, "%s: audit_sink queued=%llu sent=%llu "
+		log_always(LOG_INFO, "%s: audit_sink queued=%llu sent=%llu "
 		    "refused=%llu drop_queue_full=%llu queue_high=%zu "
 		    "own_records_seen=%llu", when, as.queued, as.sent,
 		    as.failed, as.dropped, as.queue_high, gs->own_records);
 	if (sink_has_remote(sink))
-		log_msg(LOG_INFO, "%s: remote_sink connected=%d queued=%llu "
+		log_always(LOG_INFO, "%s: remote_sink connected=%d queued=%llu "
 		    "delivered=%llu spooled=%zu spool_bytes=%zu resent=%llu "
 		    "disk_low=%llu not_logged=%llu endings=%llu connects=%llu "
 		    "connect_failures=%llu heartbeats=%llu "
@@ -104,7 +104,7 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 		struct context *cx = pipeline_context(pl);
 		size_t i;
 
-		log_msg(LOG_INFO, "%s: filter passed=%llu allowed=%llu "
+		log_always(LOG_INFO, "%s: filter passed=%llu allowed=%llu "
 		    "repeats=%llu repeat_records=%llu repeat_keys=%zu "
 		    "repeat_keys_evicted=%llu processes=%zu "
 		    "processes_evicted=%llu sessions=%zu sessions_evicted=%llu "
@@ -120,11 +120,11 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 			unsigned long long hits = filter_allow_hits(filter, i,
 			    &src);
 
-			log_msg(LOG_INFO, "%s: allow %s hits=%llu", when, src,
-			    hits);
+			log_always(LOG_INFO, "%s: allow %s hits=%llu", when,
+			    src, hits);
 		}
 	}
-	log_msg(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
+	log_always(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
 	    "gate_dropped=%llu analysed=%llu alerts=%llu "
 	    "json_written=%llu pending=%zu pending_high=%zu "
 	    "drop_bad_lines=%llu drop_long_lines=%llu "

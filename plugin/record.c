@@ -138,6 +138,13 @@ record_body(const struct alert *a, struct buf *out)
 	buf_addf(out, " event=%s:%llu", ev->time, ev->serial);
 	if (ev->node != NULL)
 		field(out, "src_node", ev->node, strlen(ev->node), CAP_SHORT);
+	/*
+	 * ausearch reads a user record's exe= only after its acct= (when
+	 * there is one): acct= first, or `ausearch -x' misses the record.
+	 */
+	if (a->file_path != NULL && a->file_owner != NULL)
+		field(out, "acct", a->file_owner, strlen(a->file_owner),
+		    CAP_SHORT);
 	if (ev->have_exe)
 		field(out, "exe", buf_str(&ev->exe), ev->exe.len, CAP_PATH);
 	if (a->destination_host != NULL)
@@ -149,9 +156,6 @@ record_body(const struct alert *a, struct buf *out)
 		if (a->file_target != NULL)
 			field(out, "target", a->file_target,
 			    strlen(a->file_target), CAP_PATH);
-		if (a->file_owner != NULL)
-			field(out, "acct", a->file_owner,
-			    strlen(a->file_owner), CAP_SHORT);
 	}
 	/* The command line takes the room that is left. */
 	used = out->len - start;

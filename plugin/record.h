@@ -9,12 +9,14 @@
  * The body (what goes inside msg='...') is the same on both paths:
  *
  *   op=sshwatch uid= auid= ses= pid= ppid= rule= severity= confidence=
- *   tags= event=SEC.MSEC:SERIAL [src_node=] exe= [cmd= argc= [cmd_len=]]
- *   [dest=] [path= operation= [target=] [acct=]] truncated= res=success
+ *   tags= event=SEC.MSEC:SERIAL [src_node=] [acct=] exe= [dest=]
+ *   [path= operation= [target=]] [cmd= argc= [cmd_len=]] truncated=
+ *   res=success
  *
  * Field names are ones auparse decodes (uid, auid, ses, exe, cmd, path,
  * acct, res), and the inner uid=, exe= and a final res=...' are what
- * ausearch's parser looks for in user-range records (-ua, -x, -sv).
+ * ausearch's parser looks for in user-range records (-ua, -x, -sv); it
+ * looks for exe= only after acct=, hence their order.
  * Every value built from input is quoted only when it holds no space,
  * quote, apostrophe, '=', control or non-ASCII byte, and is hex otherwise,
  * so no value can add, split or end a field or the record.  The body is

@@ -37,7 +37,7 @@ struct remote {
 	struct remote_stats	 st;
 	uint32_t		 serial;	/* next record serial */
 	int			 sock;
-	int			 inflight;	/* popped, not yet spooled (mu) */
+	int			 inflight;	/* popped, not spooled yet */
 	uint32_t		 seq;		/* per message */
 	time_t			 next_connect, suspend_until, last_io;
 	int			 backoff;

@@ -370,18 +370,22 @@ spool_close(struct spool *s)
 
 /*
  * Rewrites the live entries to PATH.new and renames it over the spool,
- * when the acknowledged prefix outgrows the live part.
+ * when the acknowledged prefix outgrows the live part and is at least
+ * 1 MiB, or max_size when that is smaller: the file then stays under
+ * twice max_size (drop_oldest at the cap acknowledges without end), and
+ * the copying costs at most one byte per byte appended.
  */
 static int
 spool_compact(struct spool *s)
 {
 	char tmp[4096];
 	unsigned char h[SPOOL_HEADER], chunk[65536];
-	uint64_t off, live = s->tail - s->head;
+	uint64_t off, live = s->tail - s->head, least = 1024 * 1024;
 	int fd;
 
-	if (s->head - SPOOL_HEADER <= live ||
-	    s->head - SPOOL_HEADER < 1024 * 1024)
+	if (s->max_size < least)
+		least = s->max_size;
+	if (s->head - SPOOL_HEADER <= live || s->head - SPOOL_HEADER < least)
 		return 0;
 	snprintf(tmp, sizeof(tmp), "%s.new", s->path);
 	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,

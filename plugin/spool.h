@@ -20,8 +20,10 @@
  * FILE.corrupt and a new spool started.  The live bytes (tail - head) are
  * capped at max_size; when an append would go over it, the policy drops
  * the new alert or the oldest ones.  An emptied spool is truncated;
- * a spool whose dead prefix outgrows its live part is compacted by
- * rewriting it to FILE.new and renaming it over FILE.
+ * a spool whose dead prefix outgrows its live part (and 1 MiB, or
+ * max_size when smaller) is compacted by rewriting it to FILE.new and
+ * renaming it over FILE, so the file stays under twice max_size plus
+ * the header.
  * Only one process may hold a spool (flock).
  */
 #ifndef SW_SPOOL_H
