@@ -411,7 +411,7 @@ END_TEST
 
 START_TEST(test_spool_cap_policies)
 {
-	char entry[1000];
+	char entry[1000], *over;
 	struct spool *s;
 	int i, rc;
 
@@ -447,8 +447,10 @@ START_TEST(test_spool_cap_policies)
 		ck_assert_int_eq(buf[0], 'a' + 15);
 	}
 	/* An entry over the per-entry limit is refused outright. */
-	ck_assert_int_eq(spool_append(s, malloc(SPOOL_MAX_ENTRY + 1),
-	    SPOOL_MAX_ENTRY + 1), 1);
+	over = calloc(1, SPOOL_MAX_ENTRY + 1);
+	ck_assert_ptr_nonnull(over);
+	ck_assert_int_eq(spool_append(s, over, SPOOL_MAX_ENTRY + 1), 1);
+	free(over);
 	spool_close(s);
 }
 END_TEST
