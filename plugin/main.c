@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,10 +46,14 @@
 #define STOP_WAIT_SECS	2
 
 static volatile sig_atomic_t got_term, got_hup, got_usr1;
+/* Who sent the first SIGTERM/SIGINT (0: the kernel or unknown). */
+static volatile sig_atomic_t term_pid;
 
 static void
-on_term(int sig)
+on_term(int sig, siginfo_t *si, void *uc)
 {
+	if (!got_term && si != NULL)
+		term_pid = (sig_atomic_t)si->si_pid;
 	got_term = 1;
 }
 
@@ -188,15 +193,21 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_term;
+	sa.sa_sigaction = on_term;
+	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_flags = 0;
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* Nothing here executes another program: no exec may gain privilege. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		log_msg(LOG_WARNING, "cannot set no_new_privs: %s",
+		    strerror(errno));
 
 	users_init(&users);
 	users_load_local(&users);
@@ -304,6 +315,10 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	filter_flush(filter);
 	/* What the remote sink cannot send now stays in the spool. */
 	sink_stop(sink, STOP_WAIT_SECS);
+	/* auditd (the parent) ends its plugins; anyone else is worth a line. */
+	if (got_term && term_pid != 0 && (pid_t)term_pid != getppid())
+		log_msg(LOG_WARNING, "stopped by a signal from pid %ld, not the "
+		    "parent (pid %ld)", (long)term_pid, (long)getppid());
 	log_stats("stopping", fr, pl, sink, filter);
  out:
 	free(chunk);
