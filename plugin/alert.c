@@ -239,13 +239,7 @@ alert_json(const struct alert *a, struct buf *out)
 		jfield_cstr(out, "allowed_by", a->allowed_by);
 	}
 	buf_addf(out, ",\"truncated\":%s}\n", a->truncated ? "true" : "false");
-	if (out->over) {
-		out->len = start;
-		if (out->p != NULL)
-			out->p[start] = '\0';
-		return -1;
-	}
-	return 0;
+	return buf_end_record(out, start);
 }
 
 /* Appends s[0..n) with control and non-ASCII bytes, spaces, '\' as \xNN. */
@@ -323,13 +317,7 @@ alert_text(const struct alert *a, struct buf *out)
 	if (a->truncated)
 		buf_adds(out, " (truncated)");
 	buf_addc(out, '\n');
-	if (out->over) {
-		out->len = start;
-		if (out->p != NULL)
-			out->p[start] = '\0';
-		return -1;
-	}
-	return 0;
+	return buf_end_record(out, start);
 }
 
 int
@@ -371,13 +359,7 @@ alert_repeat_json(const struct repeat *r, struct buf *out)
 	jfield_num(out, "ses", r->ses);
 	jfield_cstr(out, "exe", r->exe);
 	buf_adds(out, "}}\n");
-	if (out->over) {
-		out->len = start;
-		if (out->p != NULL)
-			out->p[start] = '\0';
-		return -1;
-	}
-	return 0;
+	return buf_end_record(out, start);
 }
 
 int
@@ -391,11 +373,5 @@ alert_repeat_text(const struct repeat *r, struct buf *out)
 	    r->first_time, r->first_serial, r->window, r->uid, r->auid);
 	text_escaped(out, r->exe, strlen(r->exe));
 	buf_addc(out, '\n');
-	if (out->over) {
-		out->len = start;
-		if (out->p != NULL)
-			out->p[start] = '\0';
-		return -1;
-	}
-	return 0;
+	return buf_end_record(out, start);
 }

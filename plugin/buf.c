@@ -34,6 +34,17 @@ buf_reset(struct buf *b)
 		b->p[0] = '\0';
 }
 
+int
+buf_end_record(struct buf *b, size_t start)
+{
+	if (!b->over)
+		return 0;
+	b->len = start;
+	if (b->p != NULL)
+		b->p[start] = '\0';
+	return -1;
+}
+
 /* Makes room for n more bytes plus the terminating NUL. */
 static int
 buf_reserve(struct buf *b, size_t n)

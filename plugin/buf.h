@@ -33,5 +33,10 @@ int	 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
 /* Returns the contents as a NUL-terminated string ("" when empty). */
 const char *buf_str(const struct buf *b);
+/*
+ * Ends a record begun at offset start: 0 when it fit, else it is taken
+ * back out (no partial record is ever left) and -1.
+ */
+int	 buf_end_record(struct buf *b, size_t start);
 
 #endif

@@ -224,11 +224,5 @@ record_repeat_body(const struct repeat *r, struct buf *out)
 		field(out, "src_node", r->node, strlen(r->node), CAP_SHORT);
 	field(out, "exe", r->exe, strlen(r->exe), CAP_PATH);
 	buf_adds(out, " truncated=no res=success");
-	if (out->over) {
-		out->len = start;
-		if (out->p != NULL)
-			out->p[start] = '\0';
-		return -1;
-	}
-	return 0;
+	return buf_end_record(out, start);
 }
