@@ -38,6 +38,9 @@ log_emit(int prio, const char *msg)
 }
 
 /* One message; `limited' says whether the rate limit applies. */
+static void	log_vmsg(int prio, int limited, const char *fmt, va_list ap)
+		    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vmsg(int prio, int limited, const char *fmt, va_list ap)
 {

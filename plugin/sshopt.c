@@ -1594,7 +1594,7 @@ parse_ssh_add(struct sshstate *st, size_t argc, const char *const *argv,
 			break;
 		case 'e':
 			dflag = 1;
-			/* FALLTHROUGH */
+			__attribute__((fallthrough));
 		case 's':
 			provider = g.optarg;
 			free(provider_text);

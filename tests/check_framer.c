@@ -173,8 +173,8 @@ START_TEST(test_header_malformed)
 		"type=SYSCALL msg=(1.2:3):",
 		"type=SYSCALL  msg=audit(1.2:3):",
 		"type= msg=audit(1.2:3):",
-		"type=0123456789012345678901234567890123456789012345678901"
-		    "23456789ABCDEF msg=audit(1.2:3):",
+		("type=0123456789012345678901234567890123456789012345678901"
+		    "23456789ABCDEF msg=audit(1.2:3):"),
 		"node=web",
 		"node=web garbage",
 		"node=web  type=SYSCALL msg=audit(1.2:3):",
