@@ -28,17 +28,32 @@ confidence_name(enum confidence c)
 }
 
 /*
- * Writes "key":"value"; when value is not valid UTF-8 also
- * "key_hex":"EXACT BYTES" so that nothing is lost.
+ * Writes the value of "key" (already written); when it is not valid
+ * UTF-8 also ,"key_hex":"EXACT BYTES" so that nothing is lost.
  */
 static void
-jfield_str(struct buf *b, const char *key, const char *s, size_t n)
+jvalue_str(struct buf *b, const char *key, const char *s, size_t n)
 {
-	buf_addf(b, ",\"%s\":", key);
 	if (json_str(b, s, n) == 1) {
 		buf_addf(b, ",\"%s_hex\":", key);
 		json_hex(b, s, n);
 	}
+}
+
+/* Writes ,"key":"value" and, when it is not UTF-8, its _hex sibling. */
+static void
+jfield_str(struct buf *b, const char *key, const char *s, size_t n)
+{
+	buf_addf(b, ",\"%s\":", key);
+	jvalue_str(b, key, s, n);
+}
+
+/* The first field of an object: no comma before it. */
+static void
+jfield_first(struct buf *b, const char *key, const char *s)
+{
+	buf_addf(b, "\"%s\":", key);
+	jvalue_str(b, key, s, strlen(s));
 }
 
 static void
@@ -163,26 +178,19 @@ alert_json(const struct alert *a, struct buf *out)
 	if (a->program != SSHPROG_NONE) {
 		jfield_cstr(out, "program", sshprog_name(a->program));
 		if (a->destination_host != NULL) {
-			buf_adds(out, ",\"destination\":{\"host\":");
-			json_str(out, a->destination_host,
-			    strlen(a->destination_host));
-			buf_adds(out, ",\"user\":");
-			if (a->destination_user != NULL)
-				json_str(out, a->destination_user,
-				    strlen(a->destination_user));
-			else
-				buf_adds(out, "null");
+			buf_adds(out, ",\"destination\":{");
+			jfield_first(out, "host", a->destination_host);
+			jfield_cstr(out, "user", a->destination_user);
 			buf_addc(out, '}');
 		}
 	}
 	if (a->nkeys > 0) {
 		buf_adds(out, ",\"keys\":[");
 		for (i = 0; i < a->nkeys; i++) {
-			buf_adds(out, i > 0 ? ",{\"path\":" : "{\"path\":");
-			json_str(out, a->keys[i].path, strlen(a->keys[i].path));
-			buf_adds(out, ",\"location\":");
-			json_str(out, keyloc_name(a->keys[i].loc),
-			    strlen(keyloc_name(a->keys[i].loc)));
+			buf_adds(out, i > 0 ? ",{" : "{");
+			jfield_first(out, "path", a->keys[i].path);
+			jfield_cstr(out, "location",
+			    keyloc_name(a->keys[i].loc));
 			buf_addc(out, '}');
 		}
 		buf_addc(out, ']');
