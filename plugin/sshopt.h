@@ -64,7 +64,8 @@ enum sshfind_kind {
 
 struct sshfind {
 	enum sshfind_kind	 kind;
-	int			 argi;	/* argv index of the option */
+	int			 argi;	/* argv index of the option, or -1
+					   (ssh-add's default keys) */
 	char			*text;	/* as given: "-D 1080", "-o Tunnel=yes" */
 	char			*value;	/* its value, or NULL */
 	int			 bind_all; /* forward listens on all addresses */

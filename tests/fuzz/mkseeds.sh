@@ -1,0 +1,129 @@
+#!/bin/sh
+# mkseeds.sh: (re)writes the seed corpora in tests/fuzz/seeds from the
+# real captures in tests/fixtures, with the built plugin finding the
+# events that alert.  Run from the top of a built tree; the seeds are
+# committed, so this runs only when the captures change.
+set -eu
+plugin=${PLUGIN:-plugin/audisp-sshwatch}
+out=tests/fuzz/seeds
+fx=tests/fixtures
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+rm -rf "$out"
+mkdir -p "$out"/stream "$out"/encode "$out"/sshopt "$out"/cfg \
+	"$out"/spool "$out"/rmw "$out"/json
+
+# stream: each alerting event of the plugin stream auditd handed a real
+# plugin, with the four events before it, behind a first byte choosing
+# the gate, the limits and the split.
+"$plugin" --replay "$fx/real/raw/stream.txt" 2>/dev/null |
+	python3 -c 'import json,sys
+for l in sys.stdin:
+	d = json.loads(l); print(d["serial"])' | sort -un >"$tmp/serials"
+python3 - "$fx/real/raw/stream.txt" "$tmp/serials" "$out/stream" <<'PY'
+import re, sys, os
+recs = {}
+order = []
+for line in open(sys.argv[1], 'rb'):
+    m = re.search(rb'msg=audit\([0-9.]+:([0-9]+)\)', line)
+    if not m:
+        continue
+    s = int(m.group(1))
+    if s not in recs:
+        recs[s] = []
+        order.append(s)
+    recs[s].append(line)
+idx = {s: i for i, s in enumerate(order)}
+for k, s in enumerate(int(x) for x in open(sys.argv[2])):
+    if s not in idx:
+        continue
+    i = idx[s]
+    body = b''.join(b''.join(recs[t]) for t in order[max(0, i - 4):i + 1])
+    flags = bytes([(k * 37) & 0xff])
+    with open(os.path.join(sys.argv[3], 'alert-%d' % s), 'wb') as f:
+        f.write(flags + body)
+PY
+# Other forms: ENRICHED log lines, ausearch output, the context capture
+# (LOGIN/USER_START sessions), 200 lines each.
+i=0
+for f in "$fx/real/enriched/audit.log" "$fx/real/ausearch.txt" \
+	"$fx/real/ausearch-raw.txt" "$fx/context/audit.log"; do
+	i=$((i + 1))
+	for start in 1 2001 4001; do
+		{ printf '\003'; sed -n "${start},$((start + 199))p" "$f"; } \
+			>"$out/stream/form$i-$start"
+	done
+done
+
+# encode: identity file, host, exe, cwd, remote command words.
+printf '%s\0%s\0%s\0%s\0%s\0%s' "~/.ssh/id_ed25519" "sshw-alice@127.0.0.1" \
+	/usr/bin/tee /tmp/sshw-cap/t105-ak-tee ls -la >"$out/encode/plain"
+printf '%s\0%s\0%s\0%s\0%s' "/tmp/k ey\"q" "h\nnode=evil type=ANOM_EXEC" \
+	"/usr/bin/t\035ee" "/tmp/\377\376" "res=failed'" >"$out/encode/forged"
+printf '%s\0%s\0%s\0%s' "../../etc/k" "../x" "" "rel/dir" \
+	>"$out/encode/relative"
+
+# sshopt: the commands of the real scenarios, as the argv ssh got.
+python3 - "$fx/real/scenarios.tsv" "$out/sshopt" <<'PY'
+import shlex, sys, os
+progs = {'ssh': 1, 'scp': 2, 'sftp': 3, 'ssh-add': 4, 'ssh-agent': 5}
+n = 0
+for line in open(sys.argv[1]):
+    if line.startswith('#'):
+        continue
+    cols = line.rstrip('\n').split('\t')
+    try:
+        words = shlex.split(cols[4])
+    except ValueError:
+        continue
+    while words and words[0] not in progs:
+        words = words[1:]
+    if not words:
+        continue
+    n += 1
+    with open(os.path.join(sys.argv[2], cols[0]), 'wb') as f:
+        f.write(bytes([progs[words[0]] - 1, n % 13]) +
+                b'\0'.join(w.encode() for w in words))
+PY
+
+# cfg: the shipped config and the context capture's allow list.
+cp conf/sshwatch.conf "$out/cfg/sshwatch.conf"
+cp "$fx/context/allow.conf" "$out/cfg/allow.conf"
+
+# rmw: the replies an auditd 3.0.9 server sends (lib/private.h framing).
+python3 - "$out/rmw" <<'PY'
+import struct, sys, os
+def h(t, seq, payload=b''):
+    return struct.pack('<IBBIHI', 0xff0000fe, 0, 0, t, len(payload), seq) + payload
+for name, t, p in (('ack', 0x40000000, b''), ('disklow', 0x50000001, b'disk low'),
+                   ('diskfull', 0x60000001, b'disk full'),
+                   ('diskerror', 0x60000002, b'disk error'),
+                   ('ending', 0x40000001, b''), ('message', 0, b'type=X')):
+    open(os.path.join(sys.argv[1], name), 'wb').write(h(t, 1, p) + h(0x40000000, 2))
+PY
+
+# json: values the captures hold, and forged ones.
+printf '%s' "/home/sshw-alice/.ssh/authorized_keys" >"$out/json/path"
+printf 'a\nb"c\\d\035e\377f\000g caf\303\251 \355\240\200' >"$out/json/mixed"
+
+:
+
+# spool: real spool files the plugin wrote, replaying the capture with
+# its aggregator down (nothing listens on 127.0.0.1:9): all alerts, and
+# a 64K spool where drop_oldest pushed the first ones out.
+for policy in drop_new drop_oldest; do
+	for size in 67108864 65536; do
+		c=$tmp/sw-$policy-$size.conf
+		printf '%s\n' "remote_server = 127.0.0.1" "remote_port = 9" \
+			"forward_timeout = 1" "syslog_alerts = no" \
+			"audit_sink = no" "spool_file = $tmp/spool-$policy-$size" \
+			"spool_max_size = $size" "spool_full_action = $policy" >"$c"
+		chmod 600 "$c"
+		"$plugin" -s -c "$c" --replay --forward \
+			"$fx/real/enriched/audit.log" "$fx/context/audit.log" \
+			"$fx/real/raw/audit.log" >/dev/null 2>&1 || true
+		head -c 70000 "$tmp/spool-$policy-$size" \
+			>"$out/spool/$policy-$size"
+	done
+done
+echo "mkseeds: $(find "$out" -type f | wc -l) seeds in all"
