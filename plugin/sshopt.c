@@ -1632,9 +1632,19 @@ int
 sshopt_parse(struct sshopt *so, enum sshprog prog, int version, size_t argc,
     const char *const *argv)
 {
+	static const char *const noargs[] = { "", NULL };
 	struct sshstate st;
 	const char *opts;
 
+	/*
+	 * An empty argv (a forged record, or a kernel before 5.18, which let
+	 * execve pass none) is taken the way newer kernels run it: argv[0]
+	 * is "".  The parsers below may then count on argv[0].
+	 */
+	if (argc == 0) {
+		argc = 1;
+		argv = noargs;
+	}
 	memset(so, 0, sizeof(*so));
 	so->prog = prog;
 	so->host_argi = -1;

@@ -1,7 +1,7 @@
 /*
  * Fuzzes the ssh/scp/sftp/ssh-add option parser: the bytes after two of
- * choice (program, OpenSSH release) are an argv split at NUL bytes, as
- * the kernel splits one.  Checks what every parse must keep: indexes in
+ * choice (program and an empty argv, OpenSSH release) are an argv split
+ * at NUL bytes, as the kernel splits one.  Checks what every parse must keep: indexes in
  * range, findings that name an option of the argv, one host at most.
  */
 #include <config.h>
@@ -41,6 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			argv[argc++] = copy + start;
 			start = i + 1;
 		}
+	/* Bit 7 of the first byte: an empty argv, as a forged record has. */
+	if (data[0] & 0x80)
+		argc = 0;
 	argv[argc] = NULL;
 	memset(&so, 0, sizeof(so));
 	if (sshopt_parse(&so, prog, version, argc, argv) == 0) {
