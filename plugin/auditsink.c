@@ -141,8 +141,7 @@ auditsink_start(size_t depth, char *err, size_t errsz)
 		return NULL;
 	}
 	pthread_mutex_init(&s->mu, NULL);
-	if ((errno = pthread_create(&s->thread, NULL, auditsink_main, s)) !=
-	    0) {
+	if ((errno = mq_thread_start(&s->thread, auditsink_main, s)) != 0) {
 		snprintf(err, errsz, "audit sink: thread: %s", strerror(errno));
 		mq_destroy(&s->q);
 		audit_close(s->fd);

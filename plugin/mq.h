@@ -40,5 +40,12 @@ int	 mq_wait_fd(const struct mq *q);
 void	 mq_close(struct mq *q);
 int	 mq_is_closed(struct mq *q);
 size_t	 mq_len(struct mq *q);
+/*
+ * Starts a queue's consumer, fn(arg), on a new thread that blocks every
+ * signal, so that SIGTERM, SIGHUP and SIGUSR1 always reach the main
+ * thread, whose handlers set the flags its loop reads.  Returns 0, or an
+ * errno value as pthread_create() does.
+ */
+int	 mq_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 #endif

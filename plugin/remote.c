@@ -513,7 +513,7 @@ remote_start(const struct remote_conf *c, char *err, size_t errsz)
 	if (mq_init(&r->q, c->queue_depth) == -1)
 		goto nomem;
 	pthread_mutex_init(&r->mu, NULL);
-	if ((errno = pthread_create(&r->thread, NULL, remote_main, r)) != 0) {
+	if ((errno = mq_thread_start(&r->thread, remote_main, r)) != 0) {
 		snprintf(err, errsz, "remote sink: thread: %s",
 		    strerror(errno));
 		mq_destroy(&r->q);
