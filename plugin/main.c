@@ -33,6 +33,7 @@
 #include "remote.h"
 #include "log.h"
 #include "pipeline.h"
+#include "priv.h"
 #include "replay.h"
 #include "sink.h"
 #include "users.h"
@@ -173,6 +174,21 @@ pick_version(const struct cfg *cfg, int override)
 	return SSHOPT_VERSION_NEWEST;
 }
 
+/*
+ * A reload cannot take back a capability start-up gave up: refuses a
+ * configuration that would need one.
+ */
+static int
+reload_privs(const struct cfg *c, char *err, size_t errsz)
+{
+	if (c->audit_sink && !priv_audit_write()) {
+		snprintf(err, errsz, "audit_sink = yes needs CAP_AUDIT_WRITE, "
+		    "given up at start-up; restart the plugin to turn it on");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 {
@@ -212,11 +228,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	users_init(&users);
 	users_load_local(&users);
 	version = pick_version(cfg, 0);
-	if ((sink = sink_new()) == NULL ||
-	    sink_configure(sink, cfg, 1, err, sizeof(err)) == -1) {
-		log_msg(LOG_ERR, "cannot start: %s",
-		    sink == NULL ? "out of memory" : err);
-		sink_free(sink);
+	if ((sink = sink_new()) == NULL) {
+		log_msg(LOG_ERR, "cannot start: out of memory");
 		users_free(&users);
 		return 1;
 	}
@@ -235,6 +248,19 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");
+		rc = 1;
+		goto out;
+	}
+	/*
+	 * What needed root's capabilities is done: the accounts and their
+	 * authorized_keys files are known.  Drop them before the sinks start
+	 * their threads, which copy this thread's capabilities (a drop
+	 * afterwards would change this thread alone), so that the sinks open
+	 * their files and socket with no more than a reload will have.
+	 */
+	priv_drop(cfg->audit_sink);
+	if (sink_configure(sink, cfg, 1, err, sizeof(err)) == -1) {
+		log_msg(LOG_ERR, "cannot start: %s", err);
 		rc = 1;
 		goto out;
 	}
@@ -265,6 +291,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			    sizeof(err)) == -1 ||
 			    cfg_load_allow_dir(&ncfg, geteuid(), err,
 			    sizeof(err)) == -1 ||
+			    reload_privs(&ncfg, err, sizeof(err)) == -1 ||
 			    sink_configure(sink, &ncfg, 1, err, sizeof(err)) ==
 			    -1) {
 				log_msg(LOG_ERR, "reload refused, keeping the "
