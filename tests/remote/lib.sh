@@ -527,3 +527,77 @@ for i, chunk in enumerate(out):
 print(len(out))
 EOF
 }
+
+# ------------------------------------------------------ hostile stream
+# tests/remote/hostile.py's stream and checks (injection.sh,
+# injection_kernel.sh).
+
+# sw_hostile_counts CASES: sets NEV (events), NEXEC and NFILE (alerts
+# expected on executions and on files) and NAL (all alerts).
+sw_hostile_counts() {
+	# shellcheck disable=SC2034 # for the tests
+	read -r NEV NEXEC NFILE < <(python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+print(len(c), *(sum(len(x["rules"]) for x in c if x["kind"] == k)
+                for k in ("exec", "file")))' "$1") ||
+		sw_fail "cannot read $1"
+	NAL=$((NEXEC + NFILE))
+}
+
+# sw_hostile_json CASES FILE: the JSON sink's FILE holds one valid line
+# per expected alert, each decoding to the bytes of its case.
+sw_hostile_json() {
+	local out n longest
+
+	out=$(python3 "$srcdir/tests/remote/hostile.py" json "$1" "$2" 2>&1) ||
+		sw_fail "$(basename "$2"): $out"
+	read -r n longest <<<"$out"
+	[ "$n" -eq "$NAL" ] || sw_fail "$(basename "$2"): $n alerts, want $NAL"
+	sw_log "$(basename "$2"): $n alerts, one JSON line each (the longest" \
+	    "$longest bytes); argv, host, path, owner, cwd decode to the bytes"
+}
+
+# sw_hostile_records CASES NODE OUTER LOG...: the logs hold one whole
+# record per expected alert, each decoding to the bytes of its case (see
+# hostile.py).  Sets SW_NREC and SW_LONGEST (bytes).
+sw_hostile_records() {
+	local out
+
+	out=$(python3 "$srcdir/tests/remote/hostile.py" records "$@" 2>&1) ||
+		sw_fail "$4: $out"
+	# shellcheck disable=SC2034 # for the tests
+	read -r SW_NREC SW_LONGEST <<<"$out"
+	[ "$SW_NREC" -eq "$NAL" ] ||
+		sw_fail "$4: $SW_NREC records, want $NAL"
+}
+
+# sw_hostile_ausearch CASES LOG DIR: auditd's tools find the records of
+# LOG by type and result, ausearch -i decodes each (hostile.py ausearch),
+# aureport --anomaly lists them (DIR for their output).  The counts are
+# exact when LOG holds no other anomaly records.
+sw_hostile_ausearch() {
+	local cases=$1 log=$2 d=$3 n rc=0
+
+	n=$(ausearch -if "$log" --raw -m ANOM_EXEC 2>/dev/null |
+		grep -ac "$SW_MARK")
+	[ "$n" -eq "$NEXEC" ] ||
+		sw_fail "ausearch -m ANOM_EXEC finds $n of $NEXEC"
+	n=$(ausearch -if "$log" --raw -m ANOM_MOD_ACCT 2>/dev/null |
+		grep -ac "$SW_MARK")
+	[ "$n" -eq "$NFILE" ] ||
+		sw_fail "ausearch -m ANOM_MOD_ACCT finds $n of $NFILE"
+	n=$(ausearch -if "$log" --raw -sv yes 2>/dev/null | grep -ac "$SW_MARK")
+	[ "$n" -eq "$NAL" ] || sw_fail "ausearch -sv yes finds $n of $NAL"
+	n=$(ausearch -if "$log" --raw -sv no 2>/dev/null | grep -ac "$SW_MARK")
+	[ "$n" -eq 0 ] || sw_fail "ausearch -sv no finds $n records"
+	ausearch -if "$log" -i >"$d/all.i" 2>"$d/all.i.err" || rc=$?
+	if [ "$rc" -ne 0 ] || [ -s "$d/all.i.err" ]; then
+		sw_fail "ausearch -i exited $rc: $(head -c 300 "$d/all.i.err")"
+	fi
+	n=$(python3 "$srcdir/tests/remote/hostile.py" ausearch "$cases" \
+	    "$d/all.i" "$log" 2>&1) || sw_fail "ausearch -i: $n"
+	[ "$n" -eq "$NAL" ] || sw_fail "ausearch -i shows $n of $NAL records"
+	n=$(aureport -if "$log" --anomaly 2>/dev/null |
+		grep -acE '^[0-9]+\. .* ANOM_(EXEC|MOD_ACCT) ')
+	[ "$n" -eq "$NAL" ] || sw_fail "aureport --anomaly lists $n of $NAL"
+}
