@@ -601,3 +601,227 @@ sw_hostile_ausearch() {
 		grep -acE '^[0-9]+\. .* ANOM_(EXEC|MOD_ACCT) ')
 	[ "$n" -eq "$NAL" ] || sw_fail "aureport --anomaly lists $n of $NAL"
 }
+
+# ---------------------------------------------------------- kernel audit
+# For the tests on the real kernel (live_chain.sh, injection_kernel.sh):
+# a private auditd registers with the kernel audit, which must be free (no
+# auditd, configuration not locked).  They take SW_AUDIT_LOCK, save the
+# kernel audit state (rules, enabled, backlog limit and wait time, rate
+# limit) and put it back on exit; -e 2 and -f 2 are never used.
+
+SW_KSTATUS=
+# Set once the kernel audit state may have been changed.
+SW_KTOUCHED=
+# The private auditd's pid, and the rules a test loaded (auditctl -a
+# arguments, one a line).
+SW_LPID=
+SW_KRULES=()
+
+sw_kst() {
+	awk -v k="$1" '$1 == k { print $2; exit }' <<<"$SW_KSTATUS"
+}
+
+# sw_kernel_free: skips the test unless the kernel audit is free.
+sw_kernel_free() {
+	SW_KSTATUS=$(auditctl -s 2>/dev/null) ||
+		sw_skip "auditctl -s failed (no kernel audit?)"
+	[ "$(sw_kst pid)" = 0 ] ||
+		sw_skip "kernel audit owned by pid $(sw_kst pid) (another auditd)"
+	[ "$(sw_kst enabled)" != 2 ] ||
+		sw_skip "kernel audit configuration is locked (enabled 2)"
+}
+
+# sw_kernel_take: after sw_init, takes the lock of every test that changes
+# the kernel audit (tests/install takes it too), held until the state is
+# restored but not by our children; checks again that the kernel audit is
+# free and saves its state, which sw_cleanup restores.
+sw_kernel_take() {
+	exec {SW_LOCKFD}>>"$SW_AUDIT_LOCK" || sw_fail "cannot open $SW_AUDIT_LOCK"
+	SW_FDS+=("$SW_LOCKFD")
+	flock -w 90 "$SW_LOCKFD" ||
+		sw_skip "another test has held the kernel audit for 90 s"
+	sw_kernel_free
+	SW_ORIG_ENABLED=$(sw_kst enabled)
+	SW_ORIG_BACKLOG=$(sw_kst backlog_limit)
+	SW_ORIG_BWT=$(sw_kst backlog_wait_time)
+	SW_ORIG_RATE=$(sw_kst rate_limit)
+	auditctl -l >"$SW_T/orig.rules" || sw_fail "auditctl -l failed"
+	SW_HOOKS+=(sw_kernel_stop)
+}
+
+# sw_kernel_rule ARG...: loads the audit rule `auditctl -a ARG...', deleted
+# first on exit.
+sw_kernel_rule() {
+	SW_KTOUCHED=1
+	auditctl -a "$@" >/dev/null || return 1
+	SW_KRULES+=("$*")
+}
+
+# sw_kernel_unrule ARG...: deletes a rule sw_kernel_rule loaded.
+sw_kernel_unrule() {
+	local i
+
+	auditctl -d "$@" >/dev/null || return 1
+	for i in "${!SW_KRULES[@]}"; do
+		[ "${SW_KRULES[$i]}" != "$*" ] || unset "SW_KRULES[$i]"
+	done
+}
+
+# sw_gone PID: the process has ended (a zombie has).
+sw_gone() {
+	case $(ps -o stat= -p "$1") in
+	'' | Z*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# The rules go first, then the private auditd and its plugins (which
+# auditd only signals), then the kernel audit state is put back.
+sw_kernel_stop() {
+	local r kids p
+
+	for r in "${SW_KRULES[@]}"; do
+		# shellcheck disable=SC2086 # the words of the rule
+		auditctl -d $r >/dev/null 2>&1
+	done
+	SW_KRULES=()
+	if [ -n "$SW_LPID" ]; then
+		kids=$(pgrep -P "$SW_LPID")
+		sw_stop_pid "$SW_LPID"
+		for p in $kids; do
+			sw_wait_for 10 sw_gone "$p" || kill -s KILL "$p"
+		done
+		SW_LPID=
+	fi
+	sw_kernel_restore
+}
+
+sw_kernel_restore() {
+	[ -n "$SW_KTOUCHED" ] || return 0
+	SW_KTOUCHED=
+	# Another auditd may have come meanwhile: then its state is not ours.
+	SW_KSTATUS=$(auditctl -s)
+	if [ "$(sw_kst pid)" != 0 ]; then
+		echo "$SW_NAME: pid $(sw_kst pid) owns the kernel audit now; its state is left alone" >&2
+		return 0
+	fi
+	auditctl -D >/dev/null
+	if ! grep -qx 'No rules' "$SW_T/orig.rules"; then
+		auditctl -R "$SW_T/orig.rules" >/dev/null ||
+			echo "$SW_NAME: could not reload the rules: $(cat "$SW_T/orig.rules")" >&2
+	fi
+	auditctl -r "$SW_ORIG_RATE" >/dev/null
+	auditctl -b "$SW_ORIG_BACKLOG" >/dev/null
+	[ -z "$SW_ORIG_BWT" ] ||
+		auditctl --backlog_wait_time "$SW_ORIG_BWT" >/dev/null
+	auditctl -e "$SW_ORIG_ENABLED" >/dev/null
+}
+
+sw_kernel_pid_is() {
+	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$1" ]
+}
+
+sw_connected() {
+	[ -n "$(ss -Htn state established "( dport = :$1 )")" ]
+}
+
+# sw_local_start DIR PORT NAME [PLUGIN_CONF]: the private auditd, in DIR:
+# it registers with the kernel (local_events = yes), logs to DIR/audit.log
+# as node NAME and forwards every record through audisp-remote (format =
+# managed) to the aggregator on 127.0.0.1:PORT; with PLUGIN_CONF it also
+# runs the plugin with `-c PLUGIN_CONF'.  audisp-remote only reads
+# /etc/audit/audisp-remote.conf: a wrapper runs it in a mount namespace of
+# its own with DIR's file bound over that path.  Returns once auditd is
+# registered and audisp-remote connected.  Sets SW_LPID.
+sw_local_start() {
+	local dir=$1 port=$2 name=$3 pconf=${4:-} remote
+
+	remote=$(command -v audisp-remote) ||
+		sw_fail "missing audisp-remote"
+	mkdir -p "$dir/plugins.d"
+	chmod 0700 "$dir" "$dir/plugins.d"
+	cat >"$dir/auditd.conf" <<EOC
+local_events = yes
+write_logs = yes
+log_file = $dir/audit.log
+log_format = RAW
+flush = INCREMENTAL_ASYNC
+freq = 1
+max_log_file = 100
+num_logs = 2
+name_format = user
+name = $name
+max_log_file_action = ROTATE
+space_left = 10
+space_left_action = SYSLOG
+admin_space_left = 5
+admin_space_left_action = SYSLOG
+disk_full_action = SUSPEND
+disk_error_action = SYSLOG
+tcp_listen_queue = 5
+tcp_max_per_addr = 1
+transport = TCP
+distribute_network = no
+plugin_dir = $dir/plugins.d
+q_depth = 8000
+overflow_action = SYSLOG
+max_restarts = 10
+EOC
+	cat >"$dir/audisp-remote.conf" <<EOC
+remote_server = 127.0.0.1
+port = $port
+local_port = any
+transport = tcp
+mode = immediate
+queue_file = $dir/remote.queue
+queue_depth = 10240
+format = managed
+network_retry_time = 1
+max_tries_per_record = 3
+max_time_per_record = 5
+heartbeat_timeout = 0
+network_failure_action = syslog
+disk_low_action = ignore
+disk_full_action = syslog
+disk_error_action = syslog
+remote_ending_action = reconnect
+generic_error_action = syslog
+generic_warning_action = syslog
+queue_error_action = syslog
+overflow_action = syslog
+startup_failure_action = warn_once_continue
+EOC
+	cat >"$dir/audisp-remote.sh" <<EOC
+#!/bin/sh
+# audisp-remote with this test's configuration, in its own mount namespace.
+exec unshare -m --propagation private sh -c 'mount --bind "\$1" /etc/audit/audisp-remote.conf && exec "\$2"' sh "$dir/audisp-remote.conf" "$remote"
+EOC
+	cat >"$dir/plugins.d/au-remote.conf" <<EOC
+active = yes
+direction = out
+path = $dir/audisp-remote.sh
+type = always
+format = string
+EOC
+	# (auditd 3.0.9 takes at most two words of args.)
+	if [ -n "$pconf" ]; then
+		cat >"$dir/plugins.d/sshwatch.conf" <<EOC
+active = yes
+direction = out
+path = $PLUGIN
+type = always
+args = -c $pconf
+format = string
+EOC
+	fi
+	chmod 0600 "$dir/auditd.conf" "$dir/plugins.d"/*.conf
+	chmod 0640 "$dir/audisp-remote.conf"
+	chmod 0755 "$dir/audisp-remote.sh"
+	SW_KTOUCHED=1
+	sw_spawn auditd -n -c "$dir" >"$dir/auditd.out" 2>&1 &
+	SW_LPID=$!
+	sw_wait_for 10 sw_kernel_pid_is "$SW_LPID" ||
+		sw_fail "private auditd did not register with the kernel: $(cat "$dir/auditd.out")"
+	sw_wait_for 10 sw_connected "$port" ||
+		sw_fail "audisp-remote did not connect to the aggregator: $(cat "$dir/auditd.out")"
+}

@@ -27,200 +27,45 @@
 # Needs root and a free kernel audit subsystem (`auditctl -s' pid 0, not
 # locked), else exit 77.  The audit state found (rules, enabled, backlog
 # limit and wait time, rate limit) is restored on exit; -e 2 and -f 2 are
-# never used.
+# never used (lib.sh, "kernel audit").
 . "${srcdir:-.}/tests/remote/lib.sh"
 sw_need_root
 sw_need auditctl ssh setpriv flock
-REMOTE=$(command -v audisp-remote) || sw_skip "missing audisp-remote (audispd-plugins)"
-STATUS=$(auditctl -s 2>/dev/null) || sw_skip "auditctl -s failed (no kernel audit?)"
-st() { awk -v k="$1" '$1 == k { print $2; exit }' <<<"$STATUS"; }
-[ "$(st pid)" = 0 ] || sw_skip "kernel audit owned by pid $(st pid) (another auditd)"
-[ "$(st enabled)" != 2 ] || sw_skip "kernel audit configuration is locked (enabled 2)"
+command -v audisp-remote >/dev/null ||
+	sw_skip "missing audisp-remote (audispd-plugins)"
+sw_kernel_free
 sw_init
-# The lock of every test that changes the kernel audit (tests/install
-# takes it too), held until the state is restored; not for our children.
-exec {LOCKFD}>>"$SW_AUDIT_LOCK" || sw_fail "cannot open $SW_AUDIT_LOCK"
-SW_FDS+=("$LOCKFD")
-flock -w 90 "$LOCKFD" ||
-	sw_skip "another test has held the kernel audit for 90 s"
-STATUS=$(auditctl -s)
-[ "$(st pid)" = 0 ] || sw_skip "kernel audit owned by pid $(st pid) (another auditd)"
-[ "$(st enabled)" != 2 ] || sw_skip "kernel audit configuration is locked (enabled 2)"
-
-# ------------------------------------------------ kernel audit state
-ORIG_ENABLED=$(st enabled)
-ORIG_BACKLOG=$(st backlog_limit)
-ORIG_BWT=$(st backlog_wait_time)
-ORIG_RATE=$(st rate_limit)
-auditctl -l >"$SW_T/orig.rules"
-TOUCHED=
-
-LPID=
-
-# gone PID: the process has ended (a zombie has).
-gone() {
-	case $(ps -o stat= -p "$1") in
-	'' | Z*) return 0 ;;
-	*) return 1 ;;
-	esac
-}
-
-# The rules go first, then the private auditd and its plugins (which
-# auditd only signals), then the kernel audit state is put back.
-stop_chain() {
-	local kids p
-
-	[ -z "$TOUCHED" ] || auditctl -d always,exit -F arch=b64 -S execve \
-	    -k sshw-test >/dev/null 2>&1
-	if [ -n "$LPID" ]; then
-		kids=$(pgrep -P "$LPID")
-		sw_stop_pid "$LPID"
-		for p in $kids; do
-			sw_wait_for 10 gone "$p" || kill -s KILL "$p"
-		done
-		LPID=
-	fi
-	restore_audit
-}
-
-restore_audit() {
-	[ -n "$TOUCHED" ] || return 0
-	TOUCHED=
-	# Another auditd may have come meanwhile: then its state is not ours.
-	STATUS=$(auditctl -s)
-	if [ "$(st pid)" != 0 ]; then
-		echo "live_chain: pid $(st pid) owns the kernel audit now; its state is left alone" >&2
-		return 0
-	fi
-	auditctl -D >/dev/null
-	if ! grep -qx 'No rules' "$SW_T/orig.rules"; then
-		auditctl -R "$SW_T/orig.rules" >/dev/null ||
-			echo "live_chain: could not reload the rules: $(cat "$SW_T/orig.rules")" >&2
-	fi
-	auditctl -r "$ORIG_RATE" >/dev/null
-	auditctl -b "$ORIG_BACKLOG" >/dev/null
-	[ -z "$ORIG_BWT" ] || auditctl --backlog_wait_time "$ORIG_BWT" >/dev/null
-	auditctl -e "$ORIG_ENABLED" >/dev/null
-}
-SW_HOOKS+=(stop_chain)
+sw_kernel_take
 
 # ------------------------------------------------------- aggregator
 AGG=$SW_T/agg
 PORT=$(sw_free_port)
 sw_agg_start "$AGG" "$PORT"
 
-# ---------------------------------------------------- private auditd
+# ------------------------------------------- private auditd, plugin
 L=$SW_T/local
-mkdir -p "$L/plugins.d"
-chmod 0700 "$L" "$L/plugins.d"
-cat >"$L/auditd.conf" <<EOF
-local_events = yes
-write_logs = yes
-log_file = $L/audit.log
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 1
-max_log_file = 100
-num_logs = 2
-name_format = user
-name = chainnode
-max_log_file_action = ROTATE
-space_left = 10
-space_left_action = SYSLOG
-admin_space_left = 5
-admin_space_left_action = SYSLOG
-disk_full_action = SUSPEND
-disk_error_action = SYSLOG
-tcp_listen_queue = 5
-tcp_max_per_addr = 1
-transport = TCP
-distribute_network = no
-plugin_dir = $L/plugins.d
-q_depth = 8000
-overflow_action = SYSLOG
-max_restarts = 10
-EOF
+mkdir -p "$L"
 cat >"$L/sshwatch.conf" <<EOF
 audit_sink = yes
 syslog_alerts = no
 json_file = $L/alerts.json
 EOF
-cat >"$L/audisp-remote.conf" <<EOF
-remote_server = 127.0.0.1
-port = $PORT
-local_port = any
-transport = tcp
-mode = immediate
-queue_file = $L/remote.queue
-queue_depth = 10240
-format = managed
-network_retry_time = 1
-max_tries_per_record = 3
-max_time_per_record = 5
-heartbeat_timeout = 0
-network_failure_action = syslog
-disk_low_action = ignore
-disk_full_action = syslog
-disk_error_action = syslog
-remote_ending_action = reconnect
-generic_error_action = syslog
-generic_warning_action = syslog
-queue_error_action = syslog
-overflow_action = syslog
-startup_failure_action = warn_once_continue
-EOF
-cat >"$L/audisp-remote.sh" <<EOF
-#!/bin/sh
-# audisp-remote with this test's configuration, in its own mount namespace.
-exec unshare -m --propagation private sh -c 'mount --bind "\$1" /etc/audit/audisp-remote.conf && exec "\$2"' sh "$L/audisp-remote.conf" "$REMOTE"
-EOF
-# (auditd 3.0.9 takes at most two words of args.)
-cat >"$L/plugins.d/sshwatch.conf" <<EOF
-active = yes
-direction = out
-path = $PLUGIN
-type = always
-args = -c $L/sshwatch.conf
-format = string
-EOF
-cat >"$L/plugins.d/au-remote.conf" <<EOF
-active = yes
-direction = out
-path = $L/audisp-remote.sh
-type = always
-format = string
-EOF
-chmod 0600 "$L/auditd.conf" "$L/sshwatch.conf" "$L/plugins.d"/*.conf
-chmod 0640 "$L/audisp-remote.conf"
-chmod 0755 "$L/audisp-remote.sh"
+chmod 0600 "$L/sshwatch.conf"
 "$PLUGIN" -t -c "$L/sshwatch.conf" >/dev/null || sw_fail "bad plugin config"
-
-kernel_pid_is() {
-	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$1" ]
-}
-established() {
-	[ -n "$(ss -Htn state established "( dport = :$PORT )")" ]
-}
-TOUCHED=1
-sw_spawn auditd -n -c "$L" >"$L/auditd.out" 2>&1 &
-LPID=$!
-sw_wait_for 10 kernel_pid_is "$LPID" ||
-	sw_fail "private auditd did not register with the kernel: $(cat "$L/auditd.out")"
+sw_local_start "$L" "$PORT" chainnode "$L/sshwatch.conf"
 # auditd -n gives its plugins /dev/null for output: the plugin's log goes
 # nowhere here.  Its JSON file is opened when its sinks are up.
 sw_wait_for 10 test -e "$L/alerts.json" ||
 	sw_fail "the plugin did not start: $(cat "$L/auditd.out")"
-sw_wait_for 10 established ||
-	sw_fail "audisp-remote did not connect to the aggregator: $(cat "$L/auditd.out")"
 PLUGIN_PID=
-for p in $(pgrep -P "$LPID"); do
+for p in $(pgrep -P "$SW_LPID"); do
 	[ "$(readlink "/proc/$p/exe")" -ef "$PLUGIN" ] && PLUGIN_PID=$p
 done
 [ -n "$PLUGIN_PID" ] || sw_fail "cannot find the plugin's pid"
-sw_log "private auditd $LPID, plugin $PLUGIN_PID, aggregator on port $PORT"
+sw_log "private auditd $SW_LPID, plugin $PLUGIN_PID, aggregator on port $PORT"
 
 auditctl -b 8192 >/dev/null
-auditctl -a always,exit -F arch=b64 -S execve -k sshw-test >/dev/null ||
+sw_kernel_rule always,exit -F arch=b64 -S execve -k sshw-test ||
 	sw_fail "cannot load the execve rule"
 
 # ------------------------------------------------------ real commands
@@ -267,7 +112,7 @@ sw_wait_for 20 have_ours ||
 	sw_fail "the plugin did not alert on the three commands: $(ours); $(tail -n 5 "$L/auditd.out")"
 sw_wait_for 20 arrived ||
 	sw_fail "not every alert reached the aggregator: $(sw_match "$L/alerts.json" "$(sw_agg_log "$AGG")")"
-auditctl -d always,exit -F arch=b64 -S execve -k sshw-test >/dev/null
+sw_kernel_unrule always,exit -F arch=b64 -S execve -k sshw-test
 
 # ------------------------------------------------------------ checks
 ALOG=$(sw_agg_log "$AGG")
