@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "alert.h"
@@ -28,12 +29,34 @@ confidence_name(enum confidence c)
 }
 
 /*
+ * Untrusted input can make an alert's JSON longer than its line may be:
+ * 1 MiB of argv in control bytes takes 6 MiB as \u00XX, 2 MiB more in
+ * the _hex twin.  Rather than lose such an alert, alert_json() writes it
+ * again with every string cut to its first jcap bytes, jcap as large as
+ * fits, and says "truncated":true.  jcap is SIZE_MAX otherwise; jcut
+ * notes a cut.  (Not reentrant: alerts are written by one thread.)
+ */
+static size_t jcap = SIZE_MAX;
+static int jcut;
+
+/* Bytes of an n-byte string to write. */
+static size_t
+jlen(size_t n)
+{
+	if (n <= jcap)
+		return n;
+	jcut = 1;
+	return jcap;
+}
+
+/*
  * Writes the value of "key" (already written); when it is not valid
  * UTF-8 also ,"key_hex":"EXACT BYTES" so that nothing is lost.
  */
 static void
 jvalue_str(struct buf *b, const char *key, const char *s, size_t n)
 {
+	n = jlen(n);
 	if (json_str(b, s, n) == 1) {
 		buf_addf(b, ",\"%s_hex\":", key);
 		json_hex(b, s, n);
@@ -98,7 +121,8 @@ jfield_array(struct buf *b, const char *key, const char *const *v,
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_addc(b, ',');
-		if (json_str(b, v[i], lens ? lens[i] : strlen(v[i])) == 1)
+		if (json_str(b, v[i], jlen(lens ? lens[i] : strlen(v[i]))) ==
+		    1)
 			lossy = 1;
 	}
 	buf_addc(b, ']');
@@ -108,7 +132,7 @@ jfield_array(struct buf *b, const char *key, const char *const *v,
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_addc(b, ',');
-		json_hex(b, v[i], lens ? lens[i] : strlen(v[i]));
+		json_hex(b, v[i], jlen(lens ? lens[i] : strlen(v[i])));
 	}
 	buf_addc(b, ']');
 }
@@ -154,11 +178,12 @@ jprocess(struct buf *b, const struct event *ev)
 	buf_addc(b, '}');
 }
 
-int
-alert_json(const struct alert *a, struct buf *out)
+/* Appends a as one JSON line, strings cut to jcap.  -1 when out is full. */
+static int
+json_line(const struct alert *a, struct buf *out)
 {
 	const struct event *ev = a->ev;
-	size_t i, start = out->len;
+	size_t i, start = out->len, plen;
 
 	buf_adds(out, "{\"time\":");
 	json_str(out, ev->time, strlen(ev->time));
@@ -198,9 +223,10 @@ alert_json(const struct alert *a, struct buf *out)
 	jprocess(out, ev);
 	if (a->file_path != NULL) {
 		buf_adds(out, ",\"file\":{\"path\":");
-		if (json_str(out, a->file_path, a->file_pathlen) == 1) {
+		plen = jlen(a->file_pathlen);
+		if (json_str(out, a->file_path, plen) == 1) {
 			buf_adds(out, ",\"path_hex\":");
-			json_hex(out, a->file_path, a->file_pathlen);
+			json_hex(out, a->file_path, plen);
 		}
 		buf_addf(out, ",\"resolved\":%s",
 		    a->file_resolved ? "true" : "false");
@@ -246,8 +272,52 @@ alert_json(const struct alert *a, struct buf *out)
 		buf_adds(out, ",\"suppressed\":true");
 		jfield_cstr(out, "allowed_by", a->allowed_by);
 	}
-	buf_addf(out, ",\"truncated\":%s}\n", a->truncated ? "true" : "false");
+	buf_addf(out, ",\"truncated\":%s}\n", a->truncated || jcut ? "true" :
+	    "false");
 	return buf_end_record(out, start);
+}
+
+/* Writes a's line again from start, every string cut to cap bytes. */
+static int
+json_cut_line(const struct alert *a, struct buf *out, size_t start,
+    size_t cap)
+{
+	out->len = start;
+	out->over = 0;
+	if (out->p != NULL)
+		out->p[start] = '\0';
+	jcap = cap;
+	jcut = 0;
+	return json_line(a, out);
+}
+
+int
+alert_json(const struct alert *a, struct buf *out)
+{
+	size_t start = out->len, lo = 0, hi, mid;
+	int r;
+
+	jcap = SIZE_MAX;
+	jcut = 0;
+	if (json_line(a, out) == 0)
+		return 0;
+	/*
+	 * Too long: the largest cap on the bytes of every string with which
+	 * the line fits, by bisection (some twenty tries of at most a line
+	 * each, for hostile input only), then the line with it.
+	 */
+	hi = out->max - start;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (json_cut_line(a, out, start, mid) == 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	r = json_cut_line(a, out, start, lo);
+	jcap = SIZE_MAX;
+	jcut = 0;
+	return r == 0 ? 1 : -1;
 }
 
 /* Appends s[0..n) with control and non-ASCII bytes, spaces, '\' as \xNN. */

@@ -65,7 +65,12 @@ struct alert {
 const char	*severity_name(enum severity s);
 const char	*confidence_name(enum confidence c);
 
-/* Appends the alert as one JSON object and '\n'.  -1 when out is full. */
+/*
+ * Appends the alert as one JSON object and '\n'.  Returns 0; or 1 when it
+ * would not fit in out whole, and every string longer than N bytes was cut
+ * to its first N, N as large as fits ("truncated" is true); or -1 when
+ * even that does not fit.
+ */
 int	 alert_json(const struct alert *a, struct buf *out);
 /* Appends the alert as one text line and '\n'.  -1 when out is full. */
 int	 alert_text(const struct alert *a, struct buf *out);

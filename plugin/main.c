@@ -136,13 +136,13 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 	    "drop_bad_lines=%llu drop_long_lines=%llu "
 	    "forced_no_eoe=%llu forced_by_cap=%llu cut_events=%llu "
 	    "field_anomalies=%llu argv_truncated=%llu argv_rejected=%llu "
-	    "json_failed=%llu alert_too_long=%llu", when, fs->records,
-	    fs->events, gs->passed, gs->dropped, ps->events,
+	    "json_failed=%llu alert_too_long=%llu alert_json_cut=%llu", when,
+	    fs->records, fs->events, gs->passed, gs->dropped, ps->events,
 	    ps->rules.alerts, ss->json_written, framer_pending(fr),
 	    fs->pending_high, fs->bad_lines, fs->long_lines, fs->forced,
 	    fs->forced_by_cap, fs->cut_events, ps->anomalies,
 	    ps->rules.truncated_argv, ps->rules.rejected_argv,
-	    ss->json_failed, ss->too_long);
+	    ss->json_failed, ss->too_long, ss->json_cut);
 }
 
 static void

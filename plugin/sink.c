@@ -260,14 +260,19 @@ sink_alert(void *arg, const struct alert *a)
 {
 	struct sink *s = arg;
 	const struct event *ev = a->ev;
+	int r;
 
 	s->st.alerts++;
 	if (wants_json(s)) {
 		buf_reset(&s->line);
-		if (alert_json(a, &s->line) == -1)
+		r = alert_json(a, &s->line);
+		if (r == -1)
 			s->st.too_long++;
-		else
+		else {
+			/* 1: written with its strings cut to fit. */
+			s->st.json_cut += r == 1;
 			out_json(s, &s->line);
+		}
 	}
 	if (s->stream != NULL && s->stream_format == SINK_TEXT) {
 		buf_reset(&s->line);
@@ -335,7 +340,7 @@ sink_suppressed(void *arg, const struct alert *a, const char *allowed_by)
 	if (!wants_json(s))
 		return;
 	buf_reset(&s->line);
-	if (alert_json(&copy, &s->line) == 0)
+	if (alert_json(&copy, &s->line) != -1)
 		out_json(s, &s->line);
 }
 

@@ -28,6 +28,7 @@ struct sink_stats {
 	unsigned long long	 json_written;
 	unsigned long long	 json_failed;
 	unsigned long long	 too_long;	/* over ALERT_MAX_LINE */
+	unsigned long long	 json_cut;	/* strings cut to fit it */
 	unsigned long long	 stream_failed;
 	unsigned long long	 record_too_long;	/* body over the cap */
 	unsigned long long	 repeats;		/* repeat records */

@@ -300,6 +300,133 @@ START_TEST(test_record_long_argv)
 }
 END_TEST
 
+/* json ---------------------------------------------------------------- */
+
+/*
+ * The next element of the line's "argv_hex":[...] after *pp (NULL: the
+ * first), decoded into out; -1 when there is none.
+ */
+static int
+argv_hex_next(const char *line, const char **pp, struct buf *out)
+{
+	const char *p = *pp, *end;
+
+	if (p == NULL) {
+		if ((p = strstr(line, "\"argv_hex\":[")) == NULL)
+			return -1;
+		p += strlen("\"argv_hex\":[");
+	} else if (*p++ != ',')
+		return -1;
+	if (*p != '"' || (end = strchr(p + 1, '"')) == NULL)
+		return -1;
+	*pp = end + 1;
+	buf_reset(out);
+	return auval_decode(p + 1, (size_t)(end - p - 1), out) ==
+	    AUVAL_INVALID ? -1 : 0;
+}
+
+/*
+ * An argv whose JSON would be over ALERT_MAX_LINE (a control byte takes 6
+ * bytes, 2 more in argv_hex) is written cut, not lost (alert_json()
+ * returns 1): one line under the cap with "truncated":true, every long
+ * argument an exact prefix of the same length, the short ones whole.  Two
+ * arguments of 128 KiB, and the most arguments the execve caps keep (1 MiB
+ * in 64-byte ones).
+ */
+START_TEST(test_json_too_long)
+{
+	static const size_t shape[][2] = { { 2, 131072 }, { 16380, 64 } };
+	const char *head[] = { "ssh", "-D1080", "h" }, *hp;
+	size_t k, i, j, n, len, cut = 0;
+
+	for (k = 0; k < 2; k++) {
+		const char **argv;
+		char *big;
+		struct event ev;
+		struct alert a;
+		struct buf b, v;
+
+		n = shape[k][0] + 3;
+		len = shape[k][1];
+		argv = calloc(n, sizeof(*argv));
+		big = malloc(len + 1);
+		ck_assert(argv != NULL && big != NULL);
+		for (j = 0; j < len; j++)
+			big[j] = (char)(1 + j % 8);
+		big[0] = '\xff';
+		big[len] = '\0';
+		for (i = 0; i < n; i++)
+			argv[i] = i < 3 ? head[i] : big;
+		make_event(&ev, argv, n);
+		ck_assert(!ev.x.truncated);
+		make_alert(&a, &ev);
+		buf_init(&b, ALERT_MAX_LINE);
+		buf_init(&v, 1 << 20);
+		ck_assert_int_eq(alert_json(&a, &b), 1);
+		ck_assert_uint_le(b.len, ALERT_MAX_LINE);
+		ck_assert_ptr_eq(memchr(b.p, '\n', b.len), b.p + b.len - 1);
+		ck_assert_ptr_nonnull(strstr(b.p, ",\"truncated\":true}\n"));
+		hp = NULL;
+		for (i = 0; i < n; i++) {
+			ck_assert_int_eq(argv_hex_next(b.p, &hp, &v), 0);
+			if (i < 3) {
+				ck_assert_str_eq(buf_str(&v), head[i]);
+				continue;
+			}
+			if (i == 3)
+				cut = v.len;
+			ck_assert_uint_eq(v.len, cut);
+			ck_assert(cut > 0 && cut < len);
+			ck_assert(memcmp(v.p, big, v.len) == 0);
+		}
+		ck_assert_int_eq(argv_hex_next(b.p, &hp, &v), -1);
+		ck_assert_int_eq(*hp, ']');
+		if (k == 0)
+			ck_assert_uint_ge(cut, 1000);
+		buf_free(&b);
+		buf_free(&v);
+		event_free(&ev);
+		free(big);
+		free(argv);
+	}
+}
+END_TEST
+
+/* After a cut alert, the next one is whole again. */
+START_TEST(test_json_whole_after_cut)
+{
+	char *big = malloc(131073), *mid = malloc(2001);
+	const char *argv[] = { "ssh", "-D1080", "h", NULL, NULL };
+	struct event ev;
+	struct alert a;
+	struct buf b;
+
+	ck_assert(big != NULL && mid != NULL);
+	memset(big, 1, 131072);
+	big[131072] = '\0';
+	memset(mid, 'm', 2000);
+	mid[2000] = '\0';
+	argv[3] = argv[4] = big;
+	make_event(&ev, argv, 5);
+	make_alert(&a, &ev);
+	buf_init(&b, ALERT_MAX_LINE);
+	ck_assert_int_eq(alert_json(&a, &b), 1);
+	ck_assert_ptr_nonnull(strstr(b.p, ",\"truncated\":true}\n"));
+	event_free(&ev);
+	argv[3] = mid;
+	make_event(&ev, argv, 4);
+	make_alert(&a, &ev);
+	buf_reset(&b);
+	ck_assert_int_eq(alert_json(&a, &b), 0);
+	ck_assert_ptr_nonnull(strstr(b.p, ",\"truncated\":false}\n"));
+	ck_assert_ptr_nonnull(strstr(b.p, mid));
+	buf_free(&b);
+	event_free(&ev);
+	free(big);
+	free(mid);
+}
+END_TEST
+
 /* spool --------------------------------------------------------------- */
 
 static struct spool *
@@ -579,6 +706,8 @@ main(void)
 	tcase_add_test(tc, test_record_shape);
 	tcase_add_test(tc, test_record_injection);
 	tcase_add_test(tc, test_record_long_argv);
+	tcase_add_test(tc, test_json_too_long);
+	tcase_add_test(tc, test_json_whole_after_cut);
 	tcase_add_test(tc, test_spool_fifo_and_reopen);
 	tcase_add_test(tc, test_spool_torn_tail);
 	tcase_add_test(tc, test_spool_corrupt_entry_and_header);

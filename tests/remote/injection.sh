@@ -17,7 +17,8 @@
 # forged EXECVE) with a PROCTITLE that splits them into more words; a
 # PROCTITLE naming another command than EXECVE (both ways: a tunnel in
 # EXECVE only alerts, a tunnel in PROCTITLE only does not); a path of
-# about 3,000 bytes.
+# about 3,000 bytes; two 512 KiB arguments of control bytes, whose JSON
+# would take 2 MiB.
 #
 # Replayed with --forward to a real aggregator (auditd), and asserted:
 #  - exactly the expected alerts (ssh-dynamic-forward, authorized-keys-
@@ -25,7 +26,9 @@
 #  - JSON (json_file and replay's standard output): one valid JSON object
 #    a line per alert; process.argv (argv_hex when not UTF-8) is EXECVE's
 #    argv byte for byte, NULs included (\u0000); the 1 MiB argument is
-#    kept as its first 131,072 bytes, exactly, with truncated = true;
+#    kept as its first 131,072 bytes, exactly, with truncated = true; the
+#    control bytes' line is cut to fit, not lost: each long argument an
+#    exact prefix of 1,000 bytes or more, truncated = true;
 #    destination.host is the host as OpenSSH sees it (up to a NUL);
 #    file.path, file.owner and process.cwd (or their _hex) are the
 #    resolved path, the home's account and the cwd, byte for byte;
@@ -37,14 +40,15 @@
 #    outside a hex value, a message of at most 8,192 bytes;
 #  - in each record cmd= decodes to EXECVE's argv joined by spaces (NULs
 #    as 00), or to a prefix of it with cmd_len=<its length> when it does
-#    not fit (the 100 KB and 1 MiB ones; for the 1 MiB one that length is
-#    of the 131,072 bytes kept, and truncated=yes says the argument was
-#    cut); argc= is EXECVE's argc; dest= decodes to the host (or a prefix
+#    not fit (the 100 KB, 1 MiB and control-byte ones; of an argument over
+#    the caps that length counts the 131,072 bytes kept, and truncated=yes
+#    says it was cut); argc= is EXECVE's argc; dest= decodes to the host (or a prefix
 #    with dest_len=); path= to the resolved path (the 3,000-byte one a
 #    prefix with path_len=), acct= to the account, before exe=;
 #  - ausearch -sv no finds none of them, -m ANOM_EXEC and -m ANOM_MOD_ACCT
-#    find each kind, -i parses them all and shows the forged texts only
-#    decoded; aureport --anomaly lists them all.
+#    find each kind, -sv yes all; ausearch -i shows each record once with
+#    its cmd=, path= and acct= decoded (bytes below 0x20 in octal, up to a
+#    NUL); aureport --anomaly lists them all.
 . "${srcdir:-.}/tests/remote/lib.sh"
 sw_init
 

@@ -14,10 +14,12 @@
 # as in live_chain.sh (lib.sh, "kernel audit"); no audit rule is loaded.
 # Asserted:
 #  - the plugin exits 0, and its statistics say every alert was written to
-#    the JSON file and accepted by the kernel (sent=N refused=0);
+#    the JSON file (none too long, one cut to fit: alert_json_cut=1) and
+#    accepted by the kernel (sent=N refused=0);
 #  - the JSON file: as in injection.sh (one valid line per alert, argv,
 #    host, path, owner, cwd decode to the bytes, the 1 MiB argument an
-#    exact prefix of 131,072 bytes with truncated = true);
+#    exact prefix of 131,072 bytes with truncated = true, the argv of
+#    control bytes cut to exact prefixes with truncated = true);
 #  - the private auditd's log and the aggregator's: one record per alert
 #    (none for the event whose tunnel only PROCTITLE shows), a whole line
 #    of printable ASCII of the shape "node=chainnode type=ANOM_EXEC" or
@@ -79,10 +81,14 @@ if [ "$(sw_stat_value "$line" sent)" -ne "$NAL" ] ||
     [ "$(sw_stat_value "$line" refused)" -ne 0 ]; then
 	sw_fail "audit sink: $line (want sent=$NAL refused=0)"
 fi
+# One JSON line cut to fit (hostile.py's json_cut case), counted.
 line=$(sw_stat_line "$D/err" stopping "records")
 if [ "$(sw_stat_value "$line" alerts)" -ne "$NAL" ] ||
-    [ "$(sw_stat_value "$line" json_written)" -ne "$NAL" ]; then
-	sw_fail "plugin: $line (want alerts=$NAL json_written=$NAL)"
+    [ "$(sw_stat_value "$line" json_written)" -ne "$NAL" ] ||
+    [ "$(sw_stat_value "$line" alert_too_long)" -ne 0 ] ||
+    [ "$(sw_stat_value "$line" alert_json_cut)" -ne 1 ]; then
+	sw_fail "plugin: $line (want alerts=$NAL json_written=$NAL" \
+	    "alert_too_long=0 alert_json_cut=1)"
 fi
 
 sw_hostile_json "$D/cases" "$D/alerts.json"
