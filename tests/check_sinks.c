@@ -700,6 +700,11 @@ main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/*
+	 * Check's 4 s are too few for test_spool_compaction's 600 appends
+	 * and 590 acks, each fdatasync()ed, on a busy machine.
+	 */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_rmw_roundtrip);
 	tcase_add_test(tc, test_rmw_errors);
 	tcase_add_test(tc, test_rmw_verdicts);
