@@ -208,6 +208,23 @@ START_TEST(test_prompt_delivery)
 }
 END_TEST
 
+static int	log_count(const char *);
+
+/*
+ * Waits (30 s at most: valgrind is slow) for the plugin to say it has
+ * started: its signal handlers are in place by then.
+ */
+static void
+wait_ready(void)
+{
+	int i;
+
+	for (i = 0; i < 3000 && log_count("files known at start") == 0; i++)
+		usleep(10000);
+	ck_assert_msg(log_count("files known at start") == 1,
+	    "the plugin did not start within 30 s");
+}
+
 /* Started with SIGTERM ignored and blocked, it still stops on SIGTERM. */
 START_TEST(test_sigterm)
 {
@@ -216,9 +233,9 @@ START_TEST(test_sigterm)
 
 	send_all(fd, "type=SYSCALL msg=audit(12.000:9): arch=c000003e ",
 	    strlen("type=SYSCALL msg=audit(12.000:9): arch=c000003e "));
-	usleep(200000);
+	wait_ready();
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
-	st = wait_exit(pid, 5);
+	st = wait_exit(pid, 30);
 	ck_assert_msg(st != -1, "plugin ignored SIGTERM");
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	close(fd);
@@ -248,18 +265,18 @@ START_TEST(test_sighup_bad_config)
 	pid_t pid = spawn(&fd);
 	const char *ev = EV_TUNNEL("13.000", "6", "300") EOE("13.000", "6");
 
-	usleep(200000);
+	wait_ready();
 	write_cfg("no_such_key = 1\n");
 	ck_assert_int_eq(kill(pid, SIGHUP), 0);
 	usleep(200000);
 	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);	/* alive */
-	for (i = 0; i < 300 && log_count("reload refused") == 0; i++)
+	for (i = 0; i < 3000 && log_count("reload refused") == 0; i++)
 		usleep(10000);
 	ck_assert_int_eq(log_count("reload refused, keeping the running "
 	    "configuration: "), 1);
 	ck_assert_int_eq(log_count("unknown key \"no_such_key\""), 1);
 	send_all(fd, ev, strlen(ev));
-	for (i = 0; i < 300 && json_count("\"serial\":6,") == 0; i++)
+	for (i = 0; i < 3000 && json_count("\"serial\":6,") == 0; i++)
 		usleep(10000);
 	ck_assert_int_eq(json_count("\"serial\":6,"), 1);
 	close(fd);
@@ -300,10 +317,11 @@ START_TEST(test_sigusr1_stats)
 	    "garbage\n";
 
 	send_all(fd, ev, strlen(ev));
-	for (i = 0; i < 300 && json_count("\"serial\":10,") == 0; i++)
+	wait_ready();
+	for (i = 0; i < 3000 && json_count("\"serial\":10,") == 0; i++)
 		usleep(10000);
 	ck_assert_int_eq(kill(pid, SIGUSR1), 0);
-	for (i = 0; i < 300 && log_count("statistics:") == 0; i++)
+	for (i = 0; i < 3000 && log_count("statistics:") == 0; i++)
 		usleep(10000);
 	ck_assert_int_eq(log_count("statistics: records=5 events=1 "
 	    "gate_passed=1 gate_dropped=0 analysed=1 alerts=1 "
