@@ -248,22 +248,15 @@ sw_listening() {
 SW_MARK=" msg='op=sshwatch "
 
 # sw_agg_conf DIR PORT [LOG_FILE]: writes DIR/auditd.conf.
-sw_agg_conf() {
-	local dir=$1 port=$2 log=${3:-$1/audit.log}
-
-	mkdir -p "$dir/plugins.d"
-	chmod 0700 "$dir" "$dir/plugins.d"
-	echo "$log" >"$dir/logpath"
-	cat >"$dir/auditd.conf" <<EOF
-local_events = no
-write_logs = yes
-log_file = $log
+# What every auditd.conf of the tests holds (an aggregator's, a private
+# local auditd's): raw logs, rotation, and actions that never halt.
+sw_auditd_common() {
+	cat <<'EOF'
 log_format = RAW
 flush = INCREMENTAL_ASYNC
 freq = 1
 max_log_file = 100
 num_logs = 2
-name_format = none
 max_log_file_action = ROTATE
 space_left = 10
 space_left_action = SYSLOG
@@ -271,16 +264,33 @@ admin_space_left = 5
 admin_space_left_action = SYSLOG
 disk_full_action = SUSPEND
 disk_error_action = SYSLOG
-tcp_listen_port = $port
-tcp_listen_queue = 5
-tcp_max_per_addr = 4
 transport = TCP
 distribute_network = no
-plugin_dir = $dir/plugins.d
-q_depth = 1200
 overflow_action = SYSLOG
 max_restarts = 10
 EOF
+}
+
+sw_agg_conf() {
+	local dir=$1 port=$2 log=${3:-$1/audit.log}
+
+	mkdir -p "$dir/plugins.d"
+	chmod 0700 "$dir" "$dir/plugins.d"
+	echo "$log" >"$dir/logpath"
+	{
+		cat <<EOF
+local_events = no
+write_logs = yes
+log_file = $log
+name_format = none
+tcp_listen_port = $port
+tcp_listen_queue = 5
+tcp_max_per_addr = 4
+plugin_dir = $dir/plugins.d
+q_depth = 1200
+EOF
+		sw_auditd_common
+	} >"$dir/auditd.conf"
 	chmod 0600 "$dir/auditd.conf"
 }
 
@@ -744,33 +754,20 @@ sw_local_start() {
 	mkdir -p "$dir/plugins.d"
 	chmod 0700 "$dir" "$dir/plugins.d"
 	echo "$dir/audit.log" >"$dir/logpath"
-	cat >"$dir/auditd.conf" <<EOC
+	{
+		cat <<EOC
 local_events = yes
 write_logs = yes
 log_file = $dir/audit.log
-log_format = RAW
-flush = INCREMENTAL_ASYNC
-freq = 1
-max_log_file = 100
-num_logs = 2
 name_format = user
 name = $name
-max_log_file_action = ROTATE
-space_left = 10
-space_left_action = SYSLOG
-admin_space_left = 5
-admin_space_left_action = SYSLOG
-disk_full_action = SUSPEND
-disk_error_action = SYSLOG
 tcp_listen_queue = 5
 tcp_max_per_addr = 1
-transport = TCP
-distribute_network = no
 plugin_dir = $dir/plugins.d
 q_depth = 8000
-overflow_action = SYSLOG
-max_restarts = 10
 EOC
+		sw_auditd_common
+	} >"$dir/auditd.conf"
 	cat >"$dir/audisp-remote.conf" <<EOC
 remote_server = 127.0.0.1
 port = $port
