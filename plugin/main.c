@@ -193,7 +193,7 @@ static int
 plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 {
 	struct sigaction sa;
-	sigset_t none;
+	sigset_t none, ours;
 	struct users users;
 	struct sink *sink;
 	struct filter *filter = NULL;
@@ -220,6 +220,17 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/*
+	 * The loop reads its flags and then waits in ppoll(), which lets
+	 * these signals in only while it waits: a signal that comes after
+	 * the flags were read wakes the wait instead of waiting for input.
+	 */
+	sigemptyset(&ours);
+	sigaddset(&ours, SIGTERM);
+	sigaddset(&ours, SIGINT);
+	sigaddset(&ours, SIGHUP);
+	sigaddset(&ours, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &ours, NULL);
 	/* Nothing here executes another program: no exec may gain privilege. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		log_msg(LOG_WARNING, "cannot set no_new_privs: %s",
@@ -275,6 +286,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 
 	while (!got_term) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		struct timespec wait = { 0, 0 };
 		ssize_t n;
 		int pr;
 
@@ -311,9 +323,11 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			last_tick = time(NULL);
 			filter_tick(filter, (double)last_tick);
 		}
-		pr = poll(&pfd, 1, framer_pending(fr) > 0 ?
-		    IDLE_AGE_SECS * 1000 : filter_pending(filter) > 0 ? 1000 :
-		    -1);
+		if (framer_pending(fr) > 0)
+			wait.tv_sec = IDLE_AGE_SECS;
+		else if (filter_pending(filter) > 0)
+			wait.tv_sec = 1;
+		pr = ppoll(&pfd, 1, wait.tv_sec > 0 ? &wait : NULL, &none);
 		if (pr == -1) {
 			if (errno == EINTR)
 				continue;

@@ -323,9 +323,15 @@ START_TEST(test_sigusr1_stats)
 	ck_assert_int_eq(kill(pid, SIGUSR1), 0);
 	for (i = 0; i < 3000 && log_count("statistics:") == 0; i++)
 		usleep(10000);
-	ck_assert_int_eq(log_count("statistics: records=5 events=1 "
-	    "gate_passed=1 gate_dropped=0 analysed=1 alerts=1 "
-	    "json_written=1"), 1);
+	if (log_count("statistics: records=5 events=1 gate_passed=1 "
+	    "gate_dropped=0 analysed=1 alerts=1 json_written=1") != 1) {
+		struct buf b;
+
+		buf_init(&b, 1 << 20);
+		tu_read_file(logpath, &b);
+		ck_abort_msg("no such statistics line in the log: %s",
+		    buf_str(&b));
+	}
 	ck_assert_int_eq(log_count("drop_bad_lines=1 "), 1);
 	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);	/* alive */
 	close(fd);
