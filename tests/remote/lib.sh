@@ -650,8 +650,8 @@ sw_kernel_free() {
 sw_kernel_take() {
 	exec {SW_LOCKFD}>>"$SW_AUDIT_LOCK" || sw_fail "cannot open $SW_AUDIT_LOCK"
 	SW_FDS+=("$SW_LOCKFD")
-	flock -w 90 "$SW_LOCKFD" ||
-		sw_skip "another test has held the kernel audit for 90 s"
+	flock -w 600 "$SW_LOCKFD" ||
+		sw_skip "another test has held the kernel audit for 600 s"
 	sw_kernel_free
 	SW_ORIG_ENABLED=$(sw_kst enabled)
 	SW_ORIG_BACKLOG=$(sw_kst backlog_limit)

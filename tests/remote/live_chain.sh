@@ -33,7 +33,6 @@ sw_need_root
 sw_need auditctl ssh setpriv flock
 command -v audisp-remote >/dev/null ||
 	sw_skip "missing audisp-remote (audispd-plugins)"
-sw_kernel_free
 sw_init
 sw_kernel_take
 
