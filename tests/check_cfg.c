@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "testutil.h"
 
 /* Parses text and returns the result; err gets the message. */
 static int
@@ -575,8 +576,6 @@ main(void)
 	Suite *s = suite_create("cfg");
 	TCase *tc = tcase_create("parse");
 	TCase *tf = tcase_create("files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_all_keys);
@@ -599,9 +598,5 @@ main(void)
 	tcase_add_test(tf, test_detect_boundary);
 	tcase_add_test(tf, test_detect_real_ssh);
 	suite_add_tcase(s, tf);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

@@ -471,8 +471,6 @@ main(void)
 {
 	Suite *s = suite_create("context");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_procs_time_and_reuse);
@@ -486,9 +484,5 @@ main(void)
 	tcase_add_test(tc, test_repeat_keys_and_windows);
 	tcase_add_test(tc, test_correlate_three_hosts);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "execve.h"
+#include "testutil.h"
 
 struct arg {
 	const char	*p;
@@ -592,8 +593,6 @@ main(void)
 {
 	Suite *s = suite_create("execve");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_plain);
 	tcase_add_test(tc, test_empty_arg);
@@ -616,9 +615,5 @@ main(void)
 	tcase_add_test(tc, test_default_limits);
 	tcase_add_test(tc, test_finish_twice);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

@@ -329,8 +329,6 @@ main(void)
 {
 	Suite *s = suite_create("fixtures");
 	TCase *tc = tcase_create("real");
-	SRunner *sr;
-	int failed;
 
 	buf_init(&unexpected, 1 << 20);
 	tcase_add_unchecked_fixture(tc, load_scenarios, NULL);
@@ -343,10 +341,5 @@ main(void)
 	tcase_add_test(tc, test_ausearch_default);
 	tcase_add_test(tc, test_streams);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 1);
 }

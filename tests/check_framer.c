@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "framer.h"
+#include "testutil.h"
 
 #define MAX_GOT		64
 
@@ -796,8 +797,6 @@ main(void)
 {
 	Suite *s = suite_create("framer");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_header);
 	tcase_add_test(tc, test_header_malformed);
@@ -817,9 +816,5 @@ main(void)
 	tcase_add_test(tc, test_bad_lines);
 	tcase_add_test(tc, test_stray_eoe);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

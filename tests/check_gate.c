@@ -223,8 +223,6 @@ main(void)
 {
 	Suite *s = suite_create("gate");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_exe);
@@ -232,9 +230,5 @@ main(void)
 	tcase_add_test(tc, test_same_alerts_fixtures);
 	tcase_add_test(tc, test_same_alerts_load_log);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

@@ -17,6 +17,7 @@
 #include "auval.h"
 #include "buf.h"
 #include "json.h"
+#include "testutil.h"
 
 #define FFFD	"\xef\xbf\xbd"
 
@@ -560,8 +561,6 @@ main(void)
 {
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	/* The exhaustive loops take a few seconds under sanitizers. */
 	tcase_set_timeout(tc, 120);
@@ -582,9 +581,5 @@ main(void)
 	tcase_add_test(tc, test_auval_roundtrip);
 	tcase_add_test(tc, test_auval_encode_form);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

@@ -14,6 +14,7 @@
 
 #include "path.h"
 #include "pathclass.h"
+#include "testutil.h"
 #include "users.h"
 
 /* path_join() ------------------------------------------------------- */
@@ -547,8 +548,6 @@ main(void)
 {
 	Suite *s = suite_create("path");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_join_table, 0,
 	    (int)(sizeof(join_cases) / sizeof(join_cases[0])));
@@ -567,9 +566,5 @@ main(void)
 	tcase_add_test(tc, test_authkeys);
 	tcase_add_test(tc, test_authkeys_globs);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

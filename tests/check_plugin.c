@@ -158,11 +158,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[700];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+	tu_rmtemp(dir);
 }
 
 /* End of input: every event is analysed and the plugin exits 0. */
@@ -428,8 +424,6 @@ main(void)
 {
 	Suite *s = suite_create("plugin");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -441,9 +435,5 @@ main(void)
 	tcase_add_test(tc, test_real_stream);
 	tcase_add_test(tc, test_sigusr1_stats);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

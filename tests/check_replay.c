@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "framer.h"
 #include "replay.h"
+#include "testutil.h"
 
 static char tmpdir[] = "/tmp/check_replay.XXXXXX";
 
@@ -287,11 +288,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-	memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
+	tu_rmtemp(tmpdir);
 }
 
 int
@@ -299,8 +296,6 @@ main(void)
 {
 	Suite *s = suite_create("replay");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_classify);
@@ -315,9 +310,5 @@ main(void)
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_missing_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

@@ -269,8 +269,6 @@ main(void)
 {
 	Suite *s = suite_create("rules");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_openat2);
@@ -284,9 +282,5 @@ main(void)
 	tcase_add_test(tc, test_forged_bytes);
 	tcase_add_test(tc, test_truncated_argv);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

@@ -23,6 +23,7 @@
 #include "record.h"
 #include "rmw.h"
 #include "spool.h"
+#include "testutil.h"
 
 static char dir[] = "/tmp/check_sinks.XXXXXX";
 static char spath[600];
@@ -684,11 +685,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[700];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+	tu_rmtemp(dir);
 }
 
 int
@@ -696,8 +693,6 @@ main(void)
 {
 	Suite *s = suite_create("sinks");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	/*
@@ -722,9 +717,5 @@ main(void)
 	tcase_add_test(tc, test_spool_scan);
 	tcase_add_test(tc, test_mq_bounded);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return tu_run(s, 0);
 }

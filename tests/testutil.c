@@ -120,3 +120,28 @@ tu_replay_text(const char *text, size_t len, int version, struct buf *out)
 	users_free(&users);
 	return 0;
 }
+
+int
+tu_run(Suite *s, int nofork)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(s);
+	if (nofork)
+		srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
+
+void
+tu_rmtemp(char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}

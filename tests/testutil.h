@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <check.h>
+
 #include "buf.h"
 
 /*
@@ -25,5 +27,15 @@ const char *tu_src(const char *rel);
  */
 int	  tu_replay_text(const char *text, size_t len, int version,
 	    struct buf *out);
+/*
+ * Runs every test of s (in this process when nofork is set, as a suite
+ * whose tests share state must) and returns main()'s exit status.
+ */
+int	  tu_run(Suite *s, int nofork);
+/*
+ * Removes the directory mkdtemp() made at dir and puts its "XXXXXX" back,
+ * so that the next test's setup can make another (a fixture's teardown).
+ */
+void	  tu_rmtemp(char *dir);
 
 #endif
