@@ -64,22 +64,11 @@ auval_needs_hex(const char *s, size_t n)
 int
 auval_encode(const char *s, size_t n, struct buf *out)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
 	if (!auval_needs_hex(s, n)) {
 		if (buf_addc(out, '"') == -1 || buf_add(out, s, n) == -1 ||
 		    buf_addc(out, '"') == -1)
 			return -1;
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		char pair[2];
-
-		pair[0] = hex[(unsigned char)s[i] >> 4];
-		pair[1] = hex[(unsigned char)s[i] & 0xf];
-		if (buf_add(out, pair, 2) == -1)
-			return -1;
-	}
-	return 0;
+	return buf_addhex(out, s, n);
 }

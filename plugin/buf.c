@@ -98,6 +98,22 @@ buf_adds(struct buf *b, const char *s)
 }
 
 int
+buf_addhex(struct buf *b, const void *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char pair[2] = { hex[c[i] >> 4], hex[c[i] & 0xf] };
+
+		if (buf_add(b, pair, 2) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list aq;

@@ -27,6 +27,8 @@ void	 buf_reset(struct buf *b);
 int	 buf_add(struct buf *b, const void *p, size_t n);
 int	 buf_addc(struct buf *b, int c);
 int	 buf_adds(struct buf *b, const char *s);
+/* Appends the bytes p[0..n) as upper-case hex, two digits a byte. */
+int	 buf_addhex(struct buf *b, const void *p, size_t n);
 int	 buf_addf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -115,18 +115,8 @@ json_str(struct buf *b, const char *s, size_t n)
 int
 json_hex(struct buf *b, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	if (buf_addc(b, '"') == -1)
+	if (buf_addc(b, '"') == -1 || buf_addhex(b, s, n) == -1)
 		return -1;
-	for (i = 0; i < n; i++) {
-		char pair[2] = { hex[(unsigned char)s[i] >> 4],
-		    hex[(unsigned char)s[i] & 0xf] };
-
-		if (buf_add(b, pair, 2) == -1)
-			return -1;
-	}
 	return buf_addc(b, '"');
 }
 

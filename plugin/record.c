@@ -45,23 +45,13 @@ record_needs_hex(const char *s, size_t n)
 int
 record_value(struct buf *out, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
 	if (!record_needs_hex(s, n)) {
 		if (buf_addc(out, '"') == -1 || buf_add(out, s, n) == -1 ||
 		    buf_addc(out, '"') == -1)
 			return -1;
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		char pair[2] = { hex[(unsigned char)s[i] >> 4],
-		    hex[(unsigned char)s[i] & 0xf] };
-
-		if (buf_add(out, pair, 2) == -1)
-			return -1;
-	}
-	return 0;
+	return buf_addhex(out, s, n);
 }
 
 /*
