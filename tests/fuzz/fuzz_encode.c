@@ -2,7 +2,8 @@
  * Round trip of the encoders: the input, split at NUL bytes, becomes the
  * bytes of an ssh command line (its identity file, host and remote
  * command), a working directory, an executable and an authorized_keys
- * path, written the way the kernel writes them (hex when they need it).
+ * path, written the way the kernel writes them (auval_encode: hex when
+ * they need it).
  * The two events run through the whole pipeline, and each alert must
  * carry exactly those bytes and decode back to them from its JSON and
  * from its audit record (fuzz_check_alert).  The pipeline lives across
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "auval.h"
 #include "cfg.h"
 #include "framer.h"
 #include "fuzzutil.h"
@@ -32,31 +34,6 @@ struct want {
 	size_t		 exelen;
 	unsigned long	 alerts;
 };
-
-/* A value as the kernel logs it: "TEXT", or HEX when TEXT would not do. */
-static void
-kval(struct buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
-		    s[i] == '"')
-			break;
-	if (i == n && n > 0) {
-		buf_addc(b, '"');
-		buf_add(b, s, n);
-		buf_addc(b, '"');
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		buf_addc(b, hex[(unsigned char)s[i] >> 4]);
-		buf_addc(b, hex[(unsigned char)s[i] & 0xf]);
-	}
-	if (n == 0)
-		buf_adds(b, "\"\"");
-}
 
 static void
 on_alert(void *ctx, const struct alert *a)
@@ -90,7 +67,7 @@ syscall_rec(struct buf *t, unsigned serial, int nr, const char *a2,
 	    "a3=1b6 items=%d ppid=25615 pid=25616 auid=1001 uid=1001 gid=1001 "
 	    "euid=1001 suid=1001 fsuid=1001 egid=1001 sgid=1001 fsgid=1001 "
 	    "tty=(none) ses=597 comm=\"x\" exe=", serial, nr, a2, items);
-	kval(t, exe, exelen);
+	auval_encode(exe, exelen, t);
 	buf_adds(t, " key=\"sshw\"\n");
 }
 
@@ -98,7 +75,7 @@ static void
 cwd_rec(struct buf *t, unsigned serial, const char *cwd, size_t n)
 {
 	buf_addf(t, "type=CWD msg=audit(1795820629.395:%u): cwd=", serial);
-	kval(t, cwd, n);
+	auval_encode(cwd, n, t);
 	buf_addc(t, '\n');
 }
 
@@ -108,7 +85,7 @@ path_rec(struct buf *t, unsigned serial, int item, const char *name,
 {
 	buf_addf(t, "type=PATH msg=audit(1795820629.395:%u): item=%d name=",
 	    serial, item);
-	kval(t, name, n);
+	auval_encode(name, n, t);
 	buf_addf(t, " inode=1065182 dev=fe:00 mode=0100644 ouid=1001 "
 	    "ogid=1001 rdev=00:00 nametype=%s cap_fp=0 cap_fi=0 cap_fe=0 "
 	    "cap_fver=0 cap_frootid=0\n", nametype);
@@ -174,7 +151,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_addf(&t, "argc=%zu", w.argc);
 	for (i = 0; i < w.argc; i++) {
 		buf_addf(&t, " a%zu=", i);
-		kval(&t, w.argv[i], w.len[i]);
+		auval_encode(w.argv[i], w.len[i], &t);
 	}
 	buf_addc(&t, '\n');
 	cwd_rec(&t, 100, piece[3], plen[3]);

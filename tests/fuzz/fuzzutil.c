@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "auval.h"
 #include "fuzzutil.h"
 #include "json.h"
 #include "record.h"
@@ -99,10 +100,32 @@ string(struct jw *w)
 
 static int value(struct jw *w);
 
+/*
+ * After a member of an object or array: puts the path back to mark and
+ * reads the ',' before the next (returns 0) or the closing character
+ * (returns 1).  -1 when it is neither.
+ */
+static int
+member_end(struct jw *w, size_t mark, char close)
+{
+	w->path.len = mark;
+	if (w->path.p != NULL)
+		w->path.p[mark] = '\0';
+	ws(w);
+	if (w->i >= w->n)
+		return -1;
+	if (w->s[w->i] == close) {
+		w->i++;
+		return 1;
+	}
+	return w->s[w->i++] == ',' ? 0 : -1;
+}
+
 static int
 object(struct jw *w)
 {
 	size_t mark = w->path.len;
+	int rc;
 
 	w->i++;
 	ws(w);
@@ -120,19 +143,10 @@ object(struct jw *w)
 		ws(w);
 		if (w->i >= w->n || w->s[w->i++] != ':')
 			return -1;
-		if (value(w) == -1)
+		if (value(w) == -1 || (rc = member_end(w, mark, '}')) == -1)
 			return -1;
-		w->path.len = mark;
-		w->path.p[mark] = '\0';
-		ws(w);
-		if (w->i >= w->n)
-			return -1;
-		if (w->s[w->i] == '}') {
-			w->i++;
+		if (rc == 1)
 			return 0;
-		}
-		if (w->s[w->i++] != ',')
-			return -1;
 	}
 }
 
@@ -140,6 +154,7 @@ static int
 array(struct jw *w)
 {
 	size_t mark = w->path.len, k = 0;
+	int rc;
 
 	w->i++;
 	ws(w);
@@ -149,20 +164,10 @@ array(struct jw *w)
 	}
 	for (;; k++) {
 		buf_addf(&w->path, "[%zu]", k);
-		if (value(w) == -1)
+		if (value(w) == -1 || (rc = member_end(w, mark, ']')) == -1)
 			return -1;
-		w->path.len = mark;
-		if (w->path.p != NULL)
-			w->path.p[mark] = '\0';
-		ws(w);
-		if (w->i >= w->n)
-			return -1;
-		if (w->s[w->i] == ']') {
-			w->i++;
+		if (rc == 1)
 			return 0;
-		}
-		if (w->s[w->i++] != ',')
-			return -1;
 	}
 }
 
@@ -263,28 +268,6 @@ json_walk(const char *s, size_t n, json_visit_fn fn, void *ctx)
 }
 
 int
-hex_decode(const char *s, size_t n, struct buf *out)
-{
-	static const char digits[] = "0123456789abcdef0123456789ABCDEF";
-	size_t i;
-
-	if (n % 2 != 0)
-		return -1;
-	for (i = 0; i < n; i += 2) {
-		const char *hi, *lo;
-
-		if (s[i] == '\0' || s[i + 1] == '\0' ||
-		    (hi = strchr(digits, s[i])) == NULL ||
-		    (lo = strchr(digits, s[i + 1])) == NULL)
-			return -1;
-		if (buf_addc(out, ((hi - digits) % 16) << 4 |
-		    (lo - digits) % 16) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-int
 audit_field(const char *record, const char *name, int interpret,
     struct buf *out)
 {
@@ -311,13 +294,11 @@ audit_field(const char *record, const char *name, int interpret,
 				rc = 1;
 			}
 		} else if ((v = auparse_get_field_str(au)) != NULL) {
-			size_t l = strlen(v);
+			/* "TEXT" or HEX, as auditd writes them; not (null). */
+			enum auval_kind k = auval_decode(v, strlen(v), out);
 
-			/* "TEXT" as it is, else HEX: how auditd writes them. */
-			if (l >= 2 && v[0] == '"' && v[l - 1] == '"')
-				rc = buf_add(out, v + 1, l - 2) == 0 ? 1 : -1;
-			else
-				rc = hex_decode(v, l, out) == 0 ? 1 : -1;
+			rc = (k == AUVAL_QUOTED || k == AUVAL_HEX) &&
+			    !out->over ? 1 : -1;
 		}
 	}
 out:
@@ -389,7 +370,7 @@ jbytes(const struct jpairs *jp, const char *base, long idx, struct buf *out)
 	}
 	buf_reset(out);
 	if ((v = jget(jp, hexname)) != NULL) {
-		if (hex_decode(buf_str(v), v->len, out) == -1)
+		if (auval_decode(buf_str(v), v->len, out) != AUVAL_HEX)
 			fuzz_fail("%s: not hex", hexname);
 		return 1;
 	}

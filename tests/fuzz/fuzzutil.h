@@ -36,9 +36,6 @@ typedef void (*json_visit_fn)(void *ctx, const char *path, const char *s,
  */
 int	 json_walk(const char *s, size_t n, json_visit_fn fn, void *ctx);
 
-/* Decodes "HEX" (either case) into out.  Returns 0, or -1. */
-int	 hex_decode(const char *s, size_t n, struct buf *out);
-
 /*
  * Parses one audit record line with libauparse and appends the bytes of
  * its field `name' to out: as auparse interprets it with no escaping
