@@ -205,8 +205,6 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 
 	log_init("audisp-sshwatch", !log_stderr);
 	/* auditd starts plugins with every signal blocked or ignored. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_sigaction = on_term;
@@ -221,16 +219,18 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	/*
-	 * The loop reads its flags and then waits in ppoll(), which lets
-	 * these signals in only while it waits: a signal that comes after
-	 * the flags were read wakes the wait instead of waiting for input.
+	 * With the handlers in place, every other signal is unblocked; these
+	 * stay blocked but in ppoll(), which lets them in (the empty mask
+	 * `none') only while the loop waits: a signal that comes after the
+	 * loop read its flags wakes the wait instead of waiting for input.
 	 */
+	sigemptyset(&none);
 	sigemptyset(&ours);
 	sigaddset(&ours, SIGTERM);
 	sigaddset(&ours, SIGINT);
 	sigaddset(&ours, SIGHUP);
 	sigaddset(&ours, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &ours, NULL);
+	sigprocmask(SIG_SETMASK, &ours, NULL);
 	/* Nothing here executes another program: no exec may gain privilege. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		log_msg(LOG_WARNING, "cannot set no_new_privs: %s",
