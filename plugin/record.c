@@ -7,6 +7,7 @@
 
 #include <libaudit.h>
 
+#include "auval.h"
 #include "filter.h"
 #include "record.h"
 
@@ -30,16 +31,12 @@ record_type(const struct alert *a)
 int
 record_needs_hex(const char *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\'' ||
-		    c == '=')
-			return 1;
-	}
-	return 0;
+	/*
+	 * The kernel's rule (auval_needs_hex), and also ' and =: our values
+	 * sit inside msg='...', where those could end it or start a field.
+	 */
+	return auval_needs_hex(s, n) || memchr(s, '\'', n) != NULL ||
+	    memchr(s, '=', n) != NULL;
 }
 
 int
