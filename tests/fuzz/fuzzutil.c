@@ -370,7 +370,9 @@ jbytes(const struct jpairs *jp, const char *base, long idx, struct buf *out)
 	}
 	buf_reset(out);
 	if ((v = jget(jp, hexname)) != NULL) {
-		if (auval_decode(buf_str(v), v->len, out) != AUVAL_HEX)
+		/* An array's _hex holds "" for an empty element. */
+		if (v->len > 0 &&
+		    auval_decode(buf_str(v), v->len, out) != AUVAL_HEX)
 			fuzz_fail("%s: not hex", hexname);
 		return 1;
 	}
