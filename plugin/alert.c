@@ -143,11 +143,25 @@ jfield_strs(struct buf *b, const char *key, const char *const *v, size_t n)
 	jfield_array(b, key, v, NULL, n);
 }
 
+/*
+ * "argv":[...] and, when some argument could not be decoded (a cut or
+ * damaged log: odd-length or non-hex), "argv_undecodable":[I,...], the
+ * indexes of the arguments given as logged.
+ */
 static void
 jfield_argv(struct buf *b, const struct event *ev)
 {
+	size_t i, n = 0;
+
 	jfield_array(b, "argv", ev->x.out_argv, ev->x.out_len,
 	    ev->x.out_argc);
+	if (ev->x.undecodable == 0 || ev->x.out_raw == NULL)
+		return;
+	buf_adds(b, ",\"argv_undecodable\":[");
+	for (i = 0; i < ev->x.out_argc; i++)
+		if (ev->x.out_raw[i])
+			buf_addf(b, "%s%zu", n++ > 0 ? "," : "", i);
+	buf_addc(b, ']');
 }
 
 static void
@@ -377,6 +391,8 @@ alert_text(const struct alert *a, struct buf *out)
 		for (i = 0; i < ev->x.out_argc; i++) {
 			buf_addc(out, ' ');
 			text_escaped(out, ev->x.out_argv[i], ev->x.out_len[i]);
+			if (ev->x.out_raw != NULL && ev->x.out_raw[i])
+				buf_adds(out, "(undecodable)");
 		}
 	}
 	if (a->nanc > 0) {

@@ -41,6 +41,7 @@ execve_free(struct execve *x)
 	free(x->args);
 	free(x->out_argv);
 	free(x->out_len);
+	free(x->out_raw);
 	buf_free(&x->scratch);
 	memset(x, 0, sizeof(*x));
 	x->argc = -1;
@@ -118,7 +119,17 @@ execve_append(struct execve *x, struct execve_arg *a, const char *val,
 
 	buf_reset(&x->scratch);
 	k = auval_decode(val, vlen, &x->scratch);
-	if (k == AUVAL_INVALID || k == AUVAL_NULL || x->scratch.over)
+	if (k == AUVAL_INVALID) {
+		/*
+		 * Odd-length or non-hex bytes: the log was cut or damaged,
+		 * nothing went over a cap.  Keep the value as logged and
+		 * mark the argument, so that no byte is silently lost.
+		 */
+		if (buf_add(&x->scratch, val, vlen) == -1)
+			return execve_bad(x);
+		a->raw = 1;
+		x->undecodable++;
+	} else if (k == AUVAL_NULL || x->scratch.over)
 		return execve_bad(x);
 	/* aI_len counts encoded characters: hex digits, or quoted bytes. */
 	a->encoded += (long long)(k == AUVAL_QUOTED ? vlen - 2 : vlen);
@@ -204,15 +215,18 @@ execve_finish(struct execve *x)
 		return -1;
 	free(x->out_argv);
 	free(x->out_len);
+	free(x->out_raw);
 	x->out_argv = calloc(n + 1, sizeof(*x->out_argv));
 	x->out_len = calloc(n + 1, sizeof(*x->out_len));
-	if (x->out_argv == NULL || x->out_len == NULL)
+	x->out_raw = calloc(n + 1, sizeof(*x->out_raw));
+	if (x->out_argv == NULL || x->out_len == NULL || x->out_raw == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		struct execve_arg *a = &x->args[i];
 
+		/* A raw piece's length says nothing: it is marked already. */
 		if (a->declared >= 0) {
-			if (a->seen || a->encoded != a->declared)
+			if (a->seen || (a->encoded != a->declared && !a->raw))
 				execve_bad(x);
 		} else if (!a->seen)
 			execve_bad(x);
@@ -220,6 +234,7 @@ execve_finish(struct execve *x)
 			buf_add(&a->b, "", 0);
 		x->out_argv[i] = a->b.p != NULL ? a->b.p : "";
 		x->out_len[i] = a->b.len;
+		x->out_raw[i] = a->raw != 0;
 	}
 	x->out_argc = n;
 	return 0;

@@ -13,6 +13,11 @@
  * Input is untrusted: argc, the bytes of one argument and the bytes of the
  * whole argv are capped (struct execve_limits).  Anything cut, missing or
  * malformed sets `truncated' and is counted in `anomalies'.
+ *
+ * A value that is neither quoted, hex of even length nor (null) -- a log
+ * cut or damaged after the kernel wrote it -- is not a cap: its argument
+ * is kept as logged, marked in out_raw, and counted in `undecodable', and
+ * `truncated' is not set for it.
  */
 #ifndef SW_EXECVE_H
 #define SW_EXECVE_H
@@ -36,6 +41,7 @@ struct execve_arg {
 	long long	 encoded;	/* encoded length of the pieces seen */
 	long		 next_piece;	/* next aI[K] expected */
 	int		 seen;
+	int		 raw;		/* a piece was kept undecoded */
 };
 
 struct execve {
@@ -47,11 +53,13 @@ struct execve {
 	size_t			 total;
 	struct buf		 scratch;	/* one decoded value */
 	unsigned		 anomalies;
+	unsigned		 undecodable;	/* values kept as logged */
 	int			 truncated;
 	/* Result, valid after execve_finish(). */
 	size_t			 out_argc;
 	const char		**out_argv;	/* NUL-terminated strings */
 	size_t			*out_len;	/* their exact lengths */
+	unsigned char		*out_raw;	/* 1: kept as logged, undecoded */
 };
 
 void	 execve_init(struct execve *x, const struct execve_limits *lim);
@@ -59,7 +67,8 @@ void	 execve_free(struct execve *x);
 /*
  * Takes one field of an EXECVE record.  Returns 0 when the field was used,
  * 1 when it is not an argv field (ignored), -1 when it was malformed or
- * over a cap (counted, and `truncated' set).
+ * over a cap (counted, and `truncated' set).  An undecodable value is used
+ * (0): kept raw and counted in `undecodable'.
  */
 int	 execve_field(struct execve *x, const char *name, size_t nlen,
 	    const char *val, size_t vlen);

@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libaudit.h>
+
+#include "auval.h"
 #include "buf.h"
 #include "log.h"
 #include "replay.h"
@@ -135,6 +138,55 @@ lr_next(struct lreader *lr, const char **line, size_t *len)
 	}
 }
 
+/*
+ * Is p (after "msg=audit(") an interpreted time stamp: a date starting
+ * with a digit, one space, a time with ':', then ')' within 64 bytes?
+ */
+static int
+interpreted_stamp(const char *p, const char *end)
+{
+	const char *close, *sp;
+
+	if (end - p > 64)
+		end = p + 64;
+	if (p >= end || *p < '0' || *p > '9' ||
+	    (close = memchr(p, ')', (size_t)(end - p))) == NULL ||
+	    (sp = memchr(p, ' ', (size_t)(close - p))) == NULL)
+		return 0;
+	return memchr(sp, ':', (size_t)(close - sp)) != NULL;
+}
+
+/*
+ * A record of a type this libaudit has no name for and no time stamp, as
+ * some tools write it: "[node=N ]type=UNKNOWN[1329] msg=?".
+ */
+static int
+unknown_record(const char *line, size_t len)
+{
+	const char *p = line, *end = line + len, *sp;
+
+	if (len > 5 && memcmp(p, "node=", 5) == 0) {
+		if ((sp = memchr(p, ' ', len)) == NULL)
+			return 0;
+		p = sp + 1;
+	}
+	return (size_t)(end - p) >= 13 && memcmp(p, "type=UNKNOWN[", 13) == 0;
+}
+
+/* Why a line that is no record is skipped. */
+static const char *
+skip_reason(const char *line, size_t len, enum replay_format f)
+{
+	if (f == RF_INTERPRETED)
+		return "interpreted (ausearch -i) record, skipped";
+	if (f == RF_AUSEARCH)
+		return "ausearch output inside a raw log, skipped";
+	if (unknown_record(line, len))
+		return "record of an unknown type without a time stamp "
+		    "(type=UNKNOWN[...] msg=?), skipped";
+	return "not an audit record, skipped";
+}
+
 enum replay_format
 replay_classify(const char *line, size_t len)
 {
@@ -148,10 +200,13 @@ replay_classify(const char *line, size_t len)
 	if (framer_parse_header(line, len, &type, &node, &nodelen, &stamp,
 	    &stamplen) == 0)
 		return RF_RAW;
-	/* ausearch -i: msg=audit(11/27/2026 22:20:29.123:456) */
+	/*
+	 * ausearch -i: msg=audit(11/27/2026 22:20:29.123:456), or the date
+	 * of another locale (20.9.2024 10:22:51.155:2171, 2024-09-20 ...):
+	 * a date, a space and a time where the raw form has SEC.MSEC:SERIAL.
+	 */
 	m = memmem(line, len, "msg=audit(", 10);
-	if (m != NULL && (size_t)(line + len - m) > 13 &&
-	    memchr(m + 10, '/', 6) != NULL &&
+	if (m != NULL && interpreted_stamp(m + 10, line + len) &&
 	    (memmem(line, len, "type=", 5) == line ||
 	    memmem(line, len, " type=", 6) != NULL))
 		return RF_INTERPRETED;
@@ -240,13 +295,17 @@ stamp_of(const char *line, size_t len, struct input *in)
 
 /*
  * Opens an input and reads until its format is known and its first record
- * seen, holding those lines for later.
+ * seen, holding those lines for later.  The format is decided on the first
+ * audit record (or ausearch separator): lines before it that are no record
+ * (a comment, a heading of an excerpt) are skipped with a warning, as they
+ * are further down.  An input with none is refused.
  */
 static void
 input_probe(struct input *in, FILE *errfp, struct replay_stats *st)
 {
 	const char *line;
 	size_t len;
+	unsigned long skipped = 0;
 	int r;
 
 	if (lr_open(&in->lr, in->name) == -1) {
@@ -256,10 +315,17 @@ input_probe(struct input *in, FILE *errfp, struct replay_stats *st)
 	}
 	for (;;) {
 		r = lr_next(&in->lr, &line, &len);
+		if (r == 0 && skipped > 0 && in->fmt == RF_UNKNOWN) {
+			report(errfp, in, st, 0, "not audit data (no audit "
+			    "record in it)");
+			st->refused++;
+			return;
+		}
 		if (r == 0) {
 			/* Empty input: nothing to say, nothing wrong. */
 			in->ok = 1;
-			in->fmt = RF_RAW;
+			if (in->fmt == RF_UNKNOWN)
+				in->fmt = RF_RAW;
 			return;
 		}
 		if (r == -1) {
@@ -286,10 +352,10 @@ input_probe(struct input *in, FILE *errfp, struct replay_stats *st)
 			return;
 		case RF_UNKNOWN:
 			report(errfp, in, st, in->lr.lineno,
-			    "not audit data (expected audit.log records or "
-			    "ausearch output)");
-			st->refused++;
-			return;
+			    skip_reason(line, len, RF_UNKNOWN));
+			st->skipped++;
+			skipped++;
+			continue;
 		case RF_AUSEARCH:
 			in->fmt = RF_AUSEARCH;
 			if (hold(in, line, len, in->lr.lineno) == -1)
@@ -411,6 +477,72 @@ block_add(struct block *b, const char *line, size_t len)
 	return 0;
 }
 
+/*
+ * Is v[0..n) an argv value auval_decode() takes: "quoted", (null), (none)
+ * or hex of even length?
+ */
+static int
+argv_value_ok(const char *v, size_t n)
+{
+	size_t i;
+
+	if ((n >= 2 && v[0] == '"' && v[n - 1] == '"') ||
+	    (n == 6 && (memcmp(v, "(null)", 6) == 0 ||
+	    memcmp(v, "(none)", 6) == 0)))
+		return 1;
+	if (n == 0 || n % 2 != 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (auval_hexdigit((unsigned char)v[i]) < 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Reports, with file, line and field, each argument of an EXECVE record
+ * whose value cannot be decoded (a cut or damaged log).  The argument is
+ * still replayed: execve keeps it as logged and marks it (execve.h).
+ */
+static void
+check_argv_values(struct input *in, const char *line, size_t len,
+    unsigned long no, FILE *errfp, struct replay_stats *st)
+{
+	const char *node, *stamp, *p, *end = line + len, *sp, *eq;
+	size_t nodelen, stamplen;
+	char what[160];
+	int type;
+
+	if (framer_parse_header(line, len, &type, &node, &nodelen, &stamp,
+	    &stamplen) == -1 || type != AUDIT_EXECVE)
+		return;
+	/* ENRICHED: the interpretations after 0x1d are not the kernel's. */
+	if ((p = memchr(line, 0x1d, len)) != NULL)
+		end = p;
+	p = stamp + stamplen;
+	while (p < end) {
+		while (p < end && *p != ' ')
+			p++;
+		while (p < end && *p == ' ')
+			p++;
+		if ((sp = memchr(p, ' ', (size_t)(end - p))) == NULL)
+			sp = end;
+		eq = memchr(p, '=', (size_t)(sp - p));
+		if (eq == NULL || eq - p < 2 || p[0] != 'a' || p[1] < '0' ||
+		    p[1] > '9' || memchr(p, '_', (size_t)(eq - p)) != NULL) {
+			p = sp;
+			continue;
+		}
+		if (!argv_value_ok(eq + 1, (size_t)(sp - eq - 1))) {
+			st->undecodable++;
+			snprintf(what, sizeof(what), "field %.*s: value not "
+			    "decodable (odd-length or not hex), kept as logged "
+			    "in argv", (int)(eq - p > 64 ? 64 : eq - p), p);
+			report(errfp, in, st, no, what);
+		}
+		p = sp;
+	}
+}
+
 /* One line of an input whose format is known. */
 static void
 input_line(struct input *in, struct block *blk, struct framer *fr,
@@ -423,10 +555,16 @@ input_line(struct input *in, struct block *blk, struct framer *fr,
 	if (is_blank(line, len))
 		return;
 	f = replay_classify(line, len);
+	if (f == RF_RAW)
+		check_argv_values(in, line, len, no, errfp, st);
 	if (in->fmt == RF_AUSEARCH) {
 		if (f == RF_AUSEARCH) {
-			if (len == 4)		/* "----": a new block */
-				block_feed(blk, fr);
+			/*
+			 * "----" starts a block, and so does "time->": some
+			 * tools and excerpts keep ausearch's output without
+			 * its separators.
+			 */
+			block_feed(blk, fr);
 			return;
 		}
 		if (f == RF_RAW) {
@@ -440,10 +578,8 @@ input_line(struct input *in, struct block *blk, struct framer *fr,
 		framer_line(fr, line, len);
 		return;
 	}
-	report(errfp, in, st, no, f == RF_INTERPRETED ?
-	    "interpreted (ausearch -i) record, skipped" :
-	    f == RF_AUSEARCH ? "ausearch output inside a raw log, skipped" :
-	    "not an audit record, skipped");
+	st->skipped++;
+	report(errfp, in, st, no, skip_reason(line, len, f));
 }
 
 struct progress {

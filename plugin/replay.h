@@ -6,10 +6,16 @@
  *  - raw audit.log or `ausearch --raw' output: one record a line, RAW or
  *    ENRICHED (the 0x1d separator), with or without `node=';
  *  - default `ausearch' output: blocks of one event after `----' and a
- *    `time->' line, its records printed last to first; each block is put
- *    back in the order the kernel wrote it;
- *  - `ausearch -i' output is refused: its values are interpreted and the
- *    exact bytes are gone.
+ *    `time->' line (either starts a block: excerpts often lose the
+ *    `----'), its records printed last to first; each block is put back
+ *    in the order the kernel wrote it;
+ *  - `ausearch -i' output, in any locale's date format, is refused: its
+ *    values are interpreted and the exact bytes are gone.
+ * The format is decided on the first audit record: a line that is no
+ * record (a comment, text around an excerpt, `type=UNKNOWN[N] msg=?') is
+ * skipped with a warning naming file and line, wherever it is.  An EXECVE
+ * argument that cannot be decoded (odd-length or non-hex: a cut log) is
+ * reported with its file, line and field and replayed as logged.
  * Inputs are replayed in the order of their first event (for the same
  * first event, audit.log.N before audit.log.N-1), so rotated logs may be
  * named in any order and an event cut by a rotation is joined.
@@ -39,6 +45,8 @@ struct replay_stats {
 	unsigned long long	 lines;
 	unsigned long		 errors;	/* reported problems */
 	unsigned long		 refused;	/* inputs not read at all */
+	unsigned long		 skipped;	/* lines that are no record */
+	unsigned long		 undecodable;	/* argv values kept raw */
 };
 
 /* What the line says about its input's format (RF_UNKNOWN: nothing). */
@@ -50,7 +58,8 @@ typedef void (*replay_progress_fn)(void *ctx, const struct replay_stats *st);
 /*
  * Reads every input into fr, then flushes it.  Problems go to errfp as
  * "audisp-sshwatch: FILE:LINE: ...".  Returns 0 when every input was read
- * without a problem, 1 otherwise.
+ * without a problem, 1 otherwise (a line skipped or an argument not
+ * decodable is a problem: st->skipped and st->undecodable count them).
  */
 int	 replay_run(char *const *paths, size_t npaths, struct framer *fr,
 	    FILE *errfp, struct replay_stats *st);

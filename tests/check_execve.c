@@ -405,19 +405,54 @@ END_TEST
 
 START_TEST(test_bad_values)
 {
-	static const struct arg want[] = { A(""), A(""), A(""), A(""),
-	    A("ok") };
+	static const struct arg want[] = { A("ABC"), A("zz"), A(""),
+	    A("\""), A("ok") };
+	static const struct arg pieces[] = { A("ssh"), A("abc4") };
 	struct execve x;
 
 	execve_init(&x, NULL);
-	/* Odd-length hex, not hex, (null), a lone quote. */
+	/*
+	 * Odd-length hex, not hex and a lone quote (a cut log) are kept as
+	 * logged and marked, not counted as a cap; (null) is refused.
+	 */
 	ck_assert_int_eq(feed(&x, "argc=5 a0=ABC a1=zz a2=(null) a3=\" "
-	    "a4=\"ok\"", NULL), 4);
+	    "a4=\"ok\"", NULL), 1);
 	ck_assert_int_eq(execve_finish(&x), 0);
 	check_argv(&x, want, 5);
+	ck_assert_uint_eq(x.undecodable, 3);
+	ck_assert_int_eq(x.out_raw[0], 1);
+	ck_assert_int_eq(x.out_raw[1], 1);
+	ck_assert_int_eq(x.out_raw[2], 0);
+	ck_assert_int_eq(x.out_raw[3], 1);
+	ck_assert_int_eq(x.out_raw[4], 0);
 	ck_assert_int_eq(x.truncated, 1);
-	/* 4 refused values (each then seen, so no more at finish). */
-	ck_assert_uint_eq(x.anomalies, 4);
+	/* Only (null) (seen, so no more at finish). */
+	ck_assert_uint_eq(x.anomalies, 1);
+	execve_free(&x);
+	/* Without (null): nothing is truncated. */
+	execve_init(&x, NULL);
+	ck_assert_int_eq(feed(&x, "argc=2 a0=\"ssh\" a1=6G", NULL), 0);
+	ck_assert_int_eq(execve_finish(&x), 0);
+	ck_assert_int_eq(x.truncated, 0);
+	ck_assert_uint_eq(x.anomalies, 0);
+	ck_assert_uint_eq(x.undecodable, 1);
+	execve_free(&x);
+	/* A cut piece of a split argument: kept, its length not checked. */
+	execve_init(&x, NULL);
+	ck_assert_int_eq(feed(&x, "argc=2 a0=\"ssh\" a1_len=8 a1[0]=616263 "
+	    "a1[1]=34", NULL), 0);
+	ck_assert_int_eq(execve_finish(&x), 0);
+	check_argv(&x, pieces, 2);
+	ck_assert_int_eq(x.truncated, 0);
+	execve_free(&x);
+	execve_init(&x, NULL);
+	ck_assert_int_eq(feed(&x, "argc=2 a0=\"ssh\" a1_len=10 a1[0]=616263 "
+	    "a1[1]=346", NULL), 0);
+	ck_assert_int_eq(execve_finish(&x), 0);
+	ck_assert_int_eq(x.truncated, 0);
+	ck_assert_uint_eq(x.undecodable, 1);
+	ck_assert_int_eq(x.out_raw[1], 1);
+	ck_assert_uint_eq(x.out_len[1], 6);	/* "abc" + "346" */
 	execve_free(&x);
 }
 END_TEST

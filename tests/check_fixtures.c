@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alert.h"
 #include "cfg.h"
@@ -146,7 +147,7 @@ replay_and_check(const char *what, const char *const *rel, size_t n)
 	pl = pipeline_new(&cfg, &users, 902, on_alert, NULL);
 	fr = framer_new(&framer_replay_limits, pipeline_event, pl);
 	for (k = 0; k < n; k++)
-		paths[k] = strdup(tu_src(rel[k]));
+		paths[k] = strdup(rel[k][0] == '/' ? rel[k] : tu_src(rel[k]));
 	memset(&st, 0, sizeof(st));
 	rc = replay_run(paths, n, fr, stderr, &st);
 	ck_assert_msg(rc == 0, "%s: replay reported problems", what);
@@ -221,6 +222,48 @@ START_TEST(test_ausearch_default)
 	const char *f[] = { "tests/fixtures/real/ausearch.txt" };
 
 	ck_assert_int_eq(replay_and_check("ausearch (default)", f, 1), 0);
+}
+END_TEST
+
+/*
+ * Issue 14: the same default ausearch output with its "----" lines taken
+ * out (as some tools and excerpts keep it) gives the same alerts: each
+ * "time->" starts an event too.
+ */
+START_TEST(test_ausearch_no_separators)
+{
+	const char *f[] = { "tests/fixtures/real/ausearch.txt" };
+	char tmp[] = "/tmp/check_fixtures.nosep.XXXXXX";
+	const char *g[] = { tmp };
+	struct buf in, out;
+	const char *p, *end, *nl;
+	unsigned long with;
+	int fd, removed = 0;
+
+	ck_assert_int_eq(replay_and_check("ausearch (default)", f, 1), 0);
+	with = alerts;
+	buf_init(&in, 64 << 20);
+	buf_init(&out, 64 << 20);
+	ck_assert_int_eq(tu_read_file(tu_src(f[0]), &in), 0);
+	for (p = in.p, end = in.p + in.len; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end - 1;
+		if (nl - p == 4 && memcmp(p, "----", 4) == 0)
+			removed++;
+		else
+			buf_add(&out, p, (size_t)(nl + 1 - p));
+	}
+	ck_assert_int_gt(removed, 100);
+	ck_assert_int_ge((fd = mkstemp(tmp)), 0);
+	ck_assert_int_eq(write(fd, out.p, out.len), (ssize_t)out.len);
+	close(fd);
+	ck_assert_int_eq(replay_and_check("ausearch (default) without ----",
+	    g, 1), 0);
+	unlink(tmp);
+	ck_assert_uint_eq(alerts, with);
+	ck_assert_uint_gt(with, 0);
+	buf_free(&in);
+	buf_free(&out);
 }
 END_TEST
 
@@ -339,6 +382,7 @@ main(void)
 	tcase_add_test(tc, test_raw_rotated);
 	tcase_add_test(tc, test_ausearch_raw);
 	tcase_add_test(tc, test_ausearch_default);
+	tcase_add_test(tc, test_ausearch_no_separators);
 	tcase_add_test(tc, test_streams);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 1);
