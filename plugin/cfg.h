@@ -84,7 +84,16 @@ const char	*allow_field_name(enum allow_field f);
 enum { CFG_NAME_NONE, CFG_NAME_HOSTNAME, CFG_NAME_FQD, CFG_NAME_NUMERIC,
     CFG_NAME_USER };
 
-#define CFG_DEFAULT_SPOOL	"/var/spool/audisp-sshwatch/remote.spool"
+/* The build passes the configured directories (Makefile.am). */
+#ifndef SW_LOCALSTATEDIR
+#define SW_LOCALSTATEDIR	"/var"
+#endif
+#ifndef SW_SYSCONFDIR
+#define SW_SYSCONFDIR		"/etc"
+#endif
+#define CFG_DEFAULT_SPOOL	SW_LOCALSTATEDIR \
+	"/spool/audisp-sshwatch/remote.spool"
+#define CFG_DEFAULT_CONFIG	SW_SYSCONFDIR "/audit/sshwatch.conf"
 
 void	 cfg_defaults(struct cfg *c);
 void	 cfg_free(struct cfg *c);

@@ -38,7 +38,7 @@
 #include "sink.h"
 #include "users.h"
 
-#define DEFAULT_CONFIG	"/etc/audit/sshwatch.conf"
+#define DEFAULT_CONFIG	CFG_DEFAULT_CONFIG	/* $(sysconfdir)/audit/... */
 #define DEFAULT_SSH	"/usr/bin/ssh"
 /* An event without EOE is complete after this much idle input. */
 #define IDLE_AGE_SECS	2
@@ -156,7 +156,9 @@ usage(FILE *fp)
 	    "                       [--local-users] [--forward] [--correlate "
 	    "[--hosts FILE]]\n"
 	    "                       [-c FILE] FILE...\n"
-	    "       audisp-sshwatch --version\n");
+	    "       audisp-sshwatch --version\n"
+	    "default configuration: %s\n"
+	    "default spool: %s\n", DEFAULT_CONFIG, CFG_DEFAULT_SPOOL);
 }
 
 /* The OpenSSH release to follow: configured, else the local ssh's. */

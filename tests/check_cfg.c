@@ -161,7 +161,7 @@ START_TEST(test_print)
 	    "remote_ending_action = reconnect\n"
 	    "report_suppressed = no\n"
 	    "name = (none)\n"
-	    "spool_file = /var/spool/audisp-sshwatch/remote.spool\n"
+	    "spool_file = " CFG_DEFAULT_SPOOL "\n"
 	    "spool_max_size = 67108864\n"
 	    "queue_depth = 4096\n"
 	    "allow_dir = (none)\n";

@@ -14,6 +14,9 @@
 #    requires), args = -c $sysconfdir/audit/sshwatch.conf;
 #  - no @...@ left in any installed text file; the rules' never-rule
 #    names $sbindir;
+#  - the plugin's default config and spool (--help) and those the
+#    installed sshwatch.conf and sshwatch.conf(5) name are under the
+#    configured $sysconfdir and $localstatedir, not /etc and /var;
 #  - the installed sshwatch.conf passes `audisp-sshwatch -t' (also as
 #    0600), sets nothing (same output as an empty file), and shows every
 #    key `-t' prints, commented out at its default;
@@ -90,6 +93,27 @@ last_never=$(grep -n -- "^-a never" "$R$A/rules.d/25-sshwatch.rules" | tail -n 1
 grep -q "^OUT='$A/rules.d/26-sshwatch-homes.rules'$" \
     "$R$sbindir/audisp-sshwatch-genrules" ||
 	si_fail "the generator's default output is not under $A/rules.d"
+
+# The built-in defaults follow --sysconfdir and --localstatedir (here
+# $sysconfdir and $localstatedir), and so do the installed config and
+# sshwatch.conf(5) that name them.
+"$PLUGIN_BIN" --help >"$SI_T/help" 2>&1 || si_fail "--help failed"
+grep -qxF "default configuration: $A/sshwatch.conf" "$SI_T/help" ||
+	si_fail "--help does not name $A/sshwatch.conf: $(cat "$SI_T/help")"
+grep -qxF "default spool: $S/remote.spool" "$SI_T/help" ||
+	si_fail "--help does not name $S/remote.spool: $(cat "$SI_T/help")"
+grep -qxF "#spool_file = $S/remote.spool" "$R$A/sshwatch.conf" ||
+	si_fail "the installed sshwatch.conf does not name $S/remote.spool"
+grep -qF "$A/sshwatch.conf" "$R$mandir/man5/sshwatch.conf.5" ||
+	si_fail "sshwatch.conf(5) does not name $A/sshwatch.conf"
+grep -qF "$(printf '%s' "$S" | sed 's/-/\\-/g')/remote.spool" \
+    "$R$mandir/man5/sshwatch.conf.5" ||
+	si_fail "sshwatch.conf(5) does not name $S/remote.spool"
+if [ "$sysconfdir" != /etc ] &&
+    grep -nE '(^|[^-_./[:alnum:]])/etc/audit/' "$R$mandir"/man*/* \
+    "$R$A/sshwatch.conf"; then
+	si_fail "/etc/audit/ named in a build with sysconfdir=$sysconfdir"
+fi
 
 # The shipped configuration: valid, all defaults, every key documented.
 C=$R$A/sshwatch.conf
