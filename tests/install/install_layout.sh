@@ -106,7 +106,7 @@ grep -qxF "#spool_file = $S/remote.spool" "$R$A/sshwatch.conf" ||
 	si_fail "the installed sshwatch.conf does not name $S/remote.spool"
 grep -qF "$A/sshwatch.conf" "$R$mandir/man5/sshwatch.conf.5" ||
 	si_fail "sshwatch.conf(5) does not name $A/sshwatch.conf"
-grep -qF "$(printf '%s' "$S" | sed 's/-/\\-/g')/remote.spool" \
+grep -qF "$localstatedir/spool/audisp\\-sshwatch/remote.spool" \
     "$R$mandir/man5/sshwatch.conf.5" ||
 	si_fail "sshwatch.conf(5) does not name $S/remote.spool"
 if [ "$sysconfdir" != /etc ] &&

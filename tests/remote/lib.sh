@@ -633,8 +633,12 @@ sw_kst() {
 	awk -v k="$1" '$1 == k { print $2; exit }' <<<"$SW_KSTATUS"
 }
 
-# sw_kernel_free: skips the test unless the kernel audit is free.
+# sw_kernel_free: skips the test unless the kernel audit is free, and in
+# a package build (SSHWATCH_PACKAGE_BUILD: debian/rules, the spec's
+# %check), which must not touch the build host's kernel audit.
 sw_kernel_free() {
+	[ -z "${SSHWATCH_PACKAGE_BUILD:-}" ] ||
+		sw_skip "inside a package build (the kernel audit is the host's)"
 	SW_KSTATUS=$(auditctl -s 2>/dev/null) ||
 		sw_skip "auditctl -s failed (no kernel audit?)"
 	[ "$(sw_kst pid)" = 0 ] ||
