@@ -59,7 +59,7 @@ struct execve {
 	size_t			 out_argc;
 	const char		**out_argv;	/* NUL-terminated strings */
 	size_t			*out_len;	/* their exact lengths */
-	unsigned char		*out_raw;	/* 1: kept as logged, undecoded */
+	unsigned char		*out_raw;	/* 1: kept as logged */
 };
 
 void	 execve_init(struct execve *x, const struct execve_limits *lim);

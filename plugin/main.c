@@ -38,7 +38,7 @@
 #include "sink.h"
 #include "users.h"
 
-#define DEFAULT_CONFIG	CFG_DEFAULT_CONFIG	/* $(sysconfdir)/audit/... */
+#define DEFAULT_CONFIG	CFG_DEFAULT_CONFIG	/* under sysconfdir */
 #define DEFAULT_SSH	"/usr/bin/ssh"
 /* An event without EOE is complete after this much idle input. */
 #define IDLE_AGE_SECS	2

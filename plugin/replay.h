@@ -45,8 +45,8 @@ struct replay_stats {
 	unsigned long long	 lines;
 	unsigned long		 errors;	/* reported problems */
 	unsigned long		 refused;	/* inputs not read at all */
-	unsigned long		 skipped;	/* lines that are no record */
-	unsigned long		 undecodable;	/* argv values kept raw */
+	unsigned long		 skipped;	/* lines not records */
+	unsigned long		 undecodable;	/* argv kept raw */
 };
 
 /* What the line says about its input's format (RF_UNKNOWN: nothing). */
