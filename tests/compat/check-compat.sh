@@ -28,7 +28,7 @@ export LC_ALL=C
 srcdir=$(cd "${srcdir:-.}" && pwd)
 compat=${SW_COMPAT_DIR:-$srcdir/../shared/compat}
 cache=${SW_COMPAT_CACHE:-/var/cache/sshwatch-compat}
-tests=${SW_COMPAT_TESTS:-"tests/check_replay tests/check_fixtures tests/check_plugin tests/check_gate tests/check_rules"}
+tests=${SW_COMPAT_TESTS:-"tests/check_replay tests/check_fixtures tests/check_plugin tests/check_gate tests/check_rules tests/remote/aggregator.sh tests/remote/injection.sh tests/remote/faults.sh"}
 jobs=${SW_COMPAT_JOBS:-2}
 here=$srcdir/tests/compat
 
@@ -90,6 +90,16 @@ check_counts() {
 	} END { printf " (%d checks)\n", tot }' "$1"/tests/*.log
 }
 
+# script_results BUILDDIR: "; NAME RESULT" for each shell test that ran.
+script_results() {
+	for f in "$1"/tests/remote/*.trs; do
+		[ -f "$f" ] || continue
+		n=${f##*/}
+		printf '; %s %s' "${n%.trs}" \
+		    "$(sed -n 's/^:test-result: //p' "$f")"
+	done
+}
+
 # run_point NAME PREFIX: one release (PREFIX empty: the system's).
 run_point() {
 	name=$1
@@ -133,10 +143,10 @@ run_point() {
 	done
 	say "$name: the plugin loads $want (auparse $ver)"
 	say "$name: make check TESTS='$tests'"
-	# shellcheck disable=SC2086
-	if ! (cd "$b" && make -j"$jobs" check TESTS="$tests") >>"$log" 2>&1
+	if ! (cd "$b" && SW_AUDIT_PREFIX=$prefix make -j"$jobs" check \
+	    TESTS="$tests") >>"$log" 2>&1
 	then
-		for f in "$b"/tests/*.log; do
+		for f in "$b"/tests/*.log "$b"/tests/remote/*.log; do
 			grep -q '^:test-result: \(FAIL\|ERROR\)' "${f%.log}.trs" 2>/dev/null ||
 				continue
 			echo "===== $f" >&2
@@ -145,8 +155,11 @@ run_point() {
 		echo "$name | $ver | built, linked | FAIL: $(check_counts "$b") | " >>"$summary"
 		return 1
 	fi
-	suites=$(check_counts "$b")
+	suites="$(check_counts "$b")$(script_results "$b")"
 	say "$name: suites passed: $suites"
+	# What differs between releases, as the suites saw it.
+	grep -h '^realpath:' "$b/tests/check_fixtures.log" 2>/dev/null |
+		sed "s/^/check-compat: $name: /" >&2
 	say "$name: live test (tests/compat/live.sh)"
 	rc=0
 	srcdir=$src top_builddir=$b SW_AUDIT_PREFIX=$prefix \

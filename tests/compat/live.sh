@@ -26,10 +26,8 @@
 # missing.  /etc/audit is a private copy inside the mount namespace
 # (augenrules writes /etc/audit/audit.rules).
 . "${srcdir:-.}/tests/remote/lib.sh"
+# (lib.sh put SW_AUDIT_PREFIX/sbin first in PATH.)
 P=${SW_AUDIT_PREFIX:-}
-if [ -n "$P" ]; then
-	PATH=$P/sbin:$PATH
-fi
 SW_NAME=compat-live
 sw_need_root
 sw_need auditd auditctl augenrules ausearch ssh setpriv flock
