@@ -115,8 +115,10 @@ run_point() {
 		pcp=
 		ldf=
 	fi
+	# `check TESTS=' builds the test programs too, running nothing.
 	if ! (cd "$b" && PKG_CONFIG_PATH=$pcp "$src/configure" \
-	    --enable-werror LDFLAGS="$ldf" && make -j"$jobs") >"$log" 2>&1
+	    --enable-werror LDFLAGS="$ldf" && make -j"$jobs" &&
+	    make -j"$jobs" check TESTS=) >"$log" 2>&1
 	then
 		tail -n 30 "$log" >&2
 		echo "$name | FAIL: plugin build | | " >>"$summary"
@@ -131,7 +133,7 @@ run_point() {
 			want=$(readlink -f "$(ldconfig -p |
 			    awk -v l="$lib" '$1 == l && /x86-64|64bit/ { print $NF; exit }')")
 		fi
-		for bin in plugin/audisp-sshwatch; do
+		for bin in plugin/audisp-sshwatch tests/check_fixtures; do
 			got=$(ldd "$b/$bin" | awk -v l="$lib" '$1 == l { print $3 }')
 			got=$(readlink -f "$got")
 			if [ "$got" != "$want" ]; then
@@ -141,7 +143,7 @@ run_point() {
 			fi
 		done
 	done
-	say "$name: the plugin loads $want (auparse $ver)"
+	say "$name: the plugin and check_fixtures load $want (auparse $ver)"
 	say "$name: make check TESTS='$tests'"
 	if ! (cd "$b" && SW_AUDIT_PREFIX=$prefix make -j"$jobs" check \
 	    TESTS="$tests") >>"$log" 2>&1

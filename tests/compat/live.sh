@@ -135,7 +135,7 @@ arrived() {
 	[ "$(echo "$m" | cut -d' ' -f3)" = 0 ]
 }
 sw_wait_for 20 have_ours ||
-	sw_fail "no ssh-dynamic-forward alert: $(cat "$L/alerts.json" 2>/dev/null | head -c 500); $(tail -n 5 "$L/auditd.out")"
+	sw_fail "no ssh-dynamic-forward alert: $(head -c 500 "$L/alerts.json" 2>/dev/null); $(tail -n 5 "$L/auditd.out")"
 EV=$(ours | head -n 1)
 sw_wait_for 20 arrived ||
 	sw_fail "the alert did not reach the aggregator: $(sw_match "$L/alerts.json" "$(sw_agg_log "$AGG")")"
@@ -143,8 +143,9 @@ sw_wait_for 20 arrived ||
 # ---------------------------------------------------------- read back
 ALOG=$(sw_agg_log "$AGG")
 read -r na nr nm nd nu <<<"$(sw_match "$L/alerts.json" "$ALOG")"
-[ "$nm" = 0 ] && [ "$nd" = 0 ] && [ "$nu" = 0 ] && [ "$nr" = "$na" ] ||
+if [ "$nm" != 0 ] || [ "$nd" != 0 ] || [ "$nu" != 0 ] || [ "$nr" != "$na" ]; then
 	sw_fail "alerts/records/missing/duplicates/unknown: $na $nr $nm $nd $nu"
+fi
 # The release's auditd logged the exec under the shipped rules' key.
 n=$(ausearch -if "$L/audit.log" -k sshwatch-exec -x ssh --raw 2>/dev/null |
 	grep -c 'type=EXECVE .*"1089"')
