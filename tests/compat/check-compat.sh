@@ -8,7 +8,8 @@
 # SW_COMPAT_DIR (default: ../shared/compat from the source tree; exit 77
 # with the reason when it is absent).  For each release:
 #   1. build-audit.sh builds it into a prefix under SW_COMPAT_CACHE
-#      (default /var/cache/sshwatch-compat), once per tarball checksum;
+#      (default /var/cache/sshwatch-compat, or ~/.cache/sshwatch-compat
+#      when not root), once per tarball checksum;
 #   2. the plugin is configured (--enable-werror) and built out of tree in
 #      a scratch directory with PKG_CONFIG_PATH and an rpath on that
 #      prefix, and ldd must show the plugin and a test suite loading that
@@ -27,7 +28,11 @@ set -u
 export LC_ALL=C
 srcdir=$(cd "${srcdir:-.}" && pwd)
 compat=${SW_COMPAT_DIR:-$srcdir/../shared/compat}
-cache=${SW_COMPAT_CACHE:-/var/cache/sshwatch-compat}
+if [ "$(id -u)" -eq 0 ]; then
+	cache=${SW_COMPAT_CACHE:-/var/cache/sshwatch-compat}
+else
+	cache=${SW_COMPAT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sshwatch-compat}
+fi
 tests=${SW_COMPAT_TESTS:-"tests/check_replay tests/check_fixtures tests/check_plugin tests/check_gate tests/check_rules tests/remote/aggregator.sh tests/remote/injection.sh tests/remote/faults.sh"}
 jobs=${SW_COMPAT_JOBS:-2}
 here=$srcdir/tests/compat
