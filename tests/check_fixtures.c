@@ -278,15 +278,41 @@ START_TEST(test_streams)
 END_TEST
 
 /*
+ * auparse from 3.1 on (3.1.2 to 4.2.1 at least) normalises the joined name
+ * only when it holds "..": "./newkey" in /tmp/d comes back as
+ * "/tmp/d/./newkey", where 3.0.9 gave "/tmp/d/newkey".  The plugin never
+ * asks auparse for this (path_join() does the join in every release), so
+ * the comparison drops the `.' components of auparse's answer, and only
+ * those: any other difference still fails.  Writes the result into out.
+ */
+static void
+drop_dot_components(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	while (*in != '\0' && o + 1 < outlen) {
+		if (in[0] == '/' && in[1] == '.' &&
+		    (in[2] == '/' || in[2] == '\0')) {
+			in += 2;
+			continue;
+		}
+		out[o++] = *in++;
+	}
+	out[o] = '\0';
+}
+
+/*
  * Our join of CWD and a relative PATH name (done on the decoded bytes, so
  * nothing is escaped) agrees with auparse's own auparse_interpret_realpath()
- * on every relative, plainly quoted name of the real capture.
+ * on every relative, plainly quoted name of the real capture (auparse's
+ * left-over `.' components aside, see drop_dot_components()).
  */
 START_TEST(test_realpath_agrees)
 {
 	auparse_state_t *au;
 	struct buf ours;
-	int compared = 0;
+	char rpbuf[8192];
+	int compared = 0, dotted = 0;
 
 	au = auparse_init(AUSOURCE_FILE,
 	    tu_src("tests/fixtures/real/enriched/audit.log"));
@@ -315,17 +341,21 @@ START_TEST(test_realpath_agrees)
 			/* Before any auparse_interpret_field(): it caches. */
 			rp = auparse_interpret_realpath(au);
 			ck_assert_ptr_nonnull(rp);
+			drop_dot_components(rp, rpbuf, sizeof(rpbuf));
+			if (strcmp(rp, rpbuf) != 0)
+				dotted++;
 			snprintf(cwdbuf, sizeof(cwdbuf), "%.*s",
 			    (int)strlen(cwd) - 2, cwd + 1);
 			path_join(cwdbuf, strlen(cwdbuf), name + 1,
 			    strlen(name) - 2, &ours);
-			ck_assert_msg(strcmp(rp, buf_str(&ours)) == 0,
+			ck_assert_msg(strcmp(rpbuf, buf_str(&ours)) == 0,
 			    "auparse %s, ours %s", rp, buf_str(&ours));
+			ck_assert_ptr_null(strstr(buf_str(&ours), "/./"));
 			compared++;
 		} while (auparse_next_record(au) > 0);
 	}
-	fprintf(stderr, "realpath: %d relative names agree with auparse\n",
-	    compared);
+	fprintf(stderr, "realpath: %d relative names agree with auparse "
+	    "(%d where auparse left a `.' component)\n", compared, dotted);
 	ck_assert_int_gt(compared, 20);
 	buf_free(&ours);
 	auparse_destroy(au);

@@ -60,6 +60,15 @@ static const struct join_case join_cases[] = {
 	{ "/a/b/", "x/", "/a/b/x" },
 	{ "/a/./b/../c", "d", "/a/c/d" },
 	{ "//a//", ".//b//", "/a/b" },
+	/*
+	 * From the real capture (t116): auparse 3.1 and later join these to
+	 * "/tmp/sshw-cap/t116-ssh-copy-id/./newkey"; ours must not.
+	 */
+	{ "/tmp/sshw-cap/t116-ssh-copy-id", "./newkey",
+	  "/tmp/sshw-cap/t116-ssh-copy-id/newkey" },
+	{ "/home/bob", "./.ssh/./authorized_keys",
+	  "/home/bob/.ssh/authorized_keys" },
+	{ "/home/bob/.", "./.", "/home/bob" },
 	/* An absolute name ignores the directory. */
 	{ "/home/bob", "/etc/x", "/etc/x" },
 	{ "/home/bob", "//etc/../x", "/x" },
