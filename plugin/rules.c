@@ -9,7 +9,9 @@
 
 #include "path.h"
 #include "prog.h"
+#include "clientconf.h"
 #include "rules.h"
+#include "sshconf.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
     NULL };
@@ -119,6 +121,8 @@ struct execrun {
 	int			 count;
 	const char		*first_rule;	/* of this execution */
 	struct buf		 paths[ALERT_MAX_KEYS];
+	const struct sshconf	*conf;		/* files read, or NULL */
+	char			 conf_note[320];
 };
 
 static void
@@ -146,6 +150,8 @@ alert_init(struct execrun *r, struct alert *a, const char *rule,
 		a->confidence = CONF_LOW;
 		a->note = r->so->reject;
 	}
+	clientconf_note(r->rc, r->conf, r->so, a, r->conf_note,
+	    sizeof(r->conf_note));
 	enrich(r->rc, r->ev, a);
 }
 
@@ -199,6 +205,7 @@ rule_kind(struct execrun *r, enum sshfind_kind k, const char *rule,
 			continue;
 		any = 1;
 		add_match(&a, so->finds[i].text);
+		clientconf_unsure(&a, &so->finds[i]);
 		/* A forward open to every address: one step worse. */
 		if (so->finds[i].bind_all && a.severity < SEV_CRITICAL &&
 		    a.severity == sev)
@@ -245,6 +252,7 @@ rule_keys(struct execrun *r, enum sshfind_kind k, const char *rule)
 			continue;
 		any = 1;
 		add_match(&a, f->text);
+		clientconf_unsure(&a, f);
 		if (a.nkeys >= ALERT_MAX_KEYS)
 			continue;
 		pb = &r->paths[a.nkeys];
@@ -323,6 +331,7 @@ rule_identity_agent(struct execrun *r)
 			a.note = "the socket's owner is not known";
 		}
 		add_match(&a, f->text);
+		clientconf_unsure(&a, f);
 		emit(r, &a);
 		return;
 	}
@@ -391,6 +400,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 {
 	struct execrun r;
 	struct sshopt so;
+	struct sshconf sc;
 	enum sshprog prog;
 	size_t off, i;
 	int tunnels, version;
@@ -406,6 +416,14 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	    ev->x.out_argv + off) == -1 && so.nfinds == 0) {
 		sshopt_free(&so);
 		return 0;
+	}
+	/* The configuration files ssh reads next, applied after argv. */
+	r.conf = NULL;
+	if (clientconf_read(rc, ev, &so, &sc, st) == 0) {
+		r.conf = &sc;
+		sshopt_free(&so);
+		sshopt_parse_conf(&so, prog, version, ev->x.out_argc - off,
+		    ev->x.out_argv + off, sc.lines, sc.nlines);
 	}
 	/* Finding indexes are relative to the program's own argv. */
 	if (so.reject != NULL)
@@ -466,6 +484,8 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	for (i = 0; i < ALERT_MAX_KEYS; i++)
 		buf_free(&r.paths[i]);
 	sshopt_free(&so);
+	if (r.conf != NULL)
+		sshconf_free(&sc);
 	return r.count;
 }
 

@@ -31,6 +31,7 @@ struct rules_ctx {
 	struct context		*ctx;		/* ancestry, sessions; or NULL */
 	struct correlate	*corr;		/* replay --correlate, or NULL */
 	int			 openssh_version;
+	int			 read_configs;	/* read client config files */
 };
 
 struct rules_stats {
@@ -38,6 +39,9 @@ struct rules_stats {
 	unsigned long long	 rejected_argv;	/* OpenSSH would refuse */
 	unsigned long long	 truncated_argv;
 	unsigned long long	 alerts;
+	unsigned long long	 configs_read;	/* client config files */
+	unsigned long long	 configs_unreadable;
+	unsigned long long	 configs_over;	/* sshconf.h caps reached */
 };
 
 typedef void (*alert_fn)(void *ctx, const struct alert *a);
