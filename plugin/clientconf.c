@@ -31,6 +31,7 @@ clientconf_read(const struct rules_ctx *rc, const struct event *ev,
 	q.host = so->host;
 	q.user = so->user;
 	q.hostname = so->hostname;
+	q.version = so->version;
 	/* ssh reads the files of its real uid's account (getpwuid). */
 	name = ev->uid_name;
 	if (name == NULL)

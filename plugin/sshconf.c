@@ -38,6 +38,8 @@ struct walk {
 	int		 final;		/* in the final pass */
 	size_t		 pass1_lines;	/* lines of the first pass */
 	int		 unsure;	/* the current block is unsure */
+	int		 version;
+	unsigned	 globs;		/* Include patterns expanded */
 };
 
 int
@@ -282,7 +284,9 @@ match_line(struct walk *w, const char **av, int ac, int *unsure)
 		attributes++;
 		if (strcasecmp(arg, "canonical") == 0 ||
 		    strcasecmp(arg, "final") == 0) {
-			if (strcasecmp(arg, "final") == 0 && !negate)
+			/* Before 10.1, `Match !final' asked for it too. */
+			if (strcasecmp(arg, "final") == 0 && (!negate ||
+			    w->version < 1001))
 				w->want_final = 1;
 			if (w->final == negate)
 				result = 0;
@@ -292,7 +296,7 @@ match_line(struct walk *w, const char **av, int ac, int *unsure)
 			char *crit = arg, *eq;
 			const char *val;
 
-			if (eq_attr(crit)) {
+			if (w->version >= 1000 && eq_attr(crit)) {
 				eq = strchr(crit, '=');
 				*eq = '\0';
 				val = eq + 1;
@@ -410,6 +414,11 @@ do_include(struct walk *w, const char **av, int ac, int depth, int flags,
 		else
 			snprintf(pat, len, "%s/%s", dir, p);
 		names = NULL;
+		if (w->globs++ >= SSHCONF_MAX_INCLUDES) {
+			over(w->sc, "Include patterns");
+			free(pat);
+			return;
+		}
 		n = w->io->glob(w->io->arg, pat, &names, &why);
 		if (n < 0) {
 			unreadable(w->sc, pat, why);
@@ -418,10 +427,12 @@ do_include(struct walk *w, const char **av, int ac, int depth, int flags,
 		}
 		free(pat);
 		for (j = 0; j < n; j++) {
-			/* An inactive include is only parsed: skip it. */
-			if (oactive && !(flags & F_NEVERMATCH))
-				read_file(w, names[j], depth + 1, flags,
-				    activep);
+			/*
+			 * An inactive include is only parsed, but its Match
+			 * final still asks for the final pass.
+			 */
+			read_file(w, names[j], depth + 1, flags |
+			    (oactive ? 0 : F_NEVERMATCH), activep);
 			*activep = oactive;
 			w->unsure = ounsure;
 			free(names[j]);
@@ -496,6 +507,14 @@ do_line(struct walk *w, char *line, const char *file, unsigned lineno,
 			}
 		}
 	} else if (strcasecmp(kw, "match") == 0) {
+		if (w->version < 909) {
+			/* Before 9.9: strdelim() words, split at `=' too. */
+			char *cp = rest, *a;
+
+			for (ac = 0; ac < MAXWORDS &&
+			    (a = sshopt_strdelim(&cp)) != NULL && *a != '\0';)
+				av[ac++] = a;
+		}
 		v = match_line(w, av, ac, &u);
 		if (v < 0)
 			w->sc->bad++;
@@ -631,6 +650,7 @@ sshconf_collect(struct sshconf *sc, const struct sshconf_query *q,
 	w.io = io;
 	w.host = q->host;
 	w.canon = -1;
+	w.version = q->version > 0 ? q->version : SSHOPT_VERSION_NEWEST;
 	if (q->hostname != NULL)
 		w.hostname = set_first(sc, NULL, q->hostname);
 	if (q->user != NULL)

@@ -20,6 +20,9 @@
  *    localnetwork, version, tagged, command, sessiontype, and any not
  *    known) are taken as possibly true: their lines are marked `unsure'
  *    and `Match exec' commands are never run;
+ *  - Match as the release had it: words split at `=' too before 9.9,
+ *    `attribute=value' from 10.0, `Match !final' asking for the final
+ *    pass before 10.1;
  *  - the second, final pass that `Match final' or CanonicalizeHostname
  *    asks for, with Hostname as the host (a line applied by both passes
  *    is kept once, as readconf.c refuses duplicate forwards).
@@ -44,6 +47,7 @@
 #define SSHCONF_MAX_DEPTH	16		/* readconf.c's limit */
 #define SSHCONF_MAX_FILES	64		/* files read per client */
 #define SSHCONF_MAX_GLOB	64		/* names of one Include */
+#define SSHCONF_MAX_INCLUDES	256		/* globs expanded per client */
 #define SSHCONF_MAX_OUT		4096		/* lines applied, kept */
 
 enum { SSHCONF_READ_OK = 0, SSHCONF_READ_ABSENT = 1, SSHCONF_READ_FAIL = -1 };
@@ -76,6 +80,7 @@ struct sshconf_query {
 	const char	*config;	/* -F FILE (absolute), or NULL */
 	const char	*sysconf;	/* NULL: /etc/ssh/ssh_config */
 	const char	*sysdir;	/* NULL: /etc/ssh */
+	int		 version;	/* OpenSSH release (sshopt.h); 0: newest */
 };
 
 struct sshconf {
