@@ -122,6 +122,7 @@ struct execrun {
 	const char		*first_rule;	/* of this execution */
 	struct buf		 paths[ALERT_MAX_KEYS];
 	const struct sshconf	*conf;		/* files read, or NULL */
+	int			 examined;	/* options all seen */
 	char			 conf_note[320];
 };
 
@@ -140,8 +141,9 @@ alert_init(struct execrun *r, struct alert *a, const char *rule,
 	a->ev = r->ev;
 	a->via = r->via;
 	a->file_dirfd = -1;
-	if (r->ev->x.truncated) {
+	if (r->ev->x.truncated)
 		a->truncated = 1;
+	if (r->ev->x.truncated && !r->examined) {
 		a->confidence = CONF_MEDIUM;
 		a->note = "argv was truncated: options past the cap were not "
 		    "examined";
@@ -394,6 +396,30 @@ rule_chain(struct execrun *r)
 	emit(r, &a);
 }
 
+int
+rules_options_examined(const struct event *ev, size_t off,
+    const struct sshopt *so)
+{
+	const char *w;
+
+	if (!ev->x.truncated)
+		return 1;
+	if (so->host == NULL || so->host[0] == '\0' || so->host_argi < 0)
+		return 0;		/* the destination was past the cut */
+	if (so->prog != SSHPROG_SSH)
+		return 1;		/* scp, sftp: no option after operands */
+	/*
+	 * ssh reads options after the host too, up to the remote command:
+	 * the command's first word must be whole enough to be a non-option
+	 * (a cut can leave "" or "-", which getopt would also stop at).
+	 */
+	if (so->command_argi <= so->host_argi ||
+	    off + (size_t)so->command_argi >= ev->x.out_argc)
+		return 0;
+	w = ev->x.out_argv[off + (size_t)so->command_argi];
+	return w[0] != '\0' && strcmp(w, "-") != 0;
+}
+
 static int
 rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
     void *ctx, struct rules_stats *st)
@@ -436,6 +462,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	r.rc = rc;
 	r.ev = ev;
 	r.so = &so;
+	r.examined = rules_options_examined(ev, off, &so);
 	r.fn = fn;
 	r.ctx = ctx;
 	r.count = 0;
@@ -471,7 +498,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	rule_chain(&r);
 	if (rc->corr != NULL)
 		note_outbound(&r);
-	if (r.count == 0 && ev->x.truncated) {
+	if (r.count == 0 && ev->x.truncated && !r.examined) {
 		struct alert a;
 
 		/* Options may hide past the cap: say so rather than pass. */

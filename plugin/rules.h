@@ -56,6 +56,15 @@ enum sshprog rules_program(const struct cfg *cfg, const struct event *ev,
 int	 rules_run(const struct rules_ctx *rc, const struct event *ev,
 	    alert_fn fn, void *ctx, struct rules_stats *st);
 
+/*
+ * Were all the options of a (possibly truncated) argv examined?  They
+ * were when the argv was not cut, or when the cut fell after the
+ * destination and, for ssh, after the first word of the remote command
+ * (a long remote command past the cap hides no option).  off is where
+ * the program's argv starts (rules_program()).
+ */
+int	 rules_options_examined(const struct event *ev, size_t off,
+	    const struct sshopt *so);
 /* The rule ids, for documentation tests. */
 extern const char *const rules_ids[];
 

@@ -144,6 +144,7 @@ emit(struct walk *w, const char *line, const char *file, unsigned lineno)
 		for (i = 0; i < w->pass1_lines; i++)
 			if (strcmp(sc->lines[i].where, where) == 0)
 				return;
+	line += strspn(line, WHITESPACE);	/* as shown in `match' */
 	if (sc->nlines >= SSHCONF_MAX_OUT) {
 		over(sc, "lines applied");
 		return;
@@ -261,6 +262,7 @@ match_line(struct walk *w, const char **av, int ac, int *unsure)
 		host_match = w->q->host;
 	for (i = 0; i < ac; i++) {
 		free(attrib);
+		attrib = NULL;
 		if (av[i][0] == '#')
 			break;
 		if ((attrib = strdup(av[i])) == NULL) {

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
+#include "path.h"
 #include "sshopt.h"
 
 /*
@@ -744,10 +746,22 @@ argv_split(const char *s, char *out, const char **words, int maxw)
 	return argc;
 }
 
+/* /dev/null however written: /dev//null, /proc/self/root/dev/null. */
 static int
 is_null_hostfile(const char *f)
 {
-	return strcmp(f, "/dev/null") == 0 || strcasecmp(f, "none") == 0;
+	struct buf b;
+	int r;
+
+	if (strcasecmp(f, "none") == 0)
+		return 1;
+	if (f[0] != '/')
+		return 0;
+	buf_init(&b, strlen(f) + 2);
+	r = path_normal(f, strlen(f), &b) == 0 && b.len == 9 &&
+	    memcmp(b.p, "/dev/null", 9) == 0;
+	buf_free(&b);
+	return r;
 }
 
 char *
