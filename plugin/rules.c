@@ -10,6 +10,7 @@
 #include "path.h"
 #include "prog.h"
 #include "clientconf.h"
+#include "plantconf.h"
 #include "rules.h"
 #include "sshconf.h"
 
@@ -32,6 +33,8 @@ static const char *const tags_chain[] = { "chain", "pivot", "T1021.004",
     "T1090.003", NULL };
 static const char *const tags_keyread[] = { "key", "T1552.004",
     "T1021.004", NULL };
+static const char *const tags_planted[] = { "client-config", "persistence",
+    "tunnel", "T1572", "T1021.004", "T1090", NULL };
 
 const char *const rules_ids[] = {
 	"ssh-dynamic-forward", "ssh-local-forward", "ssh-remote-forward",
@@ -40,7 +43,7 @@ const char *const rules_ids[] = {
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
-	NULL
+	"ssh-config-planted", NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -884,10 +887,49 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
 	return 0;
 }
 
+/*
+ * A client configuration file written (plantconf.h): read it now, and
+ * alert when it sets a forward, a proxy, no host-key checking or an
+ * agent for some destination.  Only where this host's files may be read.
+ */
+static int
+rule_planted(const struct rules_ctx *rc, const struct event *ev,
+    const struct buf *path, int resolved, struct alert *a,
+    struct plantconf *pc)
+{
+	static char owner[256];
+	size_t i;
+
+	if (!rc->read_configs || !resolved || ev->uid < 0 ||
+	    !plantconf_is_client_config(path->p, path->len))
+		return 0;
+	if (plantconf_check(path->p, ev->uid, rc->openssh_version, pc) == 0) {
+		plantconf_free(pc);
+		return 0;
+	}
+	file_alert(rc, a, ev, "ssh-config-planted", SEV_MEDIUM, path, resolved,
+	    -1, rc->users);
+	a->tags = tags_planted;
+	/* The system's file, or another account's: every client of it. */
+	if (path_under(path->p, path->len, "/etc/ssh") ||
+	    (users_owner_of_path(rc->users, path->p, path->len, owner,
+	    sizeof(owner)) && (ev->uid_name != NULL ? ev->uid_name :
+	    users_name_of_uid(rc->users, ev->uid)) != NULL &&
+	    strcmp(owner, ev->uid_name != NULL ? ev->uid_name :
+	    users_name_of_uid(rc->users, ev->uid)) != 0))
+		a->severity = SEV_HIGH;
+	for (i = 0; i < pc->n && a->nmatch < ALERT_MAX_MATCH; i++)
+		a->match[a->nmatch++] = pc->texts[i];
+	if (pc->more > 0)
+		a->note = "more lines than the alert names";
+	return 1;
+}
+
 static int
 rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
     void *ctx)
 {
+	struct plantconf pc;
 	unsigned long long flags;
 	int flags_known, dirfd_arg, i, count = 0, resolved;
 	long long dirfd;
@@ -900,6 +942,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		return 0;
 	op = file_syscall(ev, &flags, &flags_known, &dirfd_arg);
 	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
+	memset(&pc, 0, sizeof(pc));
 	if (rc->inodes != NULL && ev->success == 1)
 		learn_inodes(rc, ev, dirfd_arg, &path);
 	if (ev->success != 1 || op == FOP_NONE)
@@ -942,7 +985,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			a.file_target = known;
 			a.note = "written through another name for an "
 			    "authorized_keys file (same device and inode)";
-		} else
+		} else if (!rule_planted(rc, ev, &path, resolved, &a, &pc))
 			continue;
 		a.file_op = op_name(op, flags, p->nametype);
 		if (op == FOP_OPEN && !flags_known) {
@@ -957,6 +1000,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		count += rule_link_to(rc, ev, op, dirfd_arg, &path, fn, ctx);
  out:
 	buf_free(&path);
+	plantconf_free(&pc);
 	return count;
 }
 

@@ -40,6 +40,7 @@ struct walk {
 	int		 unsure;	/* the current block is unsure */
 	int		 version;
 	unsigned	 globs;		/* Include patterns expanded */
+	int		 scan;		/* sshconf_scan(): every option line */
 };
 
 int
@@ -485,7 +486,12 @@ do_line(struct walk *w, char *line, const char *file, unsigned lineno,
 		over(w->sc, "words of a line");
 		ac = MAXWORDS;
 	}
-	if (strcasecmp(kw, "host") == 0) {
+	if (w->scan) {
+		if (strcasecmp(kw, "host") != 0 &&
+		    strcasecmp(kw, "match") != 0 &&
+		    strcasecmp(kw, "include") != 0)
+			emit(w, line, file, lineno);
+	} else if (strcasecmp(kw, "host") == 0) {
 		*activep = 0;
 		w->unsure = 0;
 		for (i = 0; i < ac; i++) {
@@ -681,6 +687,29 @@ sshconf_collect(struct sshconf *sc, const struct sshconf_query *q,
 	free(final_host);
 	free(w.hostname);
 	free(w.user);
+	return sc->nomem ? -1 : 0;
+}
+
+int
+sshconf_scan(struct sshconf *sc, const char *path,
+    const struct sshconf_io *io)
+{
+	struct sshconf_query q;
+	struct walk w;
+	int active = 1;
+
+	memset(sc, 0, sizeof(*sc));
+	memset(&q, 0, sizeof(q));
+	memset(&w, 0, sizeof(w));
+	q.host = "";
+	w.sc = sc;
+	w.q = &q;
+	w.io = io;
+	w.host = "";
+	w.canon = -1;
+	w.version = SSHOPT_VERSION_NEWEST;
+	w.scan = 1;
+	read_file(&w, path, 0, F_USERCONF, &active);
 	return sc->nomem ? -1 : 0;
 }
 

@@ -105,6 +105,14 @@ struct sshconf {
 int	 sshconf_collect(struct sshconf *sc, const struct sshconf_query *q,
 	    const struct sshconf_io *io);
 void	 sshconf_free(struct sshconf *sc);
+/*
+ * Collects every option line of the one file path, whatever Host or
+ * Match block it sits in (those lines and Include are skipped): what the
+ * file can set for some destination.  Same caps; returns as
+ * sshconf_collect().
+ */
+int	 sshconf_scan(struct sshconf *sc, const char *path,
+	    const struct sshconf_io *io);
 
 /*
  * OpenSSH's match_pattern(): does s match pattern (`*' any run, `?' one

@@ -339,6 +339,51 @@ START_TEST(test_truncated_padding)
 }
 END_TEST
 
+/* An open for append of FILE by uid 1000 (x86_64 open(2)). */
+static const char *
+write_event(const char *file)
+{
+	snprintf(text, sizeof(text),
+	    "type=SYSCALL msg=audit(3.000:9): arch=c000003e syscall=2 "
+	    "success=yes exit=3 a0=7f00 a1=441 a2=1b6 a3=0 items=1 ppid=1 "
+	    "pid=70 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 "
+	    "fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=4 "
+	    "comm=\"bash\" exe=\"/usr/bin/bash\" key=(null)\n"
+	    "type=CWD msg=audit(3.000:9): cwd=\"/\"\n"
+	    "type=PATH msg=audit(3.000:9): item=0 name=\"%s\" inode=9 "
+	    "dev=fe:00 mode=0100644 ouid=1000 ogid=1000 rdev=00:00 "
+	    "nametype=NORMAL\n", file);
+	return text;
+}
+
+/* A client configuration written: read, and what it now holds said. */
+START_TEST(test_planted)
+{
+	char file[256], want[512];
+
+	snprintf(file, sizeof(file), "%s/.ssh/config", home);
+	put(".ssh/config", "Host *\n  User bob\n  IdentityFile ~/.ssh/k\n",
+	    0644);
+	replay(write_event(file), 1);
+	ck_assert_int_eq(count("ssh-config-planted"), 0);
+
+	put(".ssh/config", "Host prod\n  User bob\nHost *\n"
+	    "  ProxyCommand nc %h %p\n  StrictHostKeyChecking no\n"
+	    "Match exec true\n  DynamicForward 1080\n", 0644);
+	replay(write_event(file), 1);
+	ck_assert_int_eq(count("\"rule\":\"ssh-config-planted\""), 1);
+	snprintf(want, sizeof(want), "\"%s:4: ProxyCommand nc %%h %%p\"",
+	    file);
+	ck_assert_msg(count(want) == 1, "no %s in %s", want, out.p);
+	ck_assert_int_eq(count(":5: StrictHostKeyChecking no\""), 1);
+	ck_assert_int_eq(count(":7: DynamicForward 1080\""), 1);
+	ck_assert_int_eq(count("\"T1572\""), 1);
+	/* Not read in replay unless asked. */
+	replay(write_event(file), 0);
+	ck_assert_int_eq(count("ssh-config-planted"), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -357,6 +402,7 @@ main(void)
 	tcase_add_test(tc, test_path_normal);
 	tcase_add_test(tc, test_truncated_command);
 	tcase_add_test(tc, test_truncated_padding);
+	tcase_add_test(tc, test_planted);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
