@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "path.h"
 #include "plantconf.h"
@@ -50,9 +51,47 @@ planted_kind(enum sshfind_kind k)
 	}
 }
 
+/* May a read wait for a writer now?  (One wait per PLANTCONF_WAIT_EVERY.) */
+static int
+may_wait(void)
+{
+	static struct timespec last;
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		return 0;
+	if (last.tv_sec != 0 && now.tv_sec - last.tv_sec < PLANTCONF_WAIT_EVERY)
+		return 0;
+	last = now;
+	return 1;
+}
+
+static size_t scan_once(const char *path, long long uid, int version,
+    struct plantconf *pc);
+
 size_t
-plantconf_check(const char *path, long long uid, int version,
+plantconf_check(const char *path, long long uid, int version, int opened,
     struct plantconf *pc)
+{
+	struct timespec ts;
+	long ms;
+	size_t n;
+
+	n = scan_once(path, uid, version, pc);
+	if (n > 0 || pc->unread || !opened || !may_wait())
+		return n;
+	for (ms = 20; ms <= 80 && n == 0 && !pc->unread; ms *= 2) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = ms * 1000000L;
+		nanosleep(&ts, NULL);
+		plantconf_free(pc);
+		n = scan_once(path, uid, version, pc);
+	}
+	return n;
+}
+
+static size_t
+scan_once(const char *path, long long uid, int version, struct plantconf *pc)
 {
 	static const char *const argv[] = { "ssh", "h", NULL };
 	struct sshconf_io io;

@@ -30,10 +30,15 @@ struct plantconf {
 int	 plantconf_is_client_config(const char *p, size_t n);
 /*
  * Reads path for account uid and fills *pc (free with plantconf_free()).
- * Returns the number of lines found.
+ * Returns the number of lines found.  With opened set (the event is the
+ * open(2) of a writer that may still be writing: `cat > config'), a file
+ * that holds nothing yet is read again after 20, 40 and 80 ms -- at most
+ * once every PLANTCONF_WAIT_EVERY seconds, so that a stream of such
+ * writes cannot stall the plugin.
  */
+#define PLANTCONF_WAIT_EVERY	2
 size_t	 plantconf_check(const char *path, long long uid, int version,
-	    struct plantconf *pc);
+	    int opened, struct plantconf *pc);
 void	 plantconf_free(struct plantconf *pc);
 
 #endif

@@ -894,7 +894,7 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
  */
 static int
 rule_planted(const struct rules_ctx *rc, const struct event *ev,
-    const struct buf *path, int resolved, struct alert *a,
+    const struct buf *path, int resolved, int opened, struct alert *a,
     struct plantconf *pc)
 {
 	static char owner[256];
@@ -903,7 +903,8 @@ rule_planted(const struct rules_ctx *rc, const struct event *ev,
 	if (!rc->read_configs || !resolved || ev->uid < 0 ||
 	    !plantconf_is_client_config(path->p, path->len))
 		return 0;
-	if (plantconf_check(path->p, ev->uid, rc->openssh_version, pc) == 0) {
+	if (plantconf_check(path->p, ev->uid, rc->openssh_version, opened,
+	    pc) == 0) {
 		plantconf_free(pc);
 		return 0;
 	}
@@ -985,7 +986,8 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			a.file_target = known;
 			a.note = "written through another name for an "
 			    "authorized_keys file (same device and inode)";
-		} else if (!rule_planted(rc, ev, &path, resolved, &a, &pc))
+		} else if (!rule_planted(rc, ev, &path, resolved,
+		    op == FOP_OPEN, &a, &pc))
 			continue;
 		a.file_op = op_name(op, flags, p->nametype);
 		if (op == FOP_OPEN && !flags_known) {
