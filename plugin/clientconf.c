@@ -21,7 +21,6 @@ clientconf_read(const struct rules_ctx *rc, const struct event *ev,
 	struct buf cfile;
 	char home[4096];
 	const char *name;
-	int rc_;
 
 	if (!rc->read_configs || so->host == NULL || so->no_connect ||
 	    (so->prog != SSHPROG_SSH && so->prog != SSHPROG_SCP &&
@@ -53,8 +52,8 @@ clientconf_read(const struct rules_ctx *rc, const struct event *ev,
 		    so->config_file;
 	}
 	sshconfio_init(&io, &cio, ev->uid);
-	rc_ = sshconf_collect(sc, &q, &io);
-	(void)rc_;	/* a partial result is still used; nomem is counted */
+	/* Out of memory leaves a partial result, used as is (sc->nomem). */
+	(void)sshconf_collect(sc, &q, &io);
 	st->configs_read += sc->files;
 	st->configs_unreadable += sc->unreadable;
 	st->configs_over += sc->over;

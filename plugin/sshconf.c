@@ -358,7 +358,7 @@ static int read_file(struct walk *w, const char *path, int depth, int flags,
 /* Include: each word a glob, relative to ~/.ssh or the system dir. */
 static void
 do_include(struct walk *w, const char **av, int ac, int depth, int flags,
-    int *activep, const char *file, unsigned lineno)
+    int *activep)
 {
 	const struct sshconf_query *q = w->q;
 	char **names, *pat;
@@ -366,8 +366,6 @@ do_include(struct walk *w, const char **av, int ac, int depth, int flags,
 	int i, j, n, oactive = *activep, ounsure = w->unsure;
 	size_t len;
 
-	(void)file;
-	(void)lineno;
 	for (i = 0; i < ac; i++) {
 		const char *p = av[i];
 
@@ -531,7 +529,7 @@ do_line(struct walk *w, char *line, const char *file, unsigned lineno,
 		*activep = (flags & F_NEVERMATCH) ? 0 : v > 0;
 		w->unsure = *activep && u;
 	} else if (strcasecmp(kw, "include") == 0) {
-		do_include(w, av, ac, depth, flags, activep, file, lineno);
+		do_include(w, av, ac, depth, flags, activep);
 	} else if (*activep) {
 		if (strcasecmp(kw, "hostname") == 0 && ac > 0)
 			w->hostname = set_first(w->sc, w->hostname, av[0]);
