@@ -21,7 +21,8 @@
 # Asserted in plugin mode: ssh-dynamic-forward, ssh-no-hostcheck,
 # ssh-agent-forward, ssh-local-forward, ssh-remote-forward, each naming
 # FILE:LINE in match, and ssh-config-planted for the write of
-# ~/.ssh/config; in replay with --read-configs the same client alerts;
+# ~/.ssh/config; in replay with --read-configs the same client alerts,
+# from the raw log, `ausearch --raw' and default `ausearch' output;
 # in replay without it none of them (the files are not read).
 #
 # Needs root and a free kernel audit subsystem, else exit 77; the kernel
@@ -238,6 +239,20 @@ want_client "$SW_T/replay1.sum" || {
 	cat "$SW_T/replay1.sum" >&2
 	sw_fail "replay --read-configs: not every alert"
 }
+# The same events as ausearch gives them (--raw, and its default form).
+ausearch -if "$L/audit.log" --raw >"$SW_T/as-raw.txt" 2>/dev/null ||
+	sw_fail "ausearch --raw"
+ausearch -if "$L/audit.log" >"$SW_T/as-default.txt" 2>/dev/null ||
+	sw_fail "ausearch"
+for f in as-raw as-default; do
+	"$PLUGIN" --replay --local-users --read-configs "$SW_T/$f.txt" \
+	    >"$SW_T/$f.json" || sw_fail "replay --read-configs $f failed"
+	summary "$SW_T/$f.json" >"$SW_T/$f.sum"
+	want_client "$SW_T/$f.sum" || {
+		cat "$SW_T/$f.sum" >&2
+		sw_fail "replay --read-configs of $f: not every alert"
+	}
+done
 "$PLUGIN" --replay --local-users "$L/audit.log" >"$SW_T/replay0.json" ||
 	sw_fail "replay failed"
 summary "$SW_T/replay0.json" >"$SW_T/replay0.sum"
@@ -246,5 +261,5 @@ if grep -q "^ssh-dynamic-forward\|^ssh-remote-forward\|^ssh-local-forward\|^ssh-
 	cat "$SW_T/replay0.sum" >&2
 	sw_fail "replay without --read-configs read the files"
 fi
-sw_log "replay --read-configs: $(wc -l <"$SW_T/replay1.sum") alerts, the same routes; without: $(wc -l <"$SW_T/replay0.sum") (none from files)"
+sw_log "replay --read-configs (raw log, ausearch --raw, ausearch): $(wc -l <"$SW_T/replay1.sum"), $(wc -l <"$SW_T/as-raw.sum"), $(wc -l <"$SW_T/as-default.sum") alerts, every route; without: $(wc -l <"$SW_T/replay0.sum") (none from files)"
 exit 0
