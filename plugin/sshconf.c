@@ -179,7 +179,11 @@ emit(struct walk *w, const char *line, const char *file, unsigned lineno)
 	l = &sc->lines[sc->nlines++];
 	l->line = mem;
 	l->where = mem + ll;
-	l->unsure = w->unsure;
+	/*
+	 * With CanonicalizeHostname the final pass matches the name DNS
+	 * gives, which is not known here.
+	 */
+	l->unsure = w->unsure || (w->final && w->canon == 1);
 }
 
 static char *

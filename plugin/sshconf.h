@@ -25,7 +25,9 @@
  *    pass before 10.1;
  *  - the second, final pass that `Match final' or CanonicalizeHostname
  *    asks for, with Hostname as the host (a line applied by both passes
- *    is kept once, as readconf.c refuses duplicate forwards).
+ *    is kept once, as readconf.c refuses duplicate forwards); with
+ *    CanonicalizeHostname the name DNS would give is not known, so the
+ *    lines only that pass applies are unsure.
  * Hostname, User and CanonicalizeHostname are followed here because Match
  * looks at them; everything else is sshopt's.
  *
