@@ -17,9 +17,12 @@
 #      DynamicForward, StrictHostKeyChecking no, UserKnownHostsFile
 #      /dev//null for Host cc-user;
 #   2. a file given with -F: ForwardAgent yes, LocalForward;
-#   3. /etc/ssh/ssh_config.d/cc.conf: RemoteForward for Host cc-sys.
+#   3. /etc/ssh/ssh_config.d/cc.conf: RemoteForward for Host cc-sys;
+#   4. ~/.ssh/config again: LocalForward under `Match host cc-exec exec
+#      "true"' (ssh runs the command; the plugin never does: confidence
+#      medium, the note says why).
 # Asserted in plugin mode: ssh-dynamic-forward, ssh-no-hostcheck,
-# ssh-agent-forward, ssh-local-forward, ssh-remote-forward, each naming
+# ssh-agent-forward, ssh-local-forward (twice), ssh-remote-forward, each naming
 # FILE:LINE in match, and ssh-config-planted for the write of
 # ~/.ssh/config; in replay with --read-configs the same client alerts,
 # from the raw log, `ausearch --raw' and default `ausearch' output;
@@ -169,6 +172,12 @@ Host cc-user
 	DynamicForward 127.0.0.1:11080
 	StrictHostKeyChecking no
 	UserKnownHostsFile /dev//null
+Match host cc-exec exec "true"
+	HostName 127.0.0.1
+	Port $PORT
+	StrictHostKeyChecking no
+	UserKnownHostsFile /dev/null
+	LocalForward 127.0.0.1:18082 127.0.0.1:$PORT
 EOF
 cat >"$SW_T/cc-f.conf" <<EOF
 Host cc-f
@@ -189,10 +198,11 @@ run() {
 run cc-user 'echo cc-user-ok' || sw_fail "route 1 login failed: $(tail -n 3 "$SW_T/ssh.out")"
 run -F "$SW_T/cc-f.conf" cc-f 'echo cc-f-ok' || sw_fail "route 2 login failed: $(tail -n 3 "$SW_T/ssh.out")"
 run cc-sys 'echo cc-sys-ok' || sw_fail "route 3 login failed: $(tail -n 3 "$SW_T/ssh.out")"
-for w in cc-user-ok cc-f-ok cc-sys-ok; do
+run cc-exec 'echo cc-exec-ok' || sw_fail "route 4 login failed: $(tail -n 3 "$SW_T/ssh.out")"
+for w in cc-user-ok cc-f-ok cc-sys-ok cc-exec-ok; do
 	grep -qx "$w" "$SW_T/ssh.out" || sw_fail "no $w: $(cat "$SW_T/ssh.out")"
 done
-sw_log "three real logins as $UA through 127.0.0.1:$PORT"
+sw_log "four real logins as $UA through 127.0.0.1:$PORT"
 
 # ------------------------------------------------------------ checks
 # The alerts of one JSON stream: "rule match..." lines.
@@ -213,7 +223,8 @@ want_client() {
 	grep -q "^ssh-no-hostcheck | .*$CFG_A:5: StrictHostKeyChecking no" "$f" &&
 	grep -q "^ssh-agent-forward | $SW_T/cc-f.conf:4: ForwardAgent yes | high" "$f" &&
 	grep -q "^ssh-local-forward | $SW_T/cc-f.conf:5: LocalForward" "$f" &&
-	grep -q "^ssh-remote-forward | /etc/ssh/ssh_config.d/cc.conf:7: RemoteForward" "$f"
+	grep -q "^ssh-remote-forward | /etc/ssh/ssh_config.d/cc.conf:7: RemoteForward" "$f" &&
+	grep -q "^ssh-local-forward | $CFG_A:12: LocalForward 127.0.0.1:18082 127.0.0.1:$PORT | medium | set under a Match" "$f"
 }
 plugin_done() {
 	summary "$L/alerts.json" >"$SW_T/plugin.sum" 2>/dev/null &&
