@@ -165,6 +165,24 @@ ssh_dir_name(const struct buf *b, const char *cwd, size_t cwdlen)
 	return n > 0;
 }
 
+/*
+ * A client configuration file: ~/.ssh/config (or "config" in a cwd that
+ * is a .ssh), /etc/ssh/ssh_config, a name under /etc/ssh/ssh_config.d.
+ * The shipped and generated rules record writes there, not reads by the
+ * owner, so these events are few.
+ */
+static int
+client_config_name(const struct buf *b, const char *cwd, size_t cwdlen)
+{
+	if (has_prefix(b, "/etc/ssh/ssh_config"))
+		return 1;
+	if (b->len >= 12 && memcmp(b->p + b->len - 12, "/.ssh/config", 12) ==
+	    0)
+		return 1;
+	return b->len == 6 && memcmp(b->p, "config", 6) == 0 && cwd != NULL &&
+	    cwdlen >= 5 && memcmp(cwd + cwdlen - 5, "/.ssh", 5) == 0;
+}
+
 static int
 path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
     size_t cwdlen)
@@ -181,6 +199,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 			return 1;
 		/* Keys in someone's ~/.ssh (rules.c's ssh-key-read). */
 		if (ssh_dir_name(b, cwd, cwdlen))
+			return 1;
+		/* Client configuration written (ssh-config-planted). */
+		if (client_config_name(b, cwd, cwdlen))
 			return 1;
 		for (i = 0; i < g->nprefixes; i++) {
 			if (has_prefix(b, g->prefixes[i]))

@@ -153,8 +153,9 @@ usage(FILE *fp)
 	    "       audisp-sshwatch [-c FILE] -t\n"
 	    "       audisp-sshwatch --replay [--format json|text] "
 	    "[--openssh-version X.Y]\n"
-	    "                       [--local-users] [--forward] [--correlate "
-	    "[--hosts FILE]]\n"
+	    "                       [--local-users] [--read-configs] "
+	    "[--forward]\n"
+	    "                       [--correlate [--hosts FILE]]\n"
 	    "                       [-c FILE] FILE...\n"
 	    "       audisp-sshwatch --version\n"
 	    "default configuration: %s\n"
@@ -253,6 +254,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		goto out;
 	}
 	pl = pipeline_new(cfg, &users, version, filter_alert, filter);
+	if (pl != NULL)
+		pipeline_set_read_configs(pl, 1);	/* this host's files */
 	fr = pl != NULL ? framer_new(&framer_stream_limits, pipeline_event,
 	    pl) : NULL;
 	if (pl != NULL)
@@ -392,6 +395,9 @@ replay_progress(void *arg, const struct replay_stats *st)
 	v->shown = 1;
 }
 
+/* --read-configs: replay reads this host's client configuration files. */
+static int replay_read_configs;
+
 static int
 replay_main(struct cfg *cfg, int version, int local_users, int forward,
     int correlate, const char *hosts, enum sink_format fmt,
@@ -421,6 +427,7 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 		return 1;
 	}
 	sink_set_stream(sink, stdout, fmt);
+	pipeline_set_read_configs(pl, replay_read_configs);
 	if (correlate) {
 		char err[512];
 
@@ -503,6 +510,7 @@ main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'F' },
 		{ "openssh-version", required_argument, NULL, 'O' },
 		{ "local-users", no_argument, NULL, 'U' },
+		{ "read-configs", no_argument, NULL, 'R' },
 		{ "forward", no_argument, NULL, 'f' },
 		{ "correlate", no_argument, NULL, 'C' },
 		{ "hosts", required_argument, NULL, 'H' },
@@ -548,6 +556,9 @@ main(int argc, char **argv)
 		case 'U':
 			local_users = 1;
 			break;
+		case 'R':
+			replay_read_configs = 1;
+			break;
 		case 'f':
 			forward = 1;
 			break;
@@ -582,7 +593,8 @@ main(int argc, char **argv)
 		    "FILE (- for standard input)\n");
 		return 2;
 	}
-	if ((forward || correlate || hosts != NULL) && !replay) {
+	if ((forward || correlate || hosts != NULL || replay_read_configs) &&
+	    !replay) {
 		fprintf(stderr, "audisp-sshwatch: --forward, --correlate and "
 		    "--hosts go with --replay\n");
 		return 2;

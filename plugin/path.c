@@ -115,3 +115,55 @@ path_under(const char *p, size_t n, const char *dir)
 
 	return n > dl && memcmp(p, dir, dl) == 0 && p[dl] == '/';
 }
+
+/* The length of "/proc/self/root", ... at the start of p, or 0. */
+static size_t
+proc_root_len(const char *p, size_t n)
+{
+	static const char *const fixed[] = { "/proc/self/root",
+	    "/proc/thread-self/root", NULL };
+	size_t i, l;
+
+	for (i = 0; fixed[i] != NULL; i++) {
+		l = strlen(fixed[i]);
+		if (n >= l && memcmp(p, fixed[i], l) == 0 &&
+		    (n == l || p[l] == '/'))
+			return l;
+	}
+	if (n < 7 || memcmp(p, "/proc/", 6) != 0)
+		return 0;
+	for (i = 6; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+		;
+	if (i == 6 || n < i + 5 || memcmp(p + i, "/root", 5) != 0 ||
+	    (n > i + 5 && p[i + 5] != '/'))
+		return 0;
+	return i + 5;
+}
+
+int
+path_strip_proc_root(struct buf *b)
+{
+	size_t l;
+	int n = 0;
+
+	while (b->len > 0 && (l = proc_root_len(b->p, b->len)) > 0) {
+		if (l == b->len) {
+			b->len = 1;		/* the root itself */
+		} else {
+			memmove(b->p, b->p + l, b->len - l);
+			b->len -= l;
+		}
+		b->p[b->len] = '\0';
+		n++;
+	}
+	return n;
+}
+
+int
+path_normal(const char *name, size_t n, struct buf *out)
+{
+	if (path_join(NULL, 0, name, n, out) == -1)
+		return -1;
+	path_strip_proc_root(out);
+	return 0;
+}

@@ -32,4 +32,19 @@ const char *path_parent_base(const char *p, size_t n, size_t *blen);
 /* Does p start with the directory prefix dir ("/tmp" matches "/tmp/x")? */
 int	 path_under(const char *p, size_t n, const char *dir);
 
+/*
+ * Takes the root directory of a process out of a normal absolute path:
+ * /proc/self/root/X, /proc/thread-self/root/X and /proc/PID/root/X name X
+ * (for the process itself; a PID's root is taken to be this one, which
+ * it is outside containers).  Applied in place, repeatedly; returns the
+ * number of prefixes taken out.
+ */
+int	 path_strip_proc_root(struct buf *b);
+/*
+ * path_join() of a name with no directory, then path_strip_proc_root():
+ * "/dev//null", "/dev/./null", "/proc/self/root/dev/null" are all
+ * "/dev/null".  Returns 0, or -1 when out is full.
+ */
+int	 path_normal(const char *name, size_t n, struct buf *out);
+
 #endif

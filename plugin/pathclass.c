@@ -79,8 +79,10 @@ pathclass_resolve(const char *raw, const struct actor *a,
 		buf_free(&tmp);
 		return r;
 	}
-	return path_join(a->cwd, a->cwd != NULL ? a->cwdlen : 0, raw,
-	    strlen(raw), out);
+	if ((r = path_join(a->cwd, a->cwd != NULL ? a->cwdlen : 0, raw,
+	    strlen(raw), out)) == 0)
+		path_strip_proc_root(out);	/* /proc/self/root/tmp/... */
+	return r;
 }
 
 static int

@@ -133,6 +133,12 @@ pipeline_inodes(struct pipeline *p)
 }
 
 void
+pipeline_set_read_configs(struct pipeline *p, int on)
+{
+	p->rc.read_configs = on;
+}
+
+void
 pipeline_set_gate(struct pipeline *p, int on)
 {
 	if (!on) {

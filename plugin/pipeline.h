@@ -37,6 +37,11 @@ void		 pipeline_free(struct pipeline *p);
 /* A framer_fn: analyses one complete event. */
 void		 pipeline_event(void *pipeline, const struct framer_event *fe);
 const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
+/*
+ * Whether the exec rules read this host's client configuration files
+ * (clientconf.h): on in plugin mode, off in replay unless asked.
+ */
+void		 pipeline_set_read_configs(struct pipeline *p, int on);
 /* Turns the gate off (every event to auparse) or on (the default). */
 void		 pipeline_set_gate(struct pipeline *p, int on);
 const struct gate_stats *pipeline_gate_stats(const struct pipeline *p);

@@ -24,18 +24,20 @@ static int no_audit_write;
 
 /*
  * Whether this thread holds exactly what priv_drop() asks for: only
- * CAP_AUDIT_WRITE when keep is set, in the effective and permitted sets,
+ * CAP_AUDIT_WRITE when keep is set and CAP_DAC_READ_SEARCH when dac is,
+ * in the effective and permitted sets,
  * and nothing in the inheritable and bounding sets.  capng_apply() of
  * libcap-ng 0.8.3 returns 0 even when it could not empty the bounding
  * set, so the result is checked here.
  */
 static int
-holds_only(int keep)
+holds_only(int keep, int dac)
 {
 	unsigned int i;
 
 	for (i = 0; i < PRIV_CAPS; i++) {
-		int want = keep && i == CAP_AUDIT_WRITE;
+		int want = (keep && i == CAP_AUDIT_WRITE) ||
+		    (dac && i == CAP_DAC_READ_SEARCH);
 
 		if ((capng_have_capability(CAPNG_EFFECTIVE, i) != 0) != want ||
 		    (capng_have_capability(CAPNG_PERMITTED, i) != 0) != want ||
@@ -83,7 +85,7 @@ void
 priv_drop(int audit_write)
 {
 	char why[128], *kept, *bound;
-	int keep, had_setpcap, rc, err;
+	int keep, dac, had_setpcap, rc, err;
 
 	if (capng_get_caps_process() == -1) {
 		log_msg(LOG_WARNING, "cannot read the capabilities held: %s; "
@@ -95,11 +97,16 @@ priv_drop(int audit_write)
 		return;
 	keep = audit_write &&
 	    capng_have_capability(CAPNG_PERMITTED, CAP_AUDIT_WRITE);
+	/* Reading client configuration files (clientconf.h): read only. */
+	dac = capng_have_capability(CAPNG_PERMITTED, CAP_DAC_READ_SEARCH);
 	had_setpcap = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (keep)
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 		    CAP_AUDIT_WRITE);
+	if (dac)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+		    CAP_DAC_READ_SEARCH);
 	rc = capng_apply(CAPNG_SELECT_BOTH);
 	err = errno;
 	/* Say what the kernel holds now, not what was asked for. */
@@ -113,7 +120,7 @@ priv_drop(int audit_write)
 	/* Each is "none" for an empty set; ours to free. */
 	kept = capng_print_caps_text(CAPNG_PRINT_BUFFER, CAPNG_PERMITTED);
 	bound = capng_print_caps_text(CAPNG_PRINT_BUFFER, CAPNG_BOUNDING_SET);
-	if (rc != 0 || !holds_only(keep)) {
+	if (rc != 0 || !holds_only(keep, dac)) {
 		drop_error(rc, err, had_setpcap, why, sizeof(why));
 		log_msg(LOG_WARNING, "cannot drop every capability (%s); "
 		    "capabilities held: %s; bounding set: %s", why,

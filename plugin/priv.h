@@ -5,9 +5,12 @@
  * the plugin needs at most one: CAP_AUDIT_WRITE, for the audit sink (the
  * kernel checks it on every record sent, in the sending thread and in
  * whoever opened the netlink socket, and a reload opens a new socket).
- * The one other capability it uses, CAP_DAC_READ_SEARCH, serves only the
- * start-up look at every account's ~/.ssh (inodes_seed()), which a
- * reload does not repeat.  Everything else it does afterwards -- reading
+ * It keeps CAP_DAC_READ_SEARCH too: for the start-up look at every
+ * account's ~/.ssh (inodes_seed()), and for reading, when a client runs,
+ * the client configuration that account's ssh reads (a 0600
+ * ~/.ssh/config: clientconf.h; sshconfio.h reads only what the account
+ * itself could).  It lets the plugin read and search, never write.
+ * Everything else it does afterwards -- reading
  * its configuration and allow_dir, opening the JSON file and the spool,
  * connecting out to the aggregator, syslog -- root does as the owner of
  * those files, with no capability.
@@ -20,8 +23,8 @@
 
 /*
  * Keeps CAP_AUDIT_WRITE in the effective and permitted sets when
- * audit_write is set (and the process holds it), and no other
- * capability; empties the bounding, inheritable and ambient sets.  Logs
+ * audit_write is set (and the process holds it), CAP_DAC_READ_SEARCH
+ * (when held), and no other capability; empties the bounding, inheritable and ambient sets.  Logs
  * one line with what is kept.  A process that holds no capability (not
  * root) is left alone, silently.  A failure is logged and never fatal.
  * Without libcap-ng it keeps everything and says so.

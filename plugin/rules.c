@@ -9,7 +9,10 @@
 
 #include "path.h"
 #include "prog.h"
+#include "clientconf.h"
+#include "plantconf.h"
 #include "rules.h"
+#include "sshconf.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
     NULL };
@@ -30,6 +33,8 @@ static const char *const tags_chain[] = { "chain", "pivot", "T1021.004",
     "T1090.003", NULL };
 static const char *const tags_keyread[] = { "key", "T1552.004",
     "T1021.004", NULL };
+static const char *const tags_planted[] = { "client-config", "persistence",
+    "tunnel", "T1572", "T1021.004", "T1090", NULL };
 
 const char *const rules_ids[] = {
 	"ssh-dynamic-forward", "ssh-local-forward", "ssh-remote-forward",
@@ -38,7 +43,7 @@ const char *const rules_ids[] = {
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
-	NULL
+	"ssh-config-planted", NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -119,6 +124,9 @@ struct execrun {
 	int			 count;
 	const char		*first_rule;	/* of this execution */
 	struct buf		 paths[ALERT_MAX_KEYS];
+	const struct sshconf	*conf;		/* files read, or NULL */
+	int			 examined;	/* options all seen */
+	char			 conf_note[320];
 };
 
 static void
@@ -136,8 +144,9 @@ alert_init(struct execrun *r, struct alert *a, const char *rule,
 	a->ev = r->ev;
 	a->via = r->via;
 	a->file_dirfd = -1;
-	if (r->ev->x.truncated) {
+	if (r->ev->x.truncated)
 		a->truncated = 1;
+	if (r->ev->x.truncated && !r->examined) {
 		a->confidence = CONF_MEDIUM;
 		a->note = "argv was truncated: options past the cap were not "
 		    "examined";
@@ -146,6 +155,8 @@ alert_init(struct execrun *r, struct alert *a, const char *rule,
 		a->confidence = CONF_LOW;
 		a->note = r->so->reject;
 	}
+	clientconf_note(r->rc, r->conf, r->so, a, r->conf_note,
+	    sizeof(r->conf_note));
 	enrich(r->rc, r->ev, a);
 }
 
@@ -199,6 +210,7 @@ rule_kind(struct execrun *r, enum sshfind_kind k, const char *rule,
 			continue;
 		any = 1;
 		add_match(&a, so->finds[i].text);
+		clientconf_unsure(&a, &so->finds[i]);
 		/* A forward open to every address: one step worse. */
 		if (so->finds[i].bind_all && a.severity < SEV_CRITICAL &&
 		    a.severity == sev)
@@ -245,6 +257,7 @@ rule_keys(struct execrun *r, enum sshfind_kind k, const char *rule)
 			continue;
 		any = 1;
 		add_match(&a, f->text);
+		clientconf_unsure(&a, f);
 		if (a.nkeys >= ALERT_MAX_KEYS)
 			continue;
 		pb = &r->paths[a.nkeys];
@@ -323,6 +336,7 @@ rule_identity_agent(struct execrun *r)
 			a.note = "the socket's owner is not known";
 		}
 		add_match(&a, f->text);
+		clientconf_unsure(&a, f);
 		emit(r, &a);
 		return;
 	}
@@ -385,12 +399,37 @@ rule_chain(struct execrun *r)
 	emit(r, &a);
 }
 
+int
+rules_options_examined(const struct event *ev, size_t off,
+    const struct sshopt *so)
+{
+	const char *w;
+
+	if (!ev->x.truncated)
+		return 1;
+	if (so->host == NULL || so->host[0] == '\0' || so->host_argi < 0)
+		return 0;		/* the destination was past the cut */
+	if (so->prog != SSHPROG_SSH)
+		return 1;		/* scp, sftp: no option after operands */
+	/*
+	 * ssh reads options after the host too, up to the remote command:
+	 * the command's first word must be whole enough to be a non-option
+	 * (a cut can leave "" or "-", which getopt would also stop at).
+	 */
+	if (so->command_argi <= so->host_argi ||
+	    off + (size_t)so->command_argi >= ev->x.out_argc)
+		return 0;
+	w = ev->x.out_argv[off + (size_t)so->command_argi];
+	return w[0] != '\0' && strcmp(w, "-") != 0;
+}
+
 static int
 rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
     void *ctx, struct rules_stats *st)
 {
 	struct execrun r;
 	struct sshopt so;
+	struct sshconf sc;
 	enum sshprog prog;
 	size_t off, i;
 	int tunnels, version;
@@ -407,6 +446,14 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		sshopt_free(&so);
 		return 0;
 	}
+	/* The configuration files ssh reads next, applied after argv. */
+	r.conf = NULL;
+	if (clientconf_read(rc, ev, &so, &sc, st) == 0) {
+		r.conf = &sc;
+		sshopt_free(&so);
+		sshopt_parse_conf(&so, prog, version, ev->x.out_argc - off,
+		    ev->x.out_argv + off, sc.lines, sc.nlines);
+	}
 	/* Finding indexes are relative to the program's own argv. */
 	if (so.reject != NULL)
 		st->rejected_argv++;
@@ -418,6 +465,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	r.rc = rc;
 	r.ev = ev;
 	r.so = &so;
+	r.examined = rules_options_examined(ev, off, &so);
 	r.fn = fn;
 	r.ctx = ctx;
 	r.count = 0;
@@ -453,7 +501,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	rule_chain(&r);
 	if (rc->corr != NULL)
 		note_outbound(&r);
-	if (r.count == 0 && ev->x.truncated) {
+	if (r.count == 0 && ev->x.truncated && !r.examined) {
 		struct alert a;
 
 		/* Options may hide past the cap: say so rather than pass. */
@@ -466,6 +514,8 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	for (i = 0; i < ALERT_MAX_KEYS; i++)
 		buf_free(&r.paths[i]);
 	sshopt_free(&so);
+	if (r.conf != NULL)
+		sshconf_free(&sc);
 	return r.count;
 }
 
@@ -837,10 +887,50 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
 	return 0;
 }
 
+/*
+ * A client configuration file written (plantconf.h): read it now, and
+ * alert when it sets a forward, a proxy, no host-key checking or an
+ * agent for some destination.  Only where this host's files may be read.
+ */
+static int
+rule_planted(const struct rules_ctx *rc, const struct event *ev,
+    const struct buf *path, int resolved, int opened, struct alert *a,
+    struct plantconf *pc)
+{
+	static char owner[256];
+	size_t i;
+
+	if (!rc->read_configs || !resolved || ev->uid < 0 ||
+	    !plantconf_is_client_config(path->p, path->len))
+		return 0;
+	if (plantconf_check(path->p, ev->uid, rc->openssh_version, opened,
+	    pc) == 0) {
+		plantconf_free(pc);
+		return 0;
+	}
+	file_alert(rc, a, ev, "ssh-config-planted", SEV_MEDIUM, path, resolved,
+	    -1, rc->users);
+	a->tags = tags_planted;
+	/* The system's file, or another account's: every client of it. */
+	if (path_under(path->p, path->len, "/etc/ssh") ||
+	    (users_owner_of_path(rc->users, path->p, path->len, owner,
+	    sizeof(owner)) && (ev->uid_name != NULL ? ev->uid_name :
+	    users_name_of_uid(rc->users, ev->uid)) != NULL &&
+	    strcmp(owner, ev->uid_name != NULL ? ev->uid_name :
+	    users_name_of_uid(rc->users, ev->uid)) != 0))
+		a->severity = SEV_HIGH;
+	for (i = 0; i < pc->n && a->nmatch < ALERT_MAX_MATCH; i++)
+		a->match[a->nmatch++] = pc->texts[i];
+	if (pc->more > 0)
+		a->note = "more lines than the alert names";
+	return 1;
+}
+
 static int
 rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
     void *ctx)
 {
+	struct plantconf pc;
 	unsigned long long flags;
 	int flags_known, dirfd_arg, i, count = 0, resolved;
 	long long dirfd;
@@ -853,6 +943,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		return 0;
 	op = file_syscall(ev, &flags, &flags_known, &dirfd_arg);
 	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
+	memset(&pc, 0, sizeof(pc));
 	if (rc->inodes != NULL && ev->success == 1)
 		learn_inodes(rc, ev, dirfd_arg, &path);
 	if (ev->success != 1 || op == FOP_NONE)
@@ -895,7 +986,8 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			a.file_target = known;
 			a.note = "written through another name for an "
 			    "authorized_keys file (same device and inode)";
-		} else
+		} else if (!rule_planted(rc, ev, &path, resolved,
+		    op == FOP_OPEN, &a, &pc))
 			continue;
 		a.file_op = op_name(op, flags, p->nametype);
 		if (op == FOP_OPEN && !flags_known) {
@@ -910,6 +1002,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		count += rule_link_to(rc, ev, op, dirfd_arg, &path, fn, ctx);
  out:
 	buf_free(&path);
+	plantconf_free(&pc);
 	return count;
 }
 

@@ -31,6 +31,7 @@ struct rules_ctx {
 	struct context		*ctx;		/* ancestry, sessions; or NULL */
 	struct correlate	*corr;		/* replay --correlate, or NULL */
 	int			 openssh_version;
+	int			 read_configs;	/* read client config files */
 };
 
 struct rules_stats {
@@ -38,6 +39,9 @@ struct rules_stats {
 	unsigned long long	 rejected_argv;	/* OpenSSH would refuse */
 	unsigned long long	 truncated_argv;
 	unsigned long long	 alerts;
+	unsigned long long	 configs_read;	/* client config files */
+	unsigned long long	 configs_unreadable;
+	unsigned long long	 configs_over;	/* sshconf.h caps reached */
 };
 
 typedef void (*alert_fn)(void *ctx, const struct alert *a);
@@ -52,6 +56,15 @@ enum sshprog rules_program(const struct cfg *cfg, const struct event *ev,
 int	 rules_run(const struct rules_ctx *rc, const struct event *ev,
 	    alert_fn fn, void *ctx, struct rules_stats *st);
 
+/*
+ * Were all the options of a (possibly truncated) argv examined?  They
+ * were when the argv was not cut, or when the cut fell after the
+ * destination and, for ssh, after the first word of the remote command
+ * (a long remote command past the cap hides no option).  off is where
+ * the program's argv starts (rules_program()).
+ */
+int	 rules_options_examined(const struct event *ev, size_t off,
+	    const struct sshopt *so);
 /* The rule ids, for documentation tests. */
 extern const char *const rules_ids[];
 

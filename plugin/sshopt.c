@@ -14,10 +14,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
+#include "path.h"
 #include "sshopt.h"
 
 /*
@@ -241,6 +244,7 @@ struct slot {
 	char	*sval;
 	int	 argi;
 	char	*text;		/* the option that set it, NULL if implied */
+	int	 conf;		/* sshfind.conf of that option */
 };
 
 /* A forward, identity file or other option kept in argv order. */
@@ -251,6 +255,7 @@ struct pending {
 	char			*value;
 	char			*bind;	/* forward's listen address, or NULL */
 	int			 has_bind;
+	int			 conf;
 };
 
 /* Multiplexing commands of -O that make no new connection or forward. */
@@ -273,6 +278,7 @@ struct sshstate {
 	/* The option being applied. */
 	int		 cur_argi;
 	const char	*cur_text;
+	int		 cur_conf;
 };
 
 /* Tunnel modes, as readconf.c's multistate_tunnel. */
@@ -345,6 +351,7 @@ slot_first(struct sshstate *st, struct slot *s, int ival, const char *sval)
 	s->sval = xstrdup(st->so, sval);
 	s->argi = st->cur_argi;
 	s->text = xstrdup(st->so, st->cur_text);
+	s->conf = st->cur_conf;
 }
 
 /* Assigns a slot whatever it held, as ssh.c's `options.x = v'. */
@@ -358,6 +365,7 @@ slot_assign(struct sshstate *st, struct slot *s, int ival)
 	s->sval = NULL;
 	s->argi = st->cur_argi;
 	s->text = xstrdup(st->so, st->cur_text);
+	s->conf = st->cur_conf;
 }
 
 static void
@@ -389,6 +397,7 @@ pend_add(struct sshstate *st, enum sshfind_kind kind, const char *value)
 	p->argi = st->cur_argi;
 	p->text = xstrdup(st->so, st->cur_text);
 	p->value = xstrdup(st->so, value);
+	p->conf = st->cur_conf;
 	return p;
 }
 
@@ -737,10 +746,34 @@ argv_split(const char *s, char *out, const char **words, int maxw)
 	return argc;
 }
 
+/* /dev/null however written: /dev//null, /proc/self/root/dev/null. */
 static int
 is_null_hostfile(const char *f)
 {
-	return strcmp(f, "/dev/null") == 0 || strcasecmp(f, "none") == 0;
+	struct buf b;
+	int r;
+
+	if (strcasecmp(f, "none") == 0)
+		return 1;
+	if (f[0] != '/')
+		return 0;
+	buf_init(&b, strlen(f) + 2);
+	r = path_normal(f, strlen(f), &b) == 0 && b.len == 9 &&
+	    memcmp(b.p, "/dev/null", 9) == 0;
+	buf_free(&b);
+	return r;
+}
+
+char *
+sshopt_strdelim(char **s)
+{
+	return strdelim(s);
+}
+
+int
+sshopt_argv_split(const char *s, char *out, const char **words, int maxw)
+{
+	return argv_split(s, out, words, maxw);
 }
 
 /* Known hosts file lists: parse_char_array, first list wins. */
@@ -830,7 +863,7 @@ apply_config_line(struct sshstate *st, const char *line)
 	if (strcasecmp(kw, "forwardagent") == 0) {
 		int v = multistate(ms_flag, n > 0 ? w[0] : NULL);
 
-		if (n == 0 || *w[0] == '\0') {
+		if (n == 0 || w[0] == NULL || *w[0] == '\0') {
 			reject(st, "missing argument");
 			goto out;
 		}
@@ -897,6 +930,15 @@ apply_config_line(struct sshstate *st, const char *line)
 			/* RemoteForward with one argument is dynamic. */
 			add_forward(st, k, w[0]);
 		}
+	} else if (strcasecmp(kw, "user") == 0) {
+		/* Match user looks at it; first value wins, -l first. */
+		if (n > 0 && *w[0] != '\0')
+			set_user(st, w[0], strlen(w[0]));
+		consumed = 1;
+	} else if (strcasecmp(kw, "hostname") == 0) {
+		if (n > 0 && *w[0] != '\0' && st->so->hostname == NULL)
+			st->so->hostname = xstrdup(st->so, w[0]);
+		consumed = 1;
 	} else if (strcasecmp(kw, "clearallforwardings") == 0) {
 		apply_multi(st, &st->clear_fwd, ms_flag, w, n);
 		consumed = 1;
@@ -1071,6 +1113,11 @@ apply_ssh_option(struct sshstate *st, int c, const char *optarg)
 	case 'o':
 		apply_config_line(st, optarg);
 		break;
+	case 'F':
+		/* ssh.c: the last -F is the file read. */
+		free(st->so->config_file);
+		st->so->config_file = xstrdup(st->so, optarg);
+		break;
 	default:
 		/* Options with no bearing on lateral movement. */
 		break;
@@ -1146,6 +1193,7 @@ find_add(struct sshopt *so, enum sshfind_kind kind, int argi,
 	f->text = xstrdup(so, text);
 	f->value = xstrdup(so, value);
 	f->bind_all = bind_all;
+	f->conf = 0;
 	return 0;
 }
 
@@ -1154,8 +1202,9 @@ static void
 find_slot(struct sshopt *so, enum sshfind_kind kind, const struct slot *s,
     const char *value)
 {
-	if (s->text != NULL)
-		find_add(so, kind, s->argi, s->text, value, 0);
+	if (s->text != NULL &&
+	    find_add(so, kind, s->argi, s->text, value, 0) == 0)
+		so->finds[so->nfinds - 1].conf = s->conf;
 }
 
 static int
@@ -1209,9 +1258,9 @@ state_finish(struct sshstate *st)
 		default:
 			break;
 		}
-		if (p->text != NULL)
-			find_add(so, p->kind, p->argi, p->text, p->value,
-			    bind_all);
+		if (p->text != NULL && find_add(so, p->kind, p->argi, p->text,
+		    p->value, bind_all) == 0)
+			so->finds[so->nfinds - 1].conf = p->conf;
 	}
 	/* Tunnel=yes on its own opens a tunnel device too. */
 	if (tun && st->tun_open.text != NULL &&
@@ -1495,6 +1544,7 @@ parse_scp_sftp(struct sshstate *st, size_t argc, const char *const *argv,
 		case 'i':
 		case 'J':
 		case 'o':
+		case 'F':
 			apply_ssh_option(st, c, g.optarg);
 			break;
 		case '1':
@@ -1628,9 +1678,47 @@ parse_ssh_add(struct sshstate *st, size_t argc, const char *const *argv,
 	free(provider_text);
 }
 
+/*
+ * The lines of the configuration files, after argv as ssh.c reads them.
+ * Their argv index is past any real one, so findings sort after argv's.
+ */
+#define CONF_ARGI_BASE	(1 << 24)
+static void
+apply_conf_lines(struct sshstate *st, const struct sshopt_cline *lines,
+    size_t nlines)
+{
+	size_t i, n;
+	char *text;
+
+	for (i = 0; i < nlines && i < CONF_ARGI_BASE; i++) {
+		n = strlen(lines[i].where) + strlen(lines[i].line) + 3;
+		if ((text = malloc(n)) == NULL) {
+			st->so->nomem = 1;
+			return;
+		}
+		snprintf(text, n, "%s: %s", lines[i].where, lines[i].line);
+		st->cur_argi = CONF_ARGI_BASE + (int)i;
+		st->cur_text = text;
+		st->cur_conf = SSHOPT_CONF_FILE |
+		    (lines[i].unsure ? SSHOPT_CONF_UNSURE : 0);
+		apply_config_line(st, lines[i].line);
+		free(text);
+	}
+	st->cur_text = NULL;
+	st->cur_conf = 0;
+}
+
 int
 sshopt_parse(struct sshopt *so, enum sshprog prog, int version, size_t argc,
     const char *const *argv)
+{
+	return sshopt_parse_conf(so, prog, version, argc, argv, NULL, 0);
+}
+
+int
+sshopt_parse_conf(struct sshopt *so, enum sshprog prog, int version,
+    size_t argc, const char *const *argv, const struct sshopt_cline *lines,
+    size_t nlines)
 {
 	static const char *const noargs[] = { "", NULL };
 	struct sshstate st;
@@ -1658,11 +1746,16 @@ sshopt_parse(struct sshopt *so, enum sshprog prog, int version, size_t argc,
 	switch (prog) {
 	case SSHPROG_SSH:
 		parse_ssh(&st, argc, argv, opts);
+		apply_conf_lines(&st, lines, nlines);
+		/* A User line of a file names the destination account. */
+		if (so->user == NULL && st.user != NULL && so->host != NULL)
+			so->user = xstrdup(so, st.user);
 		state_finish(&st);
 		break;
 	case SSHPROG_SCP:
 	case SSHPROG_SFTP:
 		parse_scp_sftp(&st, argc, argv, opts);
+		apply_conf_lines(&st, lines, nlines);
 		state_finish(&st);
 		break;
 	case SSHPROG_SSH_ADD:
@@ -1688,5 +1781,7 @@ sshopt_free(struct sshopt *so)
 	free(so->finds);
 	free(so->host);
 	free(so->user);
+	free(so->config_file);
+	free(so->hostname);
 	memset(so, 0, sizeof(*so));
 }

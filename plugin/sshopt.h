@@ -69,6 +69,23 @@ struct sshfind {
 	char			*text;	/* as given: "-D 1080", "-o Tunnel=yes" */
 	char			*value;	/* its value, or NULL */
 	int			 bind_all; /* forward listens on all addresses */
+	int			 conf;	/* 0: argv; SSHOPT_CONF_FILE: a line
+					   of a file (text is "FILE:LINE:
+					   line"); | SSHOPT_CONF_UNSURE: under
+					   a Match whose outcome is unknown */
+};
+
+#define SSHOPT_CONF_FILE	1
+#define SSHOPT_CONF_UNSURE	2
+
+/*
+ * A line of a client configuration file that applies to the destination
+ * (sshconf.h collects them), applied after argv as readconf.c does.
+ */
+struct sshopt_cline {
+	const char	*line;		/* "Keyword args", as in the file */
+	const char	*where;		/* "FILE:LINE" */
+	int		 unsure;	/* under Match exec & co. */
 };
 
 struct sshopt {
@@ -82,6 +99,8 @@ struct sshopt {
 	int		 host_argi;	/* -1 when none */
 	int		 command_argi;	/* first word of the remote command */
 	const char	*reject;	/* why OpenSSH would refuse it, or NULL */
+	char		*config_file;	/* -F FILE, or NULL */
+	char		*hostname;	/* Hostname (-o or a file), or NULL */
 	int		 no_connect;	/* -G, -V, -Q, -O check, scp -D ... */
 	int		 nomem;
 };
@@ -105,6 +124,25 @@ int	 sshopt_version_parse(const char *s);
  */
 int	 sshopt_parse(struct sshopt *so, enum sshprog prog, int version,
 	    size_t argc, const char *const *argv);
+/*
+ * As sshopt_parse(), then applies lines[0..nlines) of the configuration
+ * files after the argv, with readconf.c's rules (first value wins, lists
+ * add up, ClearAllForwardings at the end).  A finding set by a line has
+ * conf set and its text is "FILE:LINE: line".
+ */
+int	 sshopt_parse_conf(struct sshopt *so, enum sshprog prog, int version,
+	    size_t argc, const char *const *argv,
+	    const struct sshopt_cline *lines, size_t nlines);
 void	 sshopt_free(struct sshopt *so);
+
+/*
+ * readconf.c's tokenisers, for the configuration reader: strdelim() takes
+ * the next word of *s (white space, one '=', double quotes), writing NULs
+ * into it; argv_split() splits s into at most maxw words written to out
+ * (strlen(s) + 1 bytes), returning the word count or -1 on a bad quote.
+ */
+char	*sshopt_strdelim(char **s);
+int	 sshopt_argv_split(const char *s, char *out, const char **words,
+	    int maxw);
 
 #endif

@@ -363,7 +363,8 @@ sorted_lines(char *text, char ***out)
 
 /*
  * A real stream captured from auditd (a tee plugin) fed to the plugin in
- * uneven chunks gives exactly the alerts replay gives for the same file.
+ * uneven chunks gives exactly the alerts replay gives for the same file
+ * (with --read-configs: plugin mode reads this host's client files too).
  */
 START_TEST(test_real_stream)
 {
@@ -379,8 +380,8 @@ START_TEST(test_real_stream)
 	buf_init(&rep, 64 << 20);
 	buf_init(&got, 64 << 20);
 	ck_assert_int_eq(tu_read_file(stream, &in), 0);
-	snprintf(cmd, sizeof(cmd), "%s --replay -c %s %s", binpath, cfgpath,
-	    stream);
+	snprintf(cmd, sizeof(cmd), "%s --replay --read-configs -c %s %s",
+	    binpath, cfgpath, stream);
 	fp = popen(cmd, "r");
 	ck_assert_ptr_nonnull(fp);
 	{

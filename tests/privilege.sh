@@ -12,9 +12,13 @@
 #       config does not name it): it ran before the drop, with
 #       CAP_DAC_READ_SEARCH;
 #     - in every thread (main, audit sink, remote sink): CapEff and CapPrm
-#       0000000020000000 (CAP_AUDIT_WRITE alone), CapInh, CapBnd and
-#       CapAmb 0, NoNewPrivs 1; the log says
-#       "capabilities kept: audit_write; bounding set: none";
+#       0000000020000004 (CAP_AUDIT_WRITE and CAP_DAC_READ_SEARCH),
+#       CapInh, CapBnd and CapAmb 0, NoNewPrivs 1; the log says
+#       "capabilities kept: dac_read_search, audit_write; bounding set:
+#       none";
+#     - after the drop, the client configuration a client of uid 4242
+#       reads (ssh -F FILE, FILE 0600 in that 0700 home) is read: the
+#       alert names FILE:LINE (CAP_DAC_READ_SEARCH kept, for reading);
 #     - the sink threads block every signal that can be blocked (1-31 but
 #       SIGKILL and SIGSTOP); the main thread blocks none of SIGHUP,
 #       SIGINT, SIGUSR1, SIGTERM;
@@ -26,8 +30,9 @@
 #       daemon is registered, so that no real audit trail gets the record;
 #     - SIGTERM from another process: "stopped by a signal from pid N,
 #       not the parent (pid M)", N that process and M this shell.
-#  2. audit_sink = no: CapEff, CapPrm and CapBnd 0 in every thread,
-#     "capabilities kept: none"; a reload that turns audit_sink on is
+#  2. audit_sink = no: CapEff and CapPrm 0000000000000004
+#     (CAP_DAC_READ_SEARCH alone), CapBnd 0 in every thread, "capabilities
+#     kept: dac_read_search"; a reload that turns audit_sink on is
 #     refused with the reason and the plugin runs on; a SIGTERM from this
 #     shell, the parent, stops it with no "not the parent" line.
 #     It runs first: its count of authorized_keys files is run 1's base.
@@ -86,9 +91,14 @@ trap 'exit 130' INT TERM HUP
 exec {LOCKFD}>>"$LOCK" || fail "cannot open $LOCK"
 flock -w 600 "$LOCKFD" || skip "another test kept the kernel audit lock"
 
-# A home of mode 0700 that root can search only with CAP_DAC_READ_SEARCH.
+# A home of mode 0700 that root can search only with CAP_DAC_READ_SEARCH
+# (in a directory its owner may search: the plugin reads a client's files
+# only where that client could).
+chmod 0711 "$T"
 mkdir -p "$T/home/alice/.ssh"
 : >"$T/home/alice/.ssh/authorized_keys"
+printf 'Host h\n  DynamicForward 1080\n' >"$T/home/alice/.ssh/config"
+chmod 0600 "$T/home/alice/.ssh/config"
 chown -R 4242:4242 "$T/home/alice"
 chmod 0700 "$T/home/alice" "$T/home/alice/.ssh"
 
@@ -216,7 +226,14 @@ known_at_start() {
 	    "$T/err" | head -n 1
 }
 
-AUDIT_WRITE=0000000020000000
+AUDIT_WRITE=0000000020000004
+DAC_READ_SEARCH=0000000000000004
+# A client of uid 4242 reading its own 0600 file with -F.
+EV_CONF="type=SYSCALL msg=audit(11.001:2): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=101 auid=4242 uid=4242 gid=4242 euid=4242 suid=4242 fsuid=4242 egid=4242 sgid=4242 fsgid=4242 tty=pts0 ses=8 comm=\"ssh\" exe=\"/usr/bin/ssh\" key=(null)
+type=EXECVE msg=audit(11.001:2): argc=4 a0=\"ssh\" a1=\"-F\" a2=\"$T/home/alice/.ssh/config\" a3=\"h\"
+type=CWD msg=audit(11.001:2): cwd=\"/\"
+type=PROCTITLE msg=audit(11.001:2): proctitle=737368
+type=EOE msg=audit(11.001:2): "
 EV='type=SYSCALL msg=audit(10.001:1): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=100 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=7 comm="ssh" exe="/usr/bin/ssh" key=(null)
 type=EXECVE msg=audit(10.001:1): argc=4 a0="ssh" a1="-fND1080" a2="alice@h" a3="true"
 type=CWD msg=audit(10.001:1): cwd="/home/alice"
@@ -229,22 +246,22 @@ conf "$T/off.conf" no
 start "$T/off.conf"
 base=$(known_at_start)
 [ -n "$base" ] || fail "no \"known at start\" line"
-wait_log "capabilities kept: none; bounding set: none" ||
-	fail "no \"capabilities kept: none\" line"
-check_threads 2 0000000000000000
+wait_log "capabilities kept: dac_read_search; bounding set: none" ||
+	fail "no \"capabilities kept: dac_read_search\" line"
+check_threads 2 "$DAC_READ_SEARCH"
 conf "$T/off.conf" yes
 kill -HUP "$PID"
 wait_log "reload refused, keeping the running configuration: audit_sink = yes needs CAP_AUDIT_WRITE" ||
 	fail "a reload turning audit_sink on was not refused"
 kill -0 "$PID" 2>/dev/null || fail "the plugin died at the refused reload"
-check_threads 2 0000000000000000
+check_threads 2 "$DAC_READ_SEARCH"
 # SIGTERM from the parent: no line about it.
 kill -TERM "$PID"
 stopped
 grep -q "stopping: records=" "$T/err" || fail "no statistics at the stop"
 ! grep -q "not the parent" "$T/err" ||
 	fail "a SIGTERM from the parent was logged: $(grep "not the parent" "$T/err")"
-say "audit_sink = no: no capability kept, reload refused, parent's SIGTERM not logged"
+say "audit_sink = no: CAP_DAC_READ_SEARCH alone kept, reload refused, parent's SIGTERM not logged"
 
 # ----------------------------------------------------- 1. audit_sink = yes
 conf "$T/on.conf" yes "authorized_keys_paths = $T/home/*/.ssh/authorized_keys"
@@ -252,9 +269,19 @@ start "$T/on.conf"
 n=$(known_at_start)
 [ "$n" = $((base + 1)) ] ||
 	fail "$n authorized_keys files known at start, not $((base + 1)): the look into the 0700 home failed"
-wait_log "capabilities kept: audit_write; bounding set: none" ||
-	fail "no \"capabilities kept: audit_write\" line"
+wait_log "capabilities kept: dac_read_search, audit_write; bounding set: none" ||
+	fail "no \"capabilities kept: dac_read_search, audit_write\" line"
 check_threads 3 "$AUDIT_WRITE"
+# After the drop, a 0600 client configuration in a 0700 home of uid 4242.
+printf '%s\n' "$EV_CONF" >&"$IN"
+for ((i = 0; i < 50; i++)); do
+	grep -qF "home/alice/.ssh/config:2: DynamicForward 1080" \
+	    "$T/alerts.json" 2>/dev/null && break
+	sleep 0.1
+done
+grep -qF "home/alice/.ssh/config:2: DynamicForward 1080" "$T/alerts.json" ||
+	fail "the 0600 client configuration was not read after the drop"
+say "a 0600 ~/.ssh/config in a 0700 home of uid 4242 read after the drop"
 before=$(tasks)
 
 kill -HUP "$PID"
@@ -293,5 +320,5 @@ stopped
 grep -qF "stopped by a signal from pid $sender, not the parent (pid $$)" \
     "$T/err" ||
 	fail "no \"stopped by a signal from pid $sender, not the parent (pid $$)\" line: $(grep "stopped by" "$T/err")"
-say "audit_sink = yes: CAP_AUDIT_WRITE alone in every thread, through a reload; SIGTERM from pid $sender logged"
+say "audit_sink = yes: CAP_AUDIT_WRITE and CAP_DAC_READ_SEARCH in every thread, through a reload; SIGTERM from pid $sender logged"
 exit 0

@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
 mkdir -p "$out"/stream "$out"/encode "$out"/sshopt "$out"/cfg \
-	"$out"/spool "$out"/rmw "$out"/json
+	"$out"/spool "$out"/rmw "$out"/json "$out"/sshconf
 
 # stream: each alerting event of the plugin stream auditd handed a real
 # plugin, with the four events before it, behind a first byte choosing
@@ -107,6 +107,12 @@ printf '%s' "/home/sshw-alice/.ssh/authorized_keys" >"$out/json/path"
 printf 'a\nb"c\\d\035e\377f\000g caf\303\251 \355\240\200' >"$out/json/mixed"
 
 :
+
+# sshconf: a release byte (bit 7: -F), then files split at NUL: the
+# user's file, the system file, files an Include glob finds.
+printf '\005Host h*\n DynamicForward 1080\nMatch user u exec "true"\n ForwardAgent yes\n' >"$out/sshconf/host-match"
+printf '\205Include /f*\nHost * !h1\n ProxyCommand nc %%h %%p\000StrictHostKeyChecking=no\000Include /f2\000Match final host x\n IdentityFile ~/k' >"$out/sshconf/include-loop"
+printf '\001HostName %%h.int\nMatch host *.int,!y originalhost h?\n "LocalForward" 1 x:2\nMATCH User=u\n UserKnownHostsFile /dev//null\000EIO' >"$out/sshconf/hostname-eio"
 
 # spool: real spool files the plugin wrote, replaying the capture with
 # its aggregator down (nothing listens on 127.0.0.1:9): all alerts, and
