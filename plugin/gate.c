@@ -12,6 +12,7 @@
 #include <libaudit.h>
 
 #include "auval.h"
+#include "binids.h"
 #include "buf.h"
 #include "gate.h"
 #include "prog.h"
@@ -34,6 +35,7 @@ struct gate {
 	struct buf		 val;
 	long			 pid;		/* ours */
 	struct gate_stats	 st;
+	struct binids		*binids;	/* or NULL */
 };
 
 static void
@@ -118,8 +120,22 @@ decode(struct gate *g, const char *v, size_t n)
 	return &g->val;
 }
 
+/* sshd, or a client under a name seen running it (binids.h). */
 static int
-exe_matters(struct gate *g, const char *rec, size_t len)
+sock_exe(struct gate *g, const struct buf *b)
+{
+	const char *base = memrchr(b->p, '/', b->len);
+	size_t n;
+
+	base = base != NULL ? base + 1 : b->p;
+	n = (size_t)(b->p + b->len - base);
+	return (n == 4 && memcmp(base, "sshd", 4) == 0) ||
+	    (n == 12 && memcmp(base, "sshd-session", 12) == 0) ||
+	    binids_alias_of(g->binids, b->p, b->len) != SSHPROG_NONE;
+}
+
+static int
+exe_matters(struct gate *g, const char *rec, size_t len, int sock)
 {
 	const struct buf *b;
 	const char *v;
@@ -128,6 +144,8 @@ exe_matters(struct gate *g, const char *rec, size_t len)
 	if ((v = field(rec, len, "exe=", 4, 1, &n)) == NULL ||
 	    (b = decode(g, v, n)) == NULL)
 		return 0;
+	if (sock && sock_exe(g, b))
+		return 1;
 	return prog_is_ldso(b->p, b->len) ||
 	    (prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE &&
 	    prog_of_path(g->cfg, b->p, b->len) != SSHPROG_SSH_AGENT);
@@ -182,6 +200,10 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		/* Keys in someone's ~/.ssh (rules.c's ssh-key-read). */
 		if (ssh_dir_name(b, cwd, cwdlen))
 			return 1;
+		/* An installed client read or run (sockrules.h). */
+		if (b->len > 0 && b->p[0] == '/' &&
+		    prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE)
+			return 1;
 		for (i = 0; i < g->nprefixes; i++) {
 			if (has_prefix(b, g->prefixes[i]))
 				return 1;
@@ -193,7 +215,8 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 				return 1;
 		}
 	}
-	if (g->inodes == NULL || inodes_count(g->inodes) == 0)
+	if ((g->inodes == NULL || inodes_count(g->inodes) == 0) &&
+	    (g->binids == NULL || binids_count(g->binids) == 0))
 		return 0;
 	if ((v = field(rec, len, "inode=", 6, 0, &n)) == NULL ||
 	    (dv = field(rec, len, "dev=", 4, 0, &dn)) == NULL ||
@@ -203,7 +226,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		ino = ino * 10 + (unsigned long long)(v[i] - '0');
 	memcpy(dev, dv, dn);
 	dev[dn] = '\0';
-	return inodes_lookup(g->inodes, dev, ino) != NULL;
+	if (binids_lookup(g->binids, dev, ino) != SSHPROG_NONE)
+		return 1;
+	return g->inodes != NULL && inodes_lookup(g->inodes, dev, ino) != NULL;
 }
 
 /* One of our alert records, sent by this very process? */
@@ -229,9 +254,13 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	size_t i, cwdlen = 0;
 	int pass = 0;
 
+	int sock = 0;
+
 	/* Relative names need the CWD. */
 	for (i = 0; i < fe->nrecs; i++)
-		if (fe->recs[i].type == AUDIT_CWD) {
+		if (fe->recs[i].type == AUDIT_SOCKADDR)
+			sock = 1;
+		else if (fe->recs[i].type == AUDIT_CWD) {
 			const char *v = field(fe->text + fe->recs[i].off,
 			    fe->recs[i].len, "cwd=", 4, 0, &cwdlen);
 
@@ -246,7 +275,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 
 		switch (fe->recs[i].type) {
 		case AUDIT_SYSCALL:
-			pass = exe_matters(g, rec, len);
+			pass = exe_matters(g, rec, len, sock);
 			break;
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen);
@@ -265,6 +294,13 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	else
 		g->st.dropped++;
 	return pass;
+}
+
+void
+gate_set_binids(struct gate *g, struct binids *b)
+{
+	if (g != NULL)
+		g->binids = b;
 }
 
 const struct gate_stats *

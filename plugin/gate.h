@@ -41,5 +41,13 @@ int		 gate_configure(struct gate *g, const struct cfg *cfg);
 /* 1 when fe can matter to a rule, else 0. */
 int		 gate_pass(struct gate *g, const struct framer_event *fe);
 const struct gate_stats *gate_stats(const struct gate *g);
+struct binids;
+/*
+ * Also lets through (sockrules.h): events with a SOCKADDR record whose exe
+ * is sshd (or sshd-session) or a name seen running a client binary, and
+ * events with a PATH item that is an installed client by name or by its
+ * (dev, inode) in b (reads of the binary, execs of a hard link).
+ */
+void		 gate_set_binids(struct gate *g, struct binids *b);
 
 #endif

@@ -10,6 +10,7 @@
 #include "path.h"
 #include "prog.h"
 #include "rules.h"
+#include "sockrules.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
     NULL };
@@ -38,6 +39,8 @@ const char *const rules_ids[] = {
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
+	"ssh-forward-listen", "ssh-control-master", "ssh-agent-hijack",
+	"sshd-tunnel-connect", "sshd-tunnel-listen", "ssh-client-copied",
 	NULL
 };
 
@@ -398,6 +401,8 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	if (!ev->have_execve || !ev->have_syscall || ev->success != 1)
 		return 0;
 	prog = rules_program(rc->cfg, ev, &off, &r.via);
+	if (prog == SSHPROG_NONE)
+		prog = sockrules_exec_program(rc, ev, &r.via);
 	if (prog == SSHPROG_NONE || prog == SSHPROG_SSH_AGENT)
 		return 0;
 	st->execs_examined++;
@@ -921,6 +926,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 
 	n = rules_exec(rc, ev, fn, ctx, st);
 	n += rules_file(rc, ev, fn, ctx);
+	n += sockrules_run(rc, ev, fn, ctx);
 	st->alerts += (unsigned long long)n;
 	return n;
 }

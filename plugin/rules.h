@@ -17,6 +17,7 @@
 #define SW_RULES_H
 
 #include "alert.h"
+#include "binids.h"
 #include "cfg.h"
 #include "context.h"
 #include "correlate.h"
@@ -31,6 +32,7 @@ struct rules_ctx {
 	struct context		*ctx;		/* ancestry, sessions; or NULL */
 	struct correlate	*corr;		/* replay --correlate, or NULL */
 	int			 openssh_version;
+	struct binids		*binids;	/* client files; or NULL */
 };
 
 struct rules_stats {
