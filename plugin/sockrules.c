@@ -460,6 +460,26 @@ is_pkg_tool(const char *exe, size_t n)
 	return 0;
 }
 
+/*
+ * Tools that read a file to describe or hash it, not to copy it (cat, dd,
+ * cp, tar, python are not among them: their output can be a copy).
+ */
+static int
+is_inspector(const char *exe, size_t n)
+{
+	static const char *const names[] = { "file", "md5sum", "sha1sum",
+	    "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum",
+	    "cksum", "readelf", "objdump", "nm", "strings", "aide",
+	    "rkhunter", "clamscan", NULL };
+	size_t blen, i;
+	const char *b = path_base(exe, n, &blen);
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strlen(names[i]) == blen && memcmp(names[i], b, blen) == 0)
+			return 1;
+	return 0;
+}
+
 /* Is the name one of the installed clients (the shipped read watches)? */
 static int
 installed_client(const struct rules_ctx *rc, const char *p, size_t n)
@@ -499,7 +519,7 @@ rule_copied(const struct rules_ctx *rc, const struct event *ev,
 	struct buf abs;
 	struct alert a;
 	enum sshprog prog = SSHPROG_NONE;
-	size_t i, n;
+	size_t i;
 	int pkg = 0;
 
 	if (sn == NULL || ev->success != 1 || (strcmp(sn, "open") != 0 &&
@@ -527,17 +547,16 @@ rule_copied(const struct rules_ctx *rc, const struct event *ev,
 			hit = p;
 		}
 	}
-	if (hit == NULL || prog == SSHPROG_SSH_AGENT)
+	/*
+	 * The loader reading a client binary runs it (`ld.so /usr/bin/ssh',
+	 * judged by the exec rules) or lists it (ldd's --verify and trace
+	 * runs): no copy is made.  A copy run by ld.so is read by ld.so
+	 * under the copy's name, not this one; its making (cp) is the read
+	 * this rule reports.
+	 */
+	if (hit == NULL || prog == SSHPROG_SSH_AGENT || (ev->have_exe &&
+	    prog_is_ldso(ev->exe.p, ev->exe.len)))
 		goto none;
-	if (ev->have_exe && prog_is_ldso(ev->exe.p, ev->exe.len) &&
-	    (self = self_proc(rc, ev)) != NULL) {
-		const char *w = ldso_program(self->argv, &n);
-
-		/* ld.so runs the file it reads: an execution. */
-		if (w != NULL && hit->have_name && n == hit->name.len &&
-		    memcmp(w, hit->name.p, n) == 0)
-			goto none;
-	}
 	sock_alert(rc, ev, &a, "ssh-client-copied", SEV_MEDIUM, tags_copy,
 	    NULL);
 	a.sock = NULL;
@@ -549,6 +568,9 @@ rule_copied(const struct rules_ctx *rc, const struct event *ev,
 	if (pkg) {
 		a.severity = SEV_LOW;
 		a.note = "a package manager is the reader or an ancestor";
+	} else if (ev->have_exe && is_inspector(ev->exe.p, ev->exe.len)) {
+		a.severity = SEV_LOW;
+		a.note = "read by a tool that inspects or hashes files";
 	}
 	snprintf(s->what, sizeof(s->what), "read %.*s (%s:%llu)",
 	    (int)(hit->name.len < 256 ? hit->name.len : 256), hit->name.p,
@@ -634,10 +656,19 @@ sockrules_run(const struct rules_ctx *rc, const struct event *ev,
 	bind = strcmp(sn, "bind") == 0;
 	if (!bind && strcmp(sn, "connect") != 0)
 		return 0;
-	if (ev->success != 1 && !(!bind && ev->exit == -SW_EINPROGRESS))
-		return 0;
-	if (is_sshd(ev))
+	if (is_sshd(ev)) {
+		/*
+		 * sshd's direct-tcpip connect is non-blocking: it logs
+		 * exit=-EINPROGRESS.  A connect that succeeds at once is
+		 * glibc's address-sorting probe on a UDP socket (getaddrinfo
+		 * of a -R listen address): no tunnel.
+		 */
+		if (bind ? ev->success != 1 : ev->exit != -SW_EINPROGRESS)
+			return 0;
 		return server_sock(rc, ev, bind, &s, fn, ctx);
+	}
+	if (ev->success != 1)
+		return 0;
 	prog = sockrules_program(rc, ev, &via);
 	if (prog == SSHPROG_NONE || prog == SSHPROG_SSH_AGENT)
 		return 0;
