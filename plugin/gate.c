@@ -36,6 +36,7 @@ struct gate {
 	long			 pid;		/* ours */
 	struct gate_stats	 st;
 	struct binids		*binids;	/* or NULL */
+	int			 prog_paths;	/* cfg names program paths */
 };
 
 static void
@@ -58,6 +59,10 @@ gate_configure(struct gate *g, const struct cfg *cfg)
 
 	free_prefixes(g);
 	g->cfg = cfg;
+	g->prog_paths = 0;
+	for (i = SSHPROG_SSH; i <= SSHPROG_SSH_AGENT; i++)
+		if (cfg->prog_paths[i].n > 0)
+			g->prog_paths = 1;
 	if (l->n == 0)
 		return 0;
 	if ((g->prefixes = calloc(l->n, sizeof(*g->prefixes))) == NULL)
@@ -151,6 +156,35 @@ exe_matters(struct gate *g, const char *rec, size_t len, int sock)
 	    prog_of_path(g->cfg, b->p, b->len) != SSHPROG_SSH_AGENT);
 }
 
+/*
+ * Is the absolute name b an OpenSSH client other than ssh-agent, by base
+ * name or configured path?  prog_of_path() with the common case first:
+ * most names are not 3, 4 or 7 bytes after their last '/'.
+ */
+static int
+client_name(struct gate *g, const struct buf *b)
+{
+	const char *base;
+	size_t n;
+
+	if (b->len == 0 || b->p[0] != '/')
+		return 0;
+	if (g->prog_paths)
+		return prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE;
+	base = (const char *)memrchr(b->p, '/', b->len) + 1;
+	n = (size_t)(b->p + b->len - base);
+	switch (n) {
+	case 3:
+		return memcmp(base, "ssh", 3) == 0 || memcmp(base, "scp", 3) == 0;
+	case 4:
+		return memcmp(base, "sftp", 4) == 0;
+	case 7:
+		return memcmp(base, "ssh-add", 7) == 0;
+	default:
+		return 0;
+	}
+}
+
 static int
 has_prefix(const struct buf *b, const char *pre)
 {
@@ -185,8 +219,9 @@ ssh_dir_name(const struct buf *b, const char *cwd, size_t cwdlen)
 
 static int
 path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
-    size_t cwdlen)
+    size_t cwdlen, int execve)
 {
+	struct binids *bids = g->binids;
 	const struct buf *b;
 	const char *v, *dv;
 	size_t n, dn, i;
@@ -201,8 +236,7 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		if (ssh_dir_name(b, cwd, cwdlen))
 			return 1;
 		/* An installed client read or run (sockrules.h). */
-		if (b->len > 0 && b->p[0] == '/' &&
-		    prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE)
+		if (client_name(g, b))
 			return 1;
 		for (i = 0; i < g->nprefixes; i++) {
 			if (has_prefix(b, g->prefixes[i]))
@@ -215,8 +249,11 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 				return 1;
 		}
 	}
+	/* Client binaries by inode: for an exec (a hard link) only. */
+	if (!execve)
+		bids = NULL;
 	if ((g->inodes == NULL || inodes_count(g->inodes) == 0) &&
-	    (g->binids == NULL || binids_count(g->binids) == 0))
+	    (bids == NULL || binids_count(bids) == 0))
 		return 0;
 	if ((v = field(rec, len, "inode=", 6, 0, &n)) == NULL ||
 	    (dv = field(rec, len, "dev=", 4, 0, &dn)) == NULL ||
@@ -226,7 +263,7 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		ino = ino * 10 + (unsigned long long)(v[i] - '0');
 	memcpy(dev, dv, dn);
 	dev[dn] = '\0';
-	if (binids_lookup(g->binids, dev, ino) != SSHPROG_NONE)
+	if (bids != NULL && binids_lookup(bids, dev, ino) != SSHPROG_NONE)
 		return 1;
 	return g->inodes != NULL && inodes_lookup(g->inodes, dev, ino) != NULL;
 }
@@ -254,12 +291,14 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	size_t i, cwdlen = 0;
 	int pass = 0;
 
-	int sock = 0;
+	int sock = 0, execve = 0;
 
 	/* Relative names need the CWD. */
 	for (i = 0; i < fe->nrecs; i++)
 		if (fe->recs[i].type == AUDIT_SOCKADDR)
 			sock = 1;
+		else if (fe->recs[i].type == AUDIT_EXECVE)
+			execve = 1;
 		else if (fe->recs[i].type == AUDIT_CWD) {
 			const char *v = field(fe->text + fe->recs[i].off,
 			    fe->recs[i].len, "cwd=", 4, 0, &cwdlen);
@@ -278,7 +317,8 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 			pass = exe_matters(g, rec, len, sock);
 			break;
 		case AUDIT_PATH:
-			pass = path_matters(g, rec, len, cwd, cwdlen);
+			pass = path_matters(g, rec, len, cwd, cwdlen,
+			    execve);
 			break;
 		case AUDIT_ANOM_EXEC:
 		case AUDIT_ANOM_MOD_ACCT:
