@@ -20,8 +20,9 @@
 # One run, log_format = RAW:
 #   1. creates users sshw-sk-a and sshw-sk-b (ed25519 keys, each authorized
 #      for its own account, known_hosts of the test sshd), starts sk-b's
-#      ssh-agent with its key (the socket root then hijacks) and the
-#      scenario tree /tmp/sshw-sock/<id>;
+#      ssh-agent with its key at the default place and a second one in
+#      /run/user/UID (made for it, removed after: the sockets root then
+#      hijacks) and the scenario tree /tmp/sshw-sock/<id>;
 #   2. starts its own sshd (/usr/sbin/sshd -D -f <own config>) on
 #      127.0.0.1:2301, UsePAM yes, TCP and stream-local forwarding allowed,
 #      GatewayPorts clientspecified;
@@ -81,6 +82,8 @@ hijack-env	root	ssh-agent-hijack:high	10	SSH_AUTH_SOCK=@AGENT@ ssh @S@ sshw-sk-b
 hijack-proc	root	ssh-agent-hijack:high	10	SSH_AUTH_SOCK=/proc/self/root@AGENT@ ssh-add -l
 hijack-ia	root	ssh-agent-hijack:high,ssh-identity-agent:medium	10	ssh @S@ -o IdentityAgent=@AGENT@ sshw-sk-b@127.0.0.1 true
 own-agent	sshw-sk-b	-	10	SSH_AUTH_SOCK=@AGENT@ ssh-add -l
+hijack-xdg	root	ssh-agent-hijack:high	10	SSH_AUTH_SOCK=@XDGAGENT@ ssh-add -l
+mux-forward	sshw-sk-a	ssh-control-master:info,ssh-dynamic-forward:high,ssh-forward-listen:low,ssh-no-command:low	10	ssh @S@ -M -S ./ctl -f -N sshw-sk-a@127.0.0.1 && ssh -S ./ctl -O forward -D 2318 x && sleep 1 && ssh -S ./ctl -O exit x
 copy-cp	sshw-sk-a	ssh-client-copied:medium	5	cp /usr/bin/ssh ./x && ./x -V
 copy-memfd	sshw-sk-a	ssh-client-copied:medium	5	python3 -c 'import os; f = os.memfd_create("x"); os.write(f, open("/usr/bin/ssh", "rb").read()); os.execv("/proc/self/fd/%d" % f, ["x", "-V"])'
 hardlink	sshw-sk-a	ssh-dynamic-forward:high,ssh-forward-listen:low	3	./hl @S@ -N -D 2317 sshw-sk-a@127.0.0.1
@@ -94,7 +97,7 @@ EOF
 )
 
 WORK= AUDITD_PID= SSHD_PID= AGENT_PID= AUDIT_TOUCHED= USERS_MADE= SCN_MADE=
-RUNSSHD_MADE=
+RUNSSHD_MADE= AGENT2_PID= XDG_MADE= XDG=
 
 skip() { echo "capture-sock.sh: SKIP: $*" >&2; exit 77; }
 die() { echo "capture-sock.sh: ERROR: $*" >&2; exit 1; }
@@ -158,6 +161,8 @@ cleanup() {
 	trap - EXIT INT TERM HUP
 	if [ -n "$AUDITD_PID" ]; then auditctl -D >/dev/null 2>&1; stop_pid "$AUDITD_PID"; fi
 	[ -z "$AGENT_PID" ] || stop_pid "$AGENT_PID"
+	[ -z "$AGENT2_PID" ] || stop_pid "$AGENT2_PID"
+	[ -z "$XDG_MADE" ] || rm -rf "$XDG"
 	[ -z "$SSHD_PID" ] || stop_pid "$SSHD_PID"
 	kill_user_procs
 	if [ -n "$USERS_MADE" ]; then
@@ -270,6 +275,16 @@ AGENT=$SSH_AUTH_SOCK AGENT_PID=$SSH_AGENT_PID
 unset SSH_AUTH_SOCK SSH_AGENT_PID
 SSH_AUTH_SOCK=$AGENT runuser -u "$B" -- ssh-add -q "/home/$B/.ssh/id_ed25519"
 say "sk-b's agent at $AGENT (pid $AGENT_PID)"
+# and a second one in sk-b's XDG_RUNTIME_DIR, as a systemd login has it
+XDG=/run/user/$(id -u "$B")
+[ ! -e "$XDG" ] || die "$XDG exists"
+XDG_MADE=1
+mkdir -m 0700 "$XDG"
+chown "$B:" "$XDG"
+XDGAGENT=$XDG/ssh-agent.socket
+runuser -u "$B" -- ssh-agent -a "$XDGAGENT" -s >"$WORK/agent2" 2>&1
+AGENT2_PID=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' "$WORK/agent2")
+SSH_AUTH_SOCK=$XDGAGENT runuser -u "$B" -- ssh-add -q "/home/$B/.ssh/id_ed25519"
 
 /usr/sbin/sshd -D -f "$WORK/sshd/sshd_config" -E "$WORK/sshd.log" &
 SSHD_PID=$!
@@ -337,11 +352,12 @@ say "$(grep -c . "$WORK/loaded.rules") rules loaded; running ${#ID[@]} scenarios
 
 # --------------------------------------------------------------- scenarios
 declare -A UIDS=([root]=0 [$A]=$(id -u "$A") [$B]=$(id -u "$B"))
-OUR_PIDS="$$,$SSHD_PID,$AUDITD_PID,$AGENT_PID"
+OUR_PIDS="$$,$SSHD_PID,$AUDITD_PID,$AGENT_PID,$AGENT2_PID"
 : >"$WORK/times"
 for i in "${!ID[@]}"; do
 	cmd=${CMD[$i]//@S@/$S}
 	cmd=${cmd//@AGENT@/$AGENT}
+	cmd=${cmd//@XDGAGENT@/$XDGAGENT}
 	cmd=${cmd//@LDSO@/$LDSO}
 	t0=$(date +%s.%N)
 	if [ "${US[$i]}" = root ]; then
