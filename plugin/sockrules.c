@@ -323,7 +323,7 @@ client_connect(const struct rules_ctx *rc, const struct event *ev,
 	const char *p = sa->path;
 	size_t n = sa->pathlen;
 	long long ouid = -1;
-	int i, foreign = 0, agent;
+	int i, foreign = 0, agent, found = 0;
 
 	if (sa->family != SOCKFAM_UNIX || sa->abstract || n == 0)
 		return 0;
@@ -383,11 +383,10 @@ client_connect(const struct rules_ctx *rc, const struct event *ev,
 		a.match[a.nmatch++] = s->owner;
 	}
 	fn(ctx, &a);
-	buf_free(&abs);
-	return 1;
+	found = 1;
  out:
 	buf_free(&abs);
-	return 0;
+	return found;
 }
 
 /* An sshd process of a session (not the listener, not pre-auth). */
@@ -404,7 +403,6 @@ server_sock(const struct rules_ctx *rc, const struct event *ev, int bind,
 	const struct sockaddr_info *sa = &ev->sa;
 	struct alert a;
 	enum severity sev;
-	size_t blen;
 
 	if (!in_session(ev))
 		return 0;
@@ -412,7 +410,6 @@ server_sock(const struct rules_ctx *rc, const struct event *ev, int bind,
 		/* Connects: syslog, PAM, nss; binds: agent forwarding. */
 		if (!bind || sa->unnamed || sa->abstract)
 			return 0;
-		path_base(sa->path, sa->pathlen, &blen);
 		if (agentish(sa->path, sa->pathlen))
 			return 0;
 		sev = SEV_MEDIUM;
@@ -520,7 +517,7 @@ rule_copied(const struct rules_ctx *rc, const struct event *ev,
 	struct alert a;
 	enum sshprog prog = SSHPROG_NONE;
 	size_t i;
-	int pkg = 0;
+	int pkg = 0, found = 0;
 
 	if (sn == NULL || ev->success != 1 || (strcmp(sn, "open") != 0 &&
 	    strcmp(sn, "openat") != 0 && strcmp(sn, "openat2") != 0))
@@ -581,11 +578,10 @@ rule_copied(const struct rules_ctx *rc, const struct event *ev,
 		a.match[a.nmatch++] = s->argv;
 	}
 	fn(ctx, &a);
-	buf_free(&abs);
-	return 1;
+	found = 1;
  none:
 	buf_free(&abs);
-	return 0;
+	return found;
 }
 
 /*
@@ -640,6 +636,7 @@ int
 sockrules_run(const struct rules_ctx *rc, const struct event *ev,
     alert_fn fn, void *ctx)
 {
+	/* The alert's match[] points here until fn() returns. */
 	static struct sockrun s;
 	const char *sn = ev->syscall_name, *via;
 	enum sshprog prog;

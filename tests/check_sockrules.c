@@ -23,6 +23,7 @@
 #include "cfg.h"
 #include "framer.h"
 #include "pipeline.h"
+#include "record.h"
 #include "replay.h"
 #include "testutil.h"
 #include "users.h"
@@ -279,6 +280,47 @@ replay(char *path, int gate, struct buf *b)
 	users_free(&users);
 }
 
+/* Socket alerts go out as ANOM_EXEC records, like the exec rules'. */
+static void
+collect_record(void *arg, const struct alert *a)
+{
+	struct buf *b = arg;
+
+	buf_addf(b, "%d ", record_type(a));
+	record_body(a, b);
+	buf_addc(b, '\n');
+}
+
+START_TEST(test_record)
+{
+	const char *text = SYS("1", "49", "yes", "0", "1000", "3",
+	    "/usr/bin/ssh") SADDR("1", IN_ANY_1080)
+	    OPENR("2", "/usr/bin/cp");
+	struct cfg cfg;
+	struct users users;
+	struct pipeline *pl;
+	struct framer *fr;
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	cfg_defaults(&cfg);
+	users_init(&users);
+	pl = pipeline_new(&cfg, &users, 902, collect_record, &b);
+	ck_assert_ptr_nonnull(pl);
+	fr = framer_new(&framer_replay_limits, pipeline_event, pl);
+	framer_feed(fr, text, strlen(text));
+	framer_flush(fr);
+	framer_free(fr);
+	pipeline_free(pl);
+	ck_assert_int_eq(count(buf_str(&b), "2112 "), 2);
+	ck_assert_int_eq(count(buf_str(&b), "rule=ssh-forward-listen "), 1);
+	ck_assert_int_eq(count(buf_str(&b), "rule=ssh-client-copied "), 1);
+	cfg_free(&cfg);
+	users_free(&users);
+	buf_free(&b);
+}
+END_TEST
+
 /* The gate keeps every alert of the real socket capture. */
 START_TEST(test_gate_same)
 {
@@ -316,6 +358,7 @@ main(void)
 	tcase_add_test(tc, test_copied);
 	tcase_add_test(tc, test_hardlink);
 	tcase_add_test(tc, test_binids);
+	tcase_add_test(tc, test_record);
 	tcase_add_test(tc, test_gate_same);
 	suite_add_tcase(s, tc);
 	rc = tu_run(s, 0);
