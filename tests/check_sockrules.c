@@ -88,6 +88,12 @@ START_TEST(test_client_bind)
 	    SADDR("1", IN_ANY_1080));
 	ck_assert_int_eq(count(o, "\"rule\":\"ssh-forward-listen\","
 	    "\"severity\":\"high\""), 1);
+	/* ENRICHED: the SADDR={...} interpretation after the raw value. */
+	o = run(SYS("1", "49", "yes", "0", "1000", "3", "/usr/bin/ssh")
+	    "type=SOCKADDR msg=audit(100.000:1): saddr=" IN_LO_1080
+	    "\035SADDR={ saddr_fam=inet laddr=127.0.0.1 lport=1080 }\n");
+	ck_assert_int_eq(count(o, "\"address\":\"127.0.0.1\",\"port\":1080"),
+	    1);
 	/* A source address (-b), a netlink socket, a failed bind. */
 	ck_assert_str_eq(run(SYS("1", "49", "yes", "0", "1000", "3",
 	    "/usr/bin/ssh") SADDR("1", IN_LO_0)), "");
