@@ -24,6 +24,7 @@ static const char *const tags_copy[] = { "client-copy", "T1036.003",
     "T1021.004", NULL };
 
 #define SW_EINPROGRESS	115	/* a non-blocking connect under way */
+#define SW_EACCES	13
 #define SW_DNS_PORT	53
 
 /* Room for the strings of one alert's match[]. */
@@ -365,6 +366,11 @@ client_connect(const struct rules_ctx *rc, const struct event *ev,
 		a.note = "the socket's owner was not logged: judged by its path";
 	} else if (!agent)
 		a.note = "another account's unix socket, not an agent's name";
+	if (ev->success != 1) {
+		/* Refused (EACCES): tried, not done. */
+		a.severity = SEV_MEDIUM;
+		a.note = "the connect was refused (EACCES): an attempt";
+	}
 	snprintf(s->what, sizeof(s->what), "connect unix:%.*s",
 	    (int)(abs.len < 256 ? abs.len : 256), abs.p);
 	a.match[a.nmatch++] = s->what;
@@ -664,7 +670,8 @@ sockrules_run(const struct rules_ctx *rc, const struct event *ev,
 			return 0;
 		return server_sock(rc, ev, bind, &s, fn, ctx);
 	}
-	if (ev->success != 1)
+	/* A connect refused for permission is an attempt worth showing. */
+	if (ev->success != 1 && (bind || ev->exit != -SW_EACCES))
 		return 0;
 	prog = sockrules_program(rc, ev, &via);
 	if (prog == SSHPROG_NONE || prog == SSHPROG_SSH_AGENT)

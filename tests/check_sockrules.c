@@ -135,6 +135,15 @@ START_TEST(test_agent)
 	ck_assert_str_eq(run(SYS("1", "42", "yes", "0", "1000", "3",
 	    "/usr/bin/ssh") SADDR("1", UN_RUN)
 	    PATHR("1", "/run/x.sock", "9", "0140666", "0")), "");
+	/* Refused by the socket's directory (0700): an attempt, medium. */
+	o = run(SYS("1", "42", "no", "-13", "1000", "3", "/usr/bin/ssh")
+	    SADDR("1", UN_AGENT));
+	ck_assert_int_eq(count(o, "\"rule\":\"ssh-agent-hijack\","
+	    "\"severity\":\"medium\""), 1);
+	ck_assert_int_eq(count(o, "an attempt"), 1);
+	/* Other failures are not reported. */
+	ck_assert_str_eq(run(SYS("1", "42", "no", "-111", "1000", "3",
+	    "/usr/bin/ssh") SADDR("1", UN_AGENT)), "");
 	/* No PATH record: judged by the path, confidence medium. */
 	o = run(SYS("1", "42", "yes", "0", "0", "3", "/usr/bin/ssh")
 	    SADDR("1", UN_AGENT));

@@ -83,6 +83,7 @@ hijack-proc	root	ssh-agent-hijack:high	10	SSH_AUTH_SOCK=/proc/self/root@AGENT@ s
 hijack-ia	root	ssh-agent-hijack:high,ssh-identity-agent:medium	10	ssh @S@ -o IdentityAgent=@AGENT@ sshw-sk-b@127.0.0.1 true
 own-agent	sshw-sk-b	-	10	SSH_AUTH_SOCK=@AGENT@ ssh-add -l
 hijack-xdg	root	ssh-agent-hijack:high	10	SSH_AUTH_SOCK=@XDGAGENT@ ssh-add -l
+hijack-denied	sshw-sk-a	ssh-agent-hijack:medium	10	SSH_AUTH_SOCK=@AGENT@ ssh-add -l; true
 mux-forward	sshw-sk-a	ssh-control-master:info,ssh-dynamic-forward:high,ssh-forward-listen:low,ssh-no-command:low	10	ssh @S@ -M -S ./ctl -f -N sshw-sk-a@127.0.0.1 && ssh -S ./ctl -O forward -D 2318 x && sleep 1 && ssh -S ./ctl -O exit x
 copy-cp	sshw-sk-a	ssh-client-copied:medium	5	cp /usr/bin/ssh ./x && ./x -V
 copy-memfd	sshw-sk-a	ssh-client-copied:medium	5	python3 -c 'import os; f = os.memfd_create("x"); os.write(f, open("/usr/bin/ssh", "rb").read()); os.execv("/proc/self/fd/%d" % f, ["x", "-V"])'
