@@ -192,6 +192,32 @@ jprocess(struct buf *b, const struct event *ev)
 	buf_addc(b, '}');
 }
 
+/* The "socket" object of the socket rules (sockrules.h). */
+static void
+jsocket(struct buf *out, const struct alert *a)
+{
+	const struct sockaddr_info *sa = a->sock;
+
+	buf_adds(out, ",\"socket\":{");
+	jfield_first(out, "operation", a->sock_op);
+	jfield_cstr(out, "family", sockaddr_family_name(sa->family));
+	if (sa->family == SOCKFAM_INET || sa->family == SOCKFAM_INET6) {
+		jfield_cstr(out, "address", sa->addr);
+		buf_addf(out, ",\"port\":%u", sa->port);
+	} else if (sa->family == SOCKFAM_UNIX) {
+		buf_adds(out, ",\"path\":");
+		json_str(out, sa->path, sa->pathlen);
+		buf_addf(out, ",\"abstract\":%s", sa->abstract ? "true" :
+		    "false");
+		if (a->sock_owner >= 0)
+			buf_addf(out, ",\"owner_uid\":%lld", a->sock_owner);
+	}
+	if (a->sock_in_argv >= 0)
+		buf_addf(out, ",\"in_argv\":%s", a->sock_in_argv ? "true" :
+		    "false");
+	buf_addc(out, '}');
+}
+
 /* Appends a as one JSON line, strings cut to jcap.  -1 when out is full. */
 static int
 json_line(const struct alert *a, struct buf *out)
@@ -280,6 +306,8 @@ json_line(const struct alert *a, struct buf *out)
 	}
 	if (a->via != NULL)
 		jfield_cstr(out, "via", a->via);
+	if (a->sock != NULL)
+		jsocket(out, a);
 	if (a->note != NULL)
 		jfield_cstr(out, "note", a->note);
 	if (a->allowed_by != NULL) {

@@ -60,6 +60,11 @@ struct alert {
 	size_t			 nanc;
 	const struct session	*session;
 	const char		*allowed_by;	/* suppressed: "FILE:LINE" */
+	/* Socket rules (sockrules.h): the bind or connect, or NULL. */
+	const char		*sock_op;	/* "bind", "connect" */
+	const struct sockaddr_info *sock;
+	long long		 sock_owner;	/* unix socket's uid, -1 */
+	int			 sock_in_argv;	/* 1, 0; -1 not known */
 };
 
 const char	*severity_name(enum severity s);

@@ -93,6 +93,7 @@ event_reset(struct event *ev)
 	ev->nsessions = 0;
 	ev->anomalies = 0;
 	ev->nrecords = 0;
+	ev->have_sockaddr = 0;
 	execve_free(&ev->x);
 	execve_init(&ev->x, &lim);
 }
@@ -423,6 +424,25 @@ add_session(struct event *ev, auparse_state_t *au, int type)
 	} while (auparse_next_field(au) > 0);
 }
 
+/* saddr= of a bind or connect (sockaddr.h); a bad one is an anomaly. */
+static void
+add_sockaddr(struct event *ev, auparse_state_t *au)
+{
+	do {
+		const char *n = auparse_get_field_name(au);
+		const char *v = auparse_get_field_str(au);
+
+		if (n == NULL || v == NULL || strcmp(n, "saddr") != 0)
+			continue;
+		if (sockaddr_parse(v, strlen(v), &ev->sa) != NULL) {
+			ev->anomalies++;
+			ev->have_sockaddr = 0;
+		} else
+			ev->have_sockaddr = 1;
+		return;
+	} while (auparse_next_field(au) > 0);
+}
+
 int
 event_add_auparse(struct event *ev, auparse_state_t *au)
 {
@@ -485,6 +505,9 @@ event_add_auparse(struct event *ev, auparse_state_t *au)
 					ev->have_oflag = v != NULL && ok;
 				}
 			} while (auparse_next_field(au) > 0);
+			break;
+		case AUDIT_SOCKADDR:
+			add_sockaddr(ev, au);
 			break;
 		case AUDIT_LOGIN:
 		case AUDIT_USER_LOGIN:

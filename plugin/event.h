@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "execve.h"
+#include "sockaddr.h"
 
 #define EVENT_MAX_PATHS		32	/* PATH items kept */
 #define EVENT_MAX_FIELD		8192	/* bytes kept of one string field */
@@ -86,6 +87,9 @@ struct event {
 
 	unsigned	 anomalies;	/* malformed or capped fields */
 	unsigned	 nrecords;
+
+	int		 have_sockaddr;	/* SOCKADDR of bind/connect */
+	struct sockaddr_info sa;
 };
 
 void	 event_init(struct event *ev, const struct execve_limits *lim);

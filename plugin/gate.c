@@ -12,6 +12,7 @@
 #include <libaudit.h>
 
 #include "auval.h"
+#include "binids.h"
 #include "buf.h"
 #include "gate.h"
 #include "prog.h"
@@ -34,6 +35,8 @@ struct gate {
 	struct buf		 val;
 	long			 pid;		/* ours */
 	struct gate_stats	 st;
+	struct binids		*binids;	/* or NULL */
+	int			 prog_paths;	/* cfg names program paths */
 };
 
 static void
@@ -56,6 +59,10 @@ gate_configure(struct gate *g, const struct cfg *cfg)
 
 	free_prefixes(g);
 	g->cfg = cfg;
+	g->prog_paths = 0;
+	for (i = SSHPROG_SSH; i <= SSHPROG_SSH_AGENT; i++)
+		if (cfg->prog_paths[i].n > 0)
+			g->prog_paths = 1;
 	if (l->n == 0)
 		return 0;
 	if ((g->prefixes = calloc(l->n, sizeof(*g->prefixes))) == NULL)
@@ -118,8 +125,22 @@ decode(struct gate *g, const char *v, size_t n)
 	return &g->val;
 }
 
+/* sshd, or a client under a name seen running it (binids.h). */
 static int
-exe_matters(struct gate *g, const char *rec, size_t len)
+sock_exe(struct gate *g, const struct buf *b)
+{
+	const char *base = memrchr(b->p, '/', b->len);
+	size_t n;
+
+	base = base != NULL ? base + 1 : b->p;
+	n = (size_t)(b->p + b->len - base);
+	return (n == 4 && memcmp(base, "sshd", 4) == 0) ||
+	    (n == 12 && memcmp(base, "sshd-session", 12) == 0) ||
+	    binids_alias_of(g->binids, b->p, b->len) != SSHPROG_NONE;
+}
+
+static int
+exe_matters(struct gate *g, const char *rec, size_t len, int sock)
 {
 	const struct buf *b;
 	const char *v;
@@ -128,9 +149,40 @@ exe_matters(struct gate *g, const char *rec, size_t len)
 	if ((v = field(rec, len, "exe=", 4, 1, &n)) == NULL ||
 	    (b = decode(g, v, n)) == NULL)
 		return 0;
+	if (sock && sock_exe(g, b))
+		return 1;
 	return prog_is_ldso(b->p, b->len) ||
 	    (prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE &&
 	    prog_of_path(g->cfg, b->p, b->len) != SSHPROG_SSH_AGENT);
+}
+
+/*
+ * Is the absolute name b an OpenSSH client other than ssh-agent, by base
+ * name or configured path?  prog_of_path() with the common case first:
+ * most names are not 3, 4 or 7 bytes after their last '/'.
+ */
+static int
+client_name(struct gate *g, const struct buf *b)
+{
+	const char *base;
+	size_t n;
+
+	if (b->len == 0 || b->p[0] != '/')
+		return 0;
+	if (g->prog_paths)
+		return prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE;
+	base = (const char *)memrchr(b->p, '/', b->len) + 1;
+	n = (size_t)(b->p + b->len - base);
+	switch (n) {
+	case 3:
+		return memcmp(base, "ssh", 3) == 0 || memcmp(base, "scp", 3) == 0;
+	case 4:
+		return memcmp(base, "sftp", 4) == 0;
+	case 7:
+		return memcmp(base, "ssh-add", 7) == 0;
+	default:
+		return 0;
+	}
 }
 
 static int
@@ -185,8 +237,9 @@ client_config_name(const struct buf *b, const char *cwd, size_t cwdlen)
 
 static int
 path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
-    size_t cwdlen)
+    size_t cwdlen, int execve)
 {
+	struct binids *bids = g->binids;
 	const struct buf *b;
 	const char *v, *dv;
 	size_t n, dn, i;
@@ -203,6 +256,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		/* Client configuration written (ssh-config-planted). */
 		if (client_config_name(b, cwd, cwdlen))
 			return 1;
+		/* An installed client read or run (sockrules.h). */
+		if (client_name(g, b))
+			return 1;
 		for (i = 0; i < g->nprefixes; i++) {
 			if (has_prefix(b, g->prefixes[i]))
 				return 1;
@@ -214,7 +270,11 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 				return 1;
 		}
 	}
-	if (g->inodes == NULL || inodes_count(g->inodes) == 0)
+	/* Client binaries by inode: for an exec (a hard link) only. */
+	if (!execve)
+		bids = NULL;
+	if ((g->inodes == NULL || inodes_count(g->inodes) == 0) &&
+	    (bids == NULL || binids_count(bids) == 0))
 		return 0;
 	if ((v = field(rec, len, "inode=", 6, 0, &n)) == NULL ||
 	    (dv = field(rec, len, "dev=", 4, 0, &dn)) == NULL ||
@@ -224,7 +284,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		ino = ino * 10 + (unsigned long long)(v[i] - '0');
 	memcpy(dev, dv, dn);
 	dev[dn] = '\0';
-	return inodes_lookup(g->inodes, dev, ino) != NULL;
+	if (bids != NULL && binids_lookup(bids, dev, ino) != SSHPROG_NONE)
+		return 1;
+	return g->inodes != NULL && inodes_lookup(g->inodes, dev, ino) != NULL;
 }
 
 /* One of our alert records, sent by this very process? */
@@ -250,9 +312,15 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	size_t i, cwdlen = 0;
 	int pass = 0;
 
+	int sock = 0, execve = 0;
+
 	/* Relative names need the CWD. */
 	for (i = 0; i < fe->nrecs; i++)
-		if (fe->recs[i].type == AUDIT_CWD) {
+		if (fe->recs[i].type == AUDIT_SOCKADDR)
+			sock = 1;
+		else if (fe->recs[i].type == AUDIT_EXECVE)
+			execve = 1;
+		else if (fe->recs[i].type == AUDIT_CWD) {
 			const char *v = field(fe->text + fe->recs[i].off,
 			    fe->recs[i].len, "cwd=", 4, 0, &cwdlen);
 
@@ -267,10 +335,11 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 
 		switch (fe->recs[i].type) {
 		case AUDIT_SYSCALL:
-			pass = exe_matters(g, rec, len);
+			pass = exe_matters(g, rec, len, sock);
 			break;
 		case AUDIT_PATH:
-			pass = path_matters(g, rec, len, cwd, cwdlen);
+			pass = path_matters(g, rec, len, cwd, cwdlen,
+			    execve);
 			break;
 		case AUDIT_ANOM_EXEC:
 		case AUDIT_ANOM_MOD_ACCT:
@@ -286,6 +355,13 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	else
 		g->st.dropped++;
 	return pass;
+}
+
+void
+gate_set_binids(struct gate *g, struct binids *b)
+{
+	if (g != NULL)
+		g->binids = b;
 }
 
 const struct gate_stats *

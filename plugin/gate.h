@@ -41,5 +41,17 @@ int		 gate_configure(struct gate *g, const struct cfg *cfg);
 /* 1 when fe can matter to a rule, else 0. */
 int		 gate_pass(struct gate *g, const struct framer_event *fe);
 const struct gate_stats *gate_stats(const struct gate *g);
+struct binids;
+/*
+ * Also lets through (sockrules.h): events with a SOCKADDR record whose exe
+ * is sshd (or sshd-session) or a name seen running a client binary, and
+ * events with a PATH item whose absolute name is a client's (opens of the
+ * binary) and execs with one whose (dev, inode) is in b (a hard link run
+ * under another name).  A read of a hard link under another name is not
+ * passed: making one of a root-owned binary needs root
+ * (fs.protected_hardlinks), and checking every PATH's inode would cost
+ * every event.
+ */
+void		 gate_set_binids(struct gate *g, struct binids *b);
 
 #endif

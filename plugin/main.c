@@ -25,6 +25,7 @@
 
 #include "cfg.h"
 #include "auditsink.h"
+#include "binids.h"
 #include "context.h"
 #include "correlate.h"
 #include "filter.h"
@@ -261,6 +262,9 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	if (pl != NULL)
 		log_msg(LOG_INFO, "%zu authorized_keys files known at start",
 		    inodes_seed(pipeline_inodes(pl), &users, cfg));
+	if (pl != NULL && pipeline_binids(pl) != NULL)
+		log_msg(LOG_INFO, "%d OpenSSH client binaries known at start",
+		    binids_stat_defaults(pipeline_binids(pl)));
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");

@@ -8,6 +8,7 @@
 
 #include <auparse.h>
 
+#include "binids.h"
 #include "buf.h"
 #include "event.h"
 #include "context.h"
@@ -68,6 +69,8 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 	p->rc.users = u;
 	p->rc.ctx = p->context;
 	p->rc.openssh_version = openssh_version;
+	p->rc.binids = binids_new();
+	gate_set_binids(p->gate, p->rc.binids);
 	p->fn = fn;
 	p->ctx = ctx;
 	buf_init(&p->eoe, 4096);
@@ -85,6 +88,7 @@ pipeline_free(struct pipeline *p)
 	buf_free(&p->eoe);
 	inodes_free(p->rc.inodes);
 	gate_free(p->gate);
+	binids_free(p->rc.binids);
 	context_free(p->context);
 	free(p);
 }
@@ -144,8 +148,10 @@ pipeline_set_gate(struct pipeline *p, int on)
 	if (!on) {
 		gate_free(p->gate);
 		p->gate = NULL;
-	} else if (p->gate == NULL)
+	} else if (p->gate == NULL) {
 		p->gate = gate_new(p->rc.cfg, p->rc.inodes);
+		gate_set_binids(p->gate, p->rc.binids);
+	}
 }
 
 const struct gate_stats *
@@ -161,6 +167,12 @@ pipeline_configure(struct pipeline *p, const struct cfg *cfg)
 {
 	p->rc.cfg = cfg;
 	return p->gate != NULL ? gate_configure(p->gate, cfg) : 0;
+}
+
+struct binids *
+pipeline_binids(struct pipeline *p)
+{
+	return p->rc.binids;
 }
 
 struct context *

@@ -53,6 +53,8 @@ void		 pipeline_set_correlate(struct pipeline *p,
 		    struct correlate *corr);
 /* The process and session tables (for statistics). */
 struct context	*pipeline_context(struct pipeline *p);
+/* The client binaries' identity table (binids.h), or NULL. */
+struct binids	*pipeline_binids(struct pipeline *p);
 /* The table of authorized_keys inodes the rules learn (for seeding). */
 struct inodes	*pipeline_inodes(struct pipeline *p);
 

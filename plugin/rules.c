@@ -12,6 +12,7 @@
 #include "clientconf.h"
 #include "plantconf.h"
 #include "rules.h"
+#include "sockrules.h"
 #include "sshconf.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
@@ -43,7 +44,10 @@ const char *const rules_ids[] = {
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
-	"ssh-config-planted", NULL
+	"ssh-config-planted",
+	"ssh-forward-listen", "ssh-control-master", "ssh-agent-hijack",
+	"sshd-tunnel-connect", "sshd-tunnel-listen", "ssh-client-copied",
+	NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -437,6 +441,8 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	if (!ev->have_execve || !ev->have_syscall || ev->success != 1)
 		return 0;
 	prog = rules_program(rc->cfg, ev, &off, &r.via);
+	if (prog == SSHPROG_NONE)
+		prog = sockrules_exec_program(rc, ev, &r.via);
 	if (prog == SSHPROG_NONE || prog == SSHPROG_SSH_AGENT)
 		return 0;
 	st->execs_examined++;
@@ -1014,6 +1020,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 
 	n = rules_exec(rc, ev, fn, ctx, st);
 	n += rules_file(rc, ev, fn, ctx);
+	n += sockrules_run(rc, ev, fn, ctx);
 	st->alerts += (unsigned long long)n;
 	return n;
 }

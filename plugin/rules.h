@@ -2,14 +2,16 @@
  * rules: from a reassembled event to alerts.
  *
  * The step after event reassembly.  Rules work on whatever records
- * arrive, never on the audit rule key.  Two families:
+ * arrive, never on the audit rule key.  Three families:
  *  - executions of ssh, scp, sftp, ssh-add (identified by the SYSCALL
  *    exe, or by the program ld.so was asked to run; never by argv[0]),
  *    parsed by sshopt.h: tunnels, pivots, keys, host-key checking, agent
  *    forwarding;
  *  - successful writes to authorized_keys files, by name or, through a
  *    link, by the inode of a file known to be one (inodes.h); and links
- *    made to such a file under another name.
+ *    made to such a file under another name;
+ *  - the sockets the OpenSSH programs bind and connect, and opens of the
+ *    client binaries that are not executions (sockrules.h).
  * Every rule id, its severity, confidence and tags are listed in
  * audisp-sshwatch(8).
  */
@@ -17,6 +19,7 @@
 #define SW_RULES_H
 
 #include "alert.h"
+#include "binids.h"
 #include "cfg.h"
 #include "context.h"
 #include "correlate.h"
@@ -32,6 +35,7 @@ struct rules_ctx {
 	struct correlate	*corr;		/* replay --correlate, or NULL */
 	int			 openssh_version;
 	int			 read_configs;	/* read client config files */
+	struct binids		*binids;	/* client files; or NULL */
 };
 
 struct rules_stats {

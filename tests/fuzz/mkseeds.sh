@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
 mkdir -p "$out"/stream "$out"/encode "$out"/sshopt "$out"/cfg \
-	"$out"/spool "$out"/rmw "$out"/json "$out"/sshconf
+	"$out"/spool "$out"/rmw "$out"/json "$out"/sshconf "$out"/sockaddr
 
 # stream: each alerting event of the plugin stream auditd handed a real
 # plugin, with the four events before it, behind a first byte choosing
@@ -105,6 +105,16 @@ PY
 # json: values the captures hold, and forged ones.
 printf '%s' "/home/sshw-alice/.ssh/authorized_keys" >"$out/json/path"
 printf 'a\nb"c\\d\035e\377f\000g caf\303\251 \355\240\200' >"$out/json/mixed"
+
+# sockaddr: saddr= values of the socket capture, an abstract name, bad hex.
+i=0
+for h in $(grep -o 'saddr=[0-9A-F]*' "$fx/sock/audit.log" | cut -d= -f2 |
+    sort -u | head -12); do
+	i=$((i + 1))
+	printf '%s' "$h" >"$out/sockaddr/capture-$i"
+done
+printf '0100006162630064' >"$out/sockaddr/abstract"
+printf 'zz00' >"$out/sockaddr/bad"
 
 :
 

@@ -71,7 +71,8 @@ args=(--passwd "$T/passwd" --sshd-config "$T/etc/ssh/sshd_config")
 [ -z "$(ls -A "$T/out")" ] || si_fail "-n wrote something"
 
 rules() {
-	grep -- "^-a" "$1" | grep -v "key=sshwatch-exec"
+	grep -- "^-a" "$1" | grep -v "key=sshwatch-exec" |
+	    grep -v "key=sshwatch-sock" | grep -v "key=sshwatch-copy"
 }
 pair() {
 	echo "-a always,exit -F arch=b64 $1"
@@ -149,6 +150,12 @@ for l in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do
 	[ -e "$l" ] || continue
 	grep -qF -- "-F exe=$(readlink -f "$l") " "$T/exec" ||
 		si_fail "no rule for the loader $l"
+done
+# Socket rules of the loader (sockrules.h): one pair per loader file.
+for l in /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1; do
+	[ -e "$l" ] || continue
+	[ "$(grep -F -- "-F exe=$(readlink -f "$l") " "$T/out.n" | grep -c "key=sshwatch-sock$")" -eq 6 ] ||
+		si_fail "not 6 socket rules (bind, listen, connect x 2 arches) for the loader $l"
 done
 
 # -o: the file, its mode, and what a second run does.

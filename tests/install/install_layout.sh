@@ -174,7 +174,7 @@ for id in $ids; do
 	    on && /^\.(TP|PP|SH)/ { exit }
 	    on { print }' "$SI_T/m8.plain" >"$SI_T/id.txt"
 	grep -q "Tags " "$SI_T/id.txt" || si_fail "$id: no tags in audisp-sshwatch(8)"
-	grep -qE "(Low|Medium|High|Critical|low|medium|high)" "$SI_T/id.txt" ||
+	grep -qE "(Info|Low|Medium|High|Critical|info|low|medium|high)" "$SI_T/id.txt" ||
 		si_fail "$id: no severity in audisp-sshwatch(8)"
 	grep -qE "ANOM_(EXEC|MOD_ACCT)" "$SI_T/id.txt" ||
 		si_fail "$id: no record type in audisp-sshwatch(8)"
