@@ -1,27 +1,19 @@
 #!/usr/bin/env python3
-# follow_paths.py LIVE.json REPLAY.json: the maximal ssh-path alerts the
-# follower raised live equal the multi-hop paths (two links or more) that
-# `--replay --correlate' printed for the same log.  A live path that is a
-# run of a longer live path was raised before its last hop came; it is not
-# counted.  Prints both sets and exits 1 when they differ.
+# follow_paths.py A B: the multi-host paths of A and B are the same.
+# Each file is read as one of:
+#  - the follower's output: its ssh-path alerts, of which the maximal
+#    ones count (a path that is a run of a longer one was raised before
+#    the longer one's last hop came); a path raised twice is an error;
+#  - `--replay --correlate' output, or a fleet generator's planted.json:
+#    its {"path":[...]} lines of two links or more.
+# A hop is (node, session, client pid; none for the last).  Prints the
+# counts, and the differences when there are some (exit 1).
 import json
 import sys
 
 
 def hops(path):
     return tuple((h['node'], h['ses'], h.get('pid')) for h in path)
-
-
-def load(name, rule):
-    out = []
-    for line in open(name):
-        if not line.startswith('{'):
-            continue
-        o = json.loads(line)
-        if 'path' not in o or (rule and o.get('rule') != 'ssh-path'):
-            continue
-        out.append(hops(o['path']))
-    return out
 
 
 def part(a, b):
@@ -32,16 +24,32 @@ def part(a, b):
                                    for i in range(len(b) - len(a) + 1))
 
 
-live = load(sys.argv[1], True)
-batch = [p for p in load(sys.argv[2], False) if len(p) >= 3]
-if len(set(live)) != len(live):
-    print('FAIL: a path raised twice live')
+def load(name):
+    alerts, paths = [], []
+    for line in open(name):
+        if not line.startswith('{'):
+            continue
+        o = json.loads(line)
+        if 'path' not in o:
+            continue
+        if o.get('rule') == 'ssh-path':
+            alerts.append(hops(o['path']))
+        elif len(o['path']) >= 3:
+            paths.append(hops(o['path']))
+    if not alerts:
+        return set(paths), len(paths), 'paths'
+    if len(set(alerts)) != len(alerts):
+        print('FAIL: %s: a path raised twice' % name)
+        sys.exit(1)
+    return ({p for p in alerts if not any(part(p, q) for q in alerts)},
+            len(alerts), 'ssh-path alerts')
+
+
+a, na, ka = load(sys.argv[1])
+b, nb, kb = load(sys.argv[2])
+if a != b:
+    print('FAIL: the paths differ')
+    print('only in %s:' % sys.argv[1], sorted(a - b))
+    print('only in %s:' % sys.argv[2], sorted(b - a))
     sys.exit(1)
-maximal = {p for p in live if not any(part(p, q) for q in live)}
-if maximal != set(batch):
-    print('FAIL: live paths differ from --replay --correlate')
-    print('live only:', sorted(maximal - set(batch)))
-    print('replay only:', sorted(set(batch) - maximal))
-    sys.exit(1)
-print('%d paths live (%d raised) = %d from --replay --correlate' %
-      (len(maximal), len(live), len(batch)))
+print('%d paths in both (%d %s, %d %s)' % (len(a), na, ka, nb, kb))
