@@ -98,6 +98,7 @@ struct follow {
 	size_t		 ndone, done_cap, prune_at;
 	struct skipset	 skip;
 	struct pos	 linepos;	/* of the line being fed */
+	int		 warming;	/* replaying what came before */
 	char		 written[512];	/* last state written, in short */
 	struct follow_stats st;
 };
@@ -212,6 +213,11 @@ on_event(void *arg, const struct framer_event *fe)
 	char key[KEY_MAX];
 	int k;
 
+	if (f->warming) {
+		f->st.warm_events++;
+		f->fn(f->ctx, fe);
+		return;
+	}
 	make_key(key, fe->node, fe->nodelen, fe->stamp, fe->stamplen);
 	if ((k = pend_find(f, key)) != -1) {
 		struct pos last = f->pend[k].last;
@@ -265,6 +271,10 @@ take_line(struct follow *f, const char *line, size_t len)
 	char key[KEY_MAX];
 	int type, k;
 
+	if (f->warming) {
+		framer_line(f->fr, line, len);
+		return;
+	}
 	f->st.lines++;
 	if (framer_parse_header(line, len, &type, &node, &nodelen, &stamp,
 	    &stamplen) == -1) {
@@ -768,6 +778,51 @@ state_load(struct follow *f, unsigned long long *sdev,
 	return rc;
 }
 
+/*
+ * Before resuming at offset off of the current file: what came before it
+ * (the previous rotated file, then the current one up to off) goes
+ * through the pipeline once more, so that sessions, process ancestry,
+ * repeat windows and the correlator's links are what they were when the
+ * follower stopped.  The caller has no output yet: nothing is raised
+ * twice.  prev is the previous file's rotation number (0: none).
+ */
+static void
+warm_up(struct follow *f, unsigned prev, off_t off)
+{
+	char name[PATH_MAX];
+	struct src w;
+	size_t budget;
+	ssize_t r;
+
+	f->warming = 1;
+	rotated_name(f, prev, name, sizeof(name));
+	if (prev > 0 && src_open(f, &w, name) == 0) {
+		do {
+			budget = FOLLOW_BUDGET;
+		} while (!src_read(f, &w, &budget));
+		src_lines(f, &w, 1);
+		src_close(&w);
+	}
+	while (f->cur.rd < off) {
+		size_t want = (size_t)(off - f->cur.rd);
+
+		r = read(f->cur.fd, f->cur.buf + f->cur.end,
+		    want < READ_SIZE ? want : READ_SIZE);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		f->cur.end += (size_t)r;
+		f->cur.rd += r;
+		src_lines(f, &f->cur, 0);
+	}
+	/* Events cut at off were delivered before the stop, or come again. */
+	framer_flush(f->fr);
+	f->cur.start = f->cur.end = 0;
+	f->cur.skipping = 0;
+	f->warming = 0;
+}
+
 struct follow *
 follow_new(const char *path, const char *statepath, int from_start,
     const struct framer_limits *lim, framer_fn fn, void *ctx, char *err,
@@ -851,8 +906,11 @@ follow_new(const char *path, const char *statepath, int from_start,
 			soff = 0;
 			f->skip.on = 0;
 		}
-		if (f->cur.fd != -1 && src_seek(&f->cur, soff) == -1)
-			goto openfail;
+		if (f->cur.fd != -1) {
+			warm_up(f, k + 1, soff);
+			if (src_seek(&f->cur, soff) == -1)
+				goto openfail;
+		}
 	}
 	return f;
  openfail:

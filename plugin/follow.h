@@ -21,7 +21,11 @@
  *    no event is read twice or skipped across its own restart, even when
  *    the log was rotated meanwhile.
  * An event still open when the follower stops is not delivered; it is read
- * again, whole, after the restart.
+ * again, whole, after the restart.  Before resuming, what came before the
+ * resume point (the previous rotated file and the current one up to that
+ * point) is read through the framer again with its events handed to fn
+ * while the caller has no output yet, so that the context of later events
+ * (sessions, ancestry, links of a path not yet complete) is what it was.
  */
 #ifndef SW_FOLLOW_H
 #define SW_FOLLOW_H
@@ -46,6 +50,7 @@ struct follow_stats {
 	unsigned long long	 resumed_skipped; /* records read before */
 	unsigned long long	 state_writes, state_failures;
 	unsigned long long	 lost_files;	/* rotated away unseen */
+	unsigned long long	 warm_events;	/* read again at start */
 	size_t			 pending;	/* events open */
 };
 
@@ -54,7 +59,9 @@ struct follow;
 /*
  * Follows path into a framer of its own, which hands complete events to
  * fn.  statepath may be NULL (no state: start at the beginning of path);
- * from_start ignores the state file's content.  Returns NULL with err set.
+ * from_start ignores the state file's content.  When resuming, the events
+ * before the resume point are handed to fn during this call: the caller
+ * connects its outputs afterwards.  Returns NULL with err set.
  */
 struct follow	*follow_new(const char *path, const char *statepath,
 		    int from_start, const struct framer_limits *lim,

@@ -518,10 +518,11 @@ log_follow_stats(const char *when, struct follow *fw, struct correlate *corr)
 	log_always(LOG_INFO, "%s: follow bytes=%llu lines=%llu events=%llu "
 	    "pending=%zu rotations=%llu truncations=%llu long_lines=%llu "
 	    "unterminated=%llu resumed_skipped=%llu state_writes=%llu "
-	    "state_failures=%llu lost_files=%llu", when, st->bytes, st->lines,
-	    st->events, st->pending, st->rotations, st->truncations,
-	    st->long_lines, st->unterminated, st->resumed_skipped,
-	    st->state_writes, st->state_failures, st->lost_files);
+	    "state_failures=%llu lost_files=%llu warm_events=%llu", when,
+	    st->bytes, st->lines, st->events, st->pending, st->rotations,
+	    st->truncations, st->long_lines, st->unterminated,
+	    st->resumed_skipped, st->state_writes, st->state_failures,
+	    st->lost_files, st->warm_events);
 	if (corr != NULL) {
 		const struct corr_stats *cs = correlate_stats(corr);
 
@@ -595,7 +596,6 @@ follow_loop(struct cfg *cfg, const char *cfgpath,
 		rc = 1;
 		goto out;
 	}
-	sink_set_stream(sink, stdout, o->fmt);
 	if (o->correlate) {
 		if ((corr = correlate_new()) == NULL ||
 		    (o->hosts != NULL && correlate_hosts(corr, o->hosts, err,
@@ -617,6 +617,8 @@ follow_loop(struct cfg *cfg, const char *cfgpath,
 		rc = 1;
 		goto out;
 	}
+	/* Only now: what follow_new() read again was context, not news. */
+	sink_set_stream(sink, stdout, o->fmt);
 	/* The log and the state file are open: no capability is needed. */
 	priv_drop(cfg->audit_sink);
 	if (sink_configure(sink, cfg, 1, err, sizeof(err)) == -1) {

@@ -33,6 +33,7 @@ struct got {
 static char dir[] = "/tmp/check_follow.XXXXXX";
 static char logp[256], statep[256];
 static struct got g;
+static size_t warm;		/* events the last start() warmed up with */
 
 static void
 collect(void *ctx, const struct framer_event *fe)
@@ -101,12 +102,17 @@ event(const char *path, const char *node, int n, int parts)
 static struct follow *
 start(int from_start)
 {
+	static struct got before;
 	char err[256];
 	struct follow *f;
 
+	/* What the warm-up hands over is context, not output: dropped. */
+	before = g;
 	f = follow_new(logp, statep, from_start, &framer_replay_limits,
 	    collect, &g, err, sizeof(err));
 	ck_assert_msg(f != NULL, "follow_new: %s", err);
+	warm = g.n - before.n;
+	g = before;
 	return f;
 }
 
@@ -224,6 +230,9 @@ START_TEST(test_restart)
 	all_once("a", 1, 3);
 	all_once("b", 1, 2);
 	ck_assert_uint_eq(follow_stats(f)->resumed_skipped, 6);
+	/* a1, before the resume point, went through as context. */
+	ck_assert_uint_eq(warm, 1);
+	ck_assert_uint_eq(follow_stats(f)->warm_events, 1);
 	follow_free(f);
 }
 END_TEST
