@@ -25,6 +25,7 @@
 #define NODE_HASH	16384	/* buckets, > CORR_MAX_NODES */
 #define HOST_HASH	65536
 #define PATH_HASH	131072
+#define WAIT_HASH	16384	/* waiting clients by destination */
 
 struct cnode {
 	char		 name[CORR_STR];
@@ -40,6 +41,8 @@ struct oslot {
 	int		 node;
 	long		 prev, next;	/* node list */
 	long		 wprev, wnext;	/* waiting list */
+	long		 bprev, bnext;	/* its destination's bucket */
+	uint32_t	 bucket;
 	int		 waiting;
 	long		 link;		/* islot, -1 none */
 	uint64_t	 link_seq;
@@ -57,7 +60,8 @@ struct islot {
 struct hostmap {
 	char		 addr[CORR_STR];
 	char		 name[CORR_STR];
-	int		 next;
+	int		 next;		/* chain by address */
+	int		 nnext;		/* chain by name */
 };
 
 /* A path kept for the replay's report. */
@@ -77,7 +81,8 @@ struct correlate {
 	int		*nhash, *lhash;
 	struct hostmap	*hosts;
 	size_t		 nhosts;
-	int		*hhash;
+	int		*hhash, *hnhash;
+	long		*whash;		/* waiting clients by wait_key() */
 	uint64_t	*paths;		/* ring of raised path hashes */
 	size_t		 npaths;
 	long		*phash;		/* index into paths, chained by pnext */
@@ -117,11 +122,14 @@ correlate_new(void)
 	c->nhash = malloc(NODE_HASH * sizeof(*c->nhash));
 	c->lhash = malloc(NODE_HASH * sizeof(*c->lhash));
 	c->hhash = malloc(HOST_HASH * sizeof(*c->hhash));
+	c->hnhash = malloc(HOST_HASH * sizeof(*c->hnhash));
+	c->whash = malloc(WAIT_HASH * sizeof(*c->whash));
 	c->paths = calloc(CORR_MAX_PATHS, sizeof(*c->paths));
 	c->pnext = malloc(CORR_MAX_PATHS * sizeof(*c->pnext));
 	c->phash = malloc(PATH_HASH * sizeof(*c->phash));
 	if (c->out == NULL || c->in == NULL || c->nodes == NULL ||
 	    c->nhash == NULL || c->lhash == NULL || c->hhash == NULL ||
+	    c->hnhash == NULL || c->whash == NULL ||
 	    c->paths == NULL || c->pnext == NULL || c->phash == NULL) {
 		correlate_free(c);
 		return NULL;
@@ -129,7 +137,9 @@ correlate_new(void)
 	for (i = 0; i < NODE_HASH; i++)
 		c->nhash[i] = c->lhash[i] = -1;
 	for (i = 0; i < HOST_HASH; i++)
-		c->hhash[i] = -1;
+		c->hhash[i] = c->hnhash[i] = -1;
+	for (i = 0; i < WAIT_HASH; i++)
+		c->whash[i] = -1;
 	for (i = 0; i < PATH_HASH; i++)
 		c->phash[i] = -1;
 	c->whead = c->wtail = -1;
@@ -155,6 +165,8 @@ correlate_free(struct correlate *c)
 	free(c->lhash);
 	free(c->hosts);
 	free(c->hhash);
+	free(c->hnhash);
+	free(c->whash);
 	free(c->paths);
 	free(c->pnext);
 	free(c->phash);
@@ -205,7 +217,10 @@ host_add(struct correlate *c, const char *addr, const char *name)
 	snprintf(h->addr, sizeof(h->addr), "%s", addr);
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	h->next = c->hhash[b];
-	c->hhash[b] = (int)c->nhosts++;
+	c->hhash[b] = (int)c->nhosts;
+	b = hash_lc(name, CORR_STR) % HOST_HASH;
+	h->nnext = c->hnhash[b];
+	c->hnhash[b] = (int)c->nhosts++;
 	return 1;
 }
 
@@ -360,6 +375,22 @@ dest_nodes(const struct correlate *c, const char *dhost, int *out,
 	return n;
 }
 
+/*
+ * The bucket a waiting client's destination goes in: an address by
+ * itself, a name by its first label (so that "hostb", "hostb.example.com"
+ * and node "hostb.example.com" meet).  A session on node N looks in N's
+ * first label's bucket and in those of N's addresses.
+ */
+static uint32_t
+wait_key(const char *dhost)
+{
+	size_t n = strlen(dhost);
+
+	if (strspn(dhost, "0123456789.") == n || strchr(dhost, ':') != NULL)
+		return hash_lc(dhost, n) % WAIT_HASH;
+	return hash_lc(dhost, strcspn(dhost, ".")) % WAIT_HASH;
+}
+
 /* Slots ---------------------------------------------------------------- */
 
 static void
@@ -369,6 +400,12 @@ wait_remove(struct correlate *c, long k)
 
 	if (!s->waiting)
 		return;
+	if (s->bprev != -1)
+		c->out[s->bprev].bnext = s->bnext;
+	else
+		c->whash[s->bucket] = s->bnext;
+	if (s->bnext != -1)
+		c->out[s->bnext].bprev = s->bprev;
 	if (s->wprev != -1)
 		c->out[s->wprev].wnext = s->wnext;
 	else
@@ -805,6 +842,12 @@ correlate_outbound(struct correlate *c, const struct corr_out *o)
 		return;
 	}
 	c->out[k].waiting = 1;
+	c->out[k].bucket = wait_key(o->dhost);
+	c->out[k].bprev = -1;
+	c->out[k].bnext = c->whash[c->out[k].bucket];
+	if (c->out[k].bnext != -1)
+		c->out[c->out[k].bnext].bprev = k;
+	c->whash[c->out[k].bucket] = k;
 	c->out[k].wnext = -1;
 	c->out[k].wprev = c->wtail;
 	if (c->wtail != -1)
@@ -817,8 +860,10 @@ correlate_outbound(struct correlate *c, const struct corr_out *o)
 void
 correlate_inbound(struct correlate *c, const struct corr_in *in)
 {
-	long i, k;
-	int node;
+	uint32_t buckets[16];
+	size_t nb, b, j;
+	long i, k, best = -1;
+	int node, h;
 
 	c->st.inbound++;
 	if ((node = node_get(c, in->node)) == -1)
@@ -828,12 +873,27 @@ correlate_inbound(struct correlate *c, const struct corr_in *in)
 	expire(c);
 	i = in_alloc(c, node);
 	c->in[i].i = *in;
-	for (k = c->whead; k != -1; k = c->out[k].wnext)
-		if (fits(c, &c->out[k].o, in) &&
-		    host_is(c, c->out[k].o.dhost, in->node)) {
-			linked(c, k, i);
-			return;
-		}
+	/* The buckets that may hold a client for this node. */
+	nb = 0;
+	buckets[nb++] = hash_lc(in->node, c->nodes[node].label) % WAIT_HASH;
+	for (h = c->hnhash[hash_lc(in->node, CORR_STR) % HOST_HASH];
+	    h != -1 && nb < 16; h = c->hosts[h].nnext)
+		if (strcasecmp(c->hosts[h].name, in->node) == 0)
+			buckets[nb++] = wait_key(c->hosts[h].addr);
+	/* Of those that fit, the first to arrive. */
+	for (b = 0; b < nb; b++) {
+		for (j = 0; j < b && buckets[j] != buckets[b]; j++)
+			;
+		if (j < b)
+			continue;
+		for (k = c->whash[buckets[b]]; k != -1; k = c->out[k].bnext)
+			if ((best == -1 || c->out[k].seq < c->out[best].seq) &&
+			    fits(c, &c->out[k].o, in) &&
+			    host_is(c, c->out[k].o.dhost, in->node))
+				best = k;
+	}
+	if (best != -1)
+		linked(c, best, i);
 }
 
 /* Is a[0..na) a run of b[0..nb)? */
