@@ -271,6 +271,16 @@ take_line(struct follow *f, const char *line, size_t len)
 	char key[KEY_MAX];
 	int type, k;
 
+	if (f->warming == 2) {
+		/* After the resume point: only what was delivered before. */
+		if (framer_parse_header(line, len, &type, &node, &nodelen,
+		    &stamp, &stamplen) == 0) {
+			make_key(key, node, nodelen, stamp, stamplen);
+			if (skip_has(&f->skip, key))
+				framer_line(f->fr, line, len);
+		}
+		return;
+	}
 	if (f->warming) {
 		framer_line(f->fr, line, len);
 		return;
@@ -779,47 +789,98 @@ state_load(struct follow *f, unsigned long long *sdev,
 }
 
 /*
- * Before resuming at offset off of the current file: what came before it
- * (the previous rotated file, then the current one up to off) goes
- * through the pipeline once more, so that sessions, process ancestry,
- * repeat windows and the correlator's links are what they were when the
- * follower stopped.  The caller has no output yet: nothing is raised
- * twice.  prev is the previous file's rotation number (0: none).
+ * Reads fd from offset 0 for warm_up(): every line before `off' (-1: no
+ * such point) as context, the lines after it only when their event was
+ * delivered before the stop; up to `limit' (-1: the end).
  */
 static void
-warm_up(struct follow *f, unsigned prev, off_t off)
+warm_fd(struct follow *f, int fd, off_t off, off_t limit)
 {
-	char name[PATH_MAX];
 	struct src w;
-	size_t budget;
+	off_t at = 0;
 	ssize_t r;
 
-	f->warming = 1;
-	rotated_name(f, prev, name, sizeof(name));
-	if (prev > 0 && src_open(f, &w, name) == 0) {
-		do {
-			budget = FOLLOW_BUDGET;
-		} while (!src_read(f, &w, &budget));
-		src_lines(f, &w, 1);
-		src_close(&w);
-	}
-	while (f->cur.rd < off) {
-		size_t want = (size_t)(off - f->cur.rd);
+	memset(&w, 0, sizeof(w));
+	if ((w.buf = malloc(FOLLOW_MAX_LINE + READ_SIZE)) == NULL)
+		return;
+	for (;;) {
+		size_t want = READ_SIZE;
 
-		r = read(f->cur.fd, f->cur.buf + f->cur.end,
-		    want < READ_SIZE ? want : READ_SIZE);
+		if (off >= 0 && at == off) {
+			/* At off: from here only delivered events. */
+			src_lines(f, &w, 0);
+			f->warming = 2;
+			off = -1;
+		}
+		if (limit >= 0 && limit - at < (off_t)want)
+			want = (size_t)(limit - at);
+		if (off >= 0 && off - at < (off_t)want)
+			want = (size_t)(off - at);
+		if (want == 0)
+			break;
+		r = pread(fd, w.buf + w.end, want, at);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
-		f->cur.end += (size_t)r;
-		f->cur.rd += r;
-		src_lines(f, &f->cur, 0);
+		w.end += (size_t)r;
+		at += r;
+		src_lines(f, &w, 0);
 	}
+	src_lines(f, &w, 1);
+	free(w.buf);
+}
+
+/*
+ * Before resuming at offset off of the file now named FILE.k (0: FILE):
+ * what came before it goes through the pipeline once more, so that
+ * sessions, process ancestry, repeat windows and the correlator's links
+ * are what they were when the follower stopped -- the previous rotated
+ * file, this file up to off, and after off up to the point read to
+ * (maybe in a later file) the events that were delivered then (the open
+ * ones come again, live).  The caller has no output yet: nothing is
+ * raised twice.
+ */
+static void
+warm_up(struct follow *f, unsigned k, off_t off)
+{
+	char name[PATH_MAX];
+	struct src w;
+	unsigned j;
+
+	f->warming = 1;
+	rotated_name(f, k + 1, name, sizeof(name));
+	if (src_open(f, &w, name) == 0) {
+		warm_fd(f, w.fd, -1, -1);
+		src_close(&w);
+	}
+	f->warming = 1;
+	if (f->skip.on && f->cur.dev == f->skip.dev &&
+	    f->cur.ino == f->skip.ino) {
+		warm_fd(f, f->cur.fd, off, f->skip.off);
+		goto done;
+	}
+	warm_fd(f, f->cur.fd, off, -1);
+	/* The point read to is in a later file: FILE.k-1 .. FILE. */
+	for (j = k; f->skip.on && j-- > 0;) {
+		if (j > 0)
+			rotated_name(f, j, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "%s", f->path);
+		if (src_open(f, &w, name) == -1)
+			continue;
+		f->warming = 2;
+		if (w.dev == f->skip.dev && w.ino == f->skip.ino) {
+			warm_fd(f, w.fd, -1, f->skip.off);
+			src_close(&w);
+			break;
+		}
+		warm_fd(f, w.fd, -1, -1);
+		src_close(&w);
+	}
+ done:
 	/* Events cut at off were delivered before the stop, or come again. */
 	framer_flush(f->fr);
-	f->cur.start = f->cur.end = 0;
-	f->cur.skipping = 0;
 	f->warming = 0;
 }
 
@@ -907,7 +968,7 @@ follow_new(const char *path, const char *statepath, int from_start,
 			f->skip.on = 0;
 		}
 		if (f->cur.fd != -1) {
-			warm_up(f, k + 1, soff);
+			warm_up(f, k, soff);
 			if (src_seek(&f->cur, soff) == -1)
 				goto openfail;
 		}

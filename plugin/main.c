@@ -555,7 +555,7 @@ follow_loop(struct cfg *cfg, const char *cfgpath,
 	struct follow *fw = NULL;
 	struct correlate *corr = NULL;
 	char err[512];
-	time_t last_tick = 0, last_save = 0;
+	time_t last_save = 0;
 	int rc = 0, more = 1;
 
 	log_init("audisp-sshwatch", !o->log_stderr);
@@ -663,10 +663,11 @@ follow_loop(struct cfg *cfg, const char *cfgpath,
 				log_msg(LOG_INFO, "configuration reloaded");
 			}
 		}
-		if (time(NULL) != last_tick) {
-			last_tick = time(NULL);
-			filter_tick(filter, (double)last_tick);
-		}
+		/*
+		 * No filter_tick() by the wall clock: the log may be read
+		 * late (a restart, a backlog), so repeat windows close by the
+		 * events' own time, as in --replay.
+		 */
 		if (more) {
 			more = follow_pump(fw);
 			fflush(stdout);
