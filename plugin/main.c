@@ -556,7 +556,7 @@ follow_loop(struct cfg *cfg, const char *cfgpath,
 	struct correlate *corr = NULL;
 	char err[512];
 	time_t last_save = 0;
-	int rc = 0, more = 1;
+	int rc = 0, more = 1, dirty = 0;
 
 	log_init("audisp-sshwatch", !o->log_stderr);
 	memset(&sa, 0, sizeof(sa));
@@ -671,14 +671,21 @@ follow_loop(struct cfg *cfg, const char *cfgpath,
 		if (more) {
 			more = follow_pump(fw);
 			fflush(stdout);
-			/* Caught up, or a second of reading: save. */
-			if (!more || time(NULL) != last_save) {
+			/*
+			 * At most once a second (each is an fsync); what is
+			 * left is saved by the idle wake-up below.
+			 */
+			dirty = 1;
+			if (time(NULL) != last_save) {
 				last_save = time(NULL);
 				follow_checkpoint(fw);
+				dirty = 0;
 			}
 			continue;
 		}
-		if (framer_pending(follow_framer(fw)) > 0)
+		if (dirty)
+			wait.tv_sec = 1;
+		else if (framer_pending(follow_framer(fw)) > 0)
 			wait.tv_sec = IDLE_AGE_SECS;
 		else if (filter_pending(filter) > 0)
 			wait.tv_sec = 1;
@@ -694,7 +701,9 @@ follow_loop(struct cfg *cfg, const char *cfgpath,
 			/* Idle: age what never got an EOE. */
 			follow_age(fw, time(NULL), IDLE_AGE_SECS);
 			fflush(stdout);
+			last_save = time(NULL);
 			follow_checkpoint(fw);
+			dirty = 0;
 			continue;
 		}
 		more = 1;
