@@ -27,6 +27,8 @@
 #    twice);
 #  - the events it delivered (both runs) add up to the events in the
 #    logs: none was lost or read twice across the rotations and restart;
+#  - the JSON file holds what standard output does, and every ssh-path
+#    alert reached a top-level aggregator over the remote channel, once;
 #  - some planted path had hops on both sides of a rotation, and some on
 #    both sides of the restart (else the test proved nothing).
 . "${srcdir:-.}/tests/remote/lib.sh"
@@ -173,8 +175,14 @@ C=$SW_T/sw.conf
 # Every alert shown (no repeat collapsing): which of several alike
 # alerts comes first depends on when events end, and an aggregator's log
 # has no EOE records: the follower ends them by age, the replay by count.
-printf 'audit_sink = no\nsyslog_alerts = no\ndedup_window = 0\n' >"$C"
-chmod 0600 "$C"
+# The sinks of plugin mode: a JSON file, and the remote channel to a
+# top-level aggregator (as a fleet split by host group would forward its
+# groups' alerts).
+TOP=$SW_T/top
+TPORT=$(sw_free_port)
+sw_agg_start "$TOP" "$TPORT"
+mkdir "$SW_T/out"
+sw_plugin_conf "$C" "$TPORT" "$SW_T/out" "dedup_window=0" "name=agg1"
 STATE=$SW_T/follow.state
 FPID=
 start_follower() {
@@ -244,6 +252,18 @@ sw_log "live against --replay --correlate: $out"
 out=$(python3 "$srcdir/tests/follow_paths.py" "$SW_T/live.json" \
     "$F/planted.json") || sw_fail "live against planted: $out"
 sw_log "live against planted: $out"
+# The same alerts in the JSON file, and as records at the top level.
+cmp -s "$SW_T/live.json" "$SW_T/out/alerts.json" ||
+	sw_fail "json_file and standard output differ"
+P=$(grep -c '^{"rule":"ssh-path"' "$SW_T/live.json")
+sw_wait_for 30 eval '[ "$(sw_records "$TOP" | grep -c " rule=ssh-path ")" -ge $P ]' ||
+	sw_fail "$(sw_records "$TOP" | grep -c " rule=ssh-path ") of $P ssh-path records reached the top-level aggregator"
+n=$(sw_records "$TOP" | grep " rule=ssh-path " | sed 's/.* path=//' | sort -u | wc -l)
+[ "$n" -eq "$P" ] || sw_fail "$n distinct ssh-path records at the top, not $P"
+sw_records "$TOP" | grep -q "^node=agg1 type=ANOM_EXEC .* rule=ssh-path severity=high links=[0-9] node=\"node000[0-9]\" path=[0-9A-F]* res=success'$" ||
+	sw_fail "ssh-path records not shaped as expected: $(sw_records "$TOP" | grep -m1 ssh-path)"
+sw_log "$P ssh-path alerts in the JSON file and at the top-level aggregator"
+
 # Every event of the logs delivered once: the events the first run
 # delivered (its statistics, asked for with SIGUSR1 before it was killed)
 # and the second run's add up to the events in the logs.  (Rule alerts
