@@ -543,15 +543,40 @@ from_of(const struct correlate *c, long i)
 /* Paths ---------------------------------------------------------------- */
 
 static uint64_t
-path_hash(const uint64_t *seqs, size_t n)
+hash_more(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * A path by what it is (each hop's node, session, pid and time, and the
+ * last session's), not by the order its parts came in: the same path seen
+ * again -- read again after a restart or a truncation -- is the same.
+ */
+static uint64_t
+path_hash(const struct corr_path *p)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= seqs[i];
-		h *= 1099511628211ULL;
+	for (i = 0; i < p->nhops; i++) {
+		const struct corr_out *o = p->hops[i];
+
+		h = hash_more(h, o->node, strlen(o->node) + 1);
+		h = hash_more(h, o->stamp, strlen(o->stamp) + 1);
+		h = hash_more(h, &o->ses, sizeof(o->ses));
+		h = hash_more(h, &o->pid, sizeof(o->pid));
 	}
+	h = hash_more(h, p->last->node, strlen(p->last->node) + 1);
+	h = hash_more(h, p->last->stamp, strlen(p->last->stamp) + 1);
+	h = hash_more(h, &p->last->ses, sizeof(p->last->ses));
 	return h ? h : 1;
 }
 
@@ -691,7 +716,7 @@ raise_path(struct correlate *c, const long *os, size_t n)
 	if ((last = link_of(c, os[n - 1])) == -1)
 		return;
 	p.last = &c->in[last].i;
-	if (!path_new(c, path_hash(seqs, n)))
+	if (!path_new(c, path_hash(&p)))
 		return;
 	if (c->fn == NULL)
 		keep(c, &p, seqs);
