@@ -25,7 +25,7 @@
 #include "follow.h"
 #include "log.h"
 
-#define KEY_MAX		192	/* node and stamp of one event */
+#define KEY_MAX		FOLLOW_KEY_MAX
 #define PEND_MAX	4096	/* open events tracked (framer: 1024) */
 #define PEND_HASH	8192
 #define FILES_KEPT	64	/* recent files' device and inode */
@@ -702,6 +702,84 @@ three(const char *p, unsigned long long *dev, unsigned long long *ino,
 	return 0;
 }
 
+void
+follow_state_free(struct follow_state *st)
+{
+	free(st->keys);
+	st->keys = NULL;
+	st->nkeys = 0;
+}
+
+int
+follow_state_parse(const char *buf, size_t len, struct follow_state *st,
+    char *err, size_t errsz)
+{
+	static const char magic[] = "sshwatch-follow 1\n";
+	const char *p = buf + sizeof(magic) - 1, *end = buf + len, *nl;
+	char line[FOLLOW_STATE_LINE];
+	int has_safe = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (len < sizeof(magic) - 1 ||
+	    memcmp(buf, magic, sizeof(magic) - 1) != 0) {
+		snprintf(err, errsz, "not a follower state file");
+		return -1;
+	}
+	for (; p < end; p = nl + 1) {
+		size_t n;
+
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+		    (n = (size_t)(nl - p)) >= sizeof(line) ||
+		    memchr(p, '\0', n) != NULL)
+			goto damaged;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (strncmp(line, "safe ", 5) == 0) {
+			if (three(line + 5, &st->sdev, &st->sino,
+			    &st->soff) == -1)
+				goto damaged;
+			has_safe = 1;
+		} else if (strncmp(line, "end ", 4) == 0) {
+			if (three(line + 4, &st->edev, &st->eino,
+			    &st->eoff) == -1)
+				goto damaged;
+			st->has_end = 1;
+		} else if (strncmp(line, "done ", 5) == 0) {
+			if (st->nkeys >= FOLLOW_MAX_DONE) {
+				snprintf(err, errsz, "more than %d done "
+				    "events", FOLLOW_MAX_DONE);
+				goto fail;
+			}
+			if (st->nkeys % 256 == 0) {
+				char (*k)[FOLLOW_KEY_MAX] = realloc(st->keys,
+				    (st->nkeys + 256) * sizeof(*k));
+
+				if (k == NULL) {
+					snprintf(err, errsz, "out of memory");
+					goto fail;
+				}
+				st->keys = k;
+			}
+			if (unhex(line + 5, n - 5, st->keys[st->nkeys],
+			    FOLLOW_KEY_MAX) == -1)
+				goto damaged;
+			st->nkeys++;
+		} else
+			goto damaged;
+	}
+	if (!has_safe) {
+		snprintf(err, errsz, "no \"safe\" line");
+		goto fail;
+	}
+	qsort(st->keys, st->nkeys, FOLLOW_KEY_MAX, cmp_key);
+	return 0;
+ damaged:
+	snprintf(err, errsz, "damaged at byte %zu", (size_t)(p - buf));
+ fail:
+	follow_state_free(st);
+	return -1;
+}
+
 /*
  * Reads the state file (a regular file of ours, at most STATE_MAX bytes)
  * into *safe_*, and the skip set.  Returns 1 when read, 0 when there is
@@ -711,13 +789,12 @@ static int
 state_load(struct follow *f, unsigned long long *sdev,
     unsigned long long *sino, long long *soff, char *err, size_t errsz)
 {
+	struct follow_state st;
 	struct stat sb;
-	char *buf = NULL, *line, *nl = NULL;
+	char *buf = NULL, why[128];
 	ssize_t r;
-	size_t got = 0, nkeys = 0;
-	int fd, rc = -1, has_safe = 0;
-	unsigned long long edev, eino;
-	long long eoff;
+	size_t got = 0;
+	int fd, rc = -1;
 
 	if ((fd = open(f->statepath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
 	    -1) {
@@ -736,50 +813,25 @@ state_load(struct follow *f, unsigned long long *sdev,
 	while (got < (size_t)sb.st_size &&
 	    (r = read(fd, buf + got, (size_t)sb.st_size - got)) > 0)
 		got += (size_t)r;
-	buf[got] = '\0';
-	if (strncmp(buf, "sshwatch-follow 1\n", 18) != 0) {
-		snprintf(err, errsz, "%s: not a follower state file",
-		    f->statepath);
+	if (follow_state_parse(buf, got, &st, why, sizeof(why)) == -1) {
+		snprintf(err, errsz, "%s: %s (remove it, or use "
+		    "--from-start)", f->statepath, why);
 		goto out;
 	}
-	for (line = buf + 18; *line != '\0'; line = nl + 1) {
-		if ((nl = strchr(line, '\n')) == NULL)
-			break;
-		*nl = '\0';
-		if (strncmp(line, "safe ", 5) == 0) {
-			if (three(line + 5, sdev, sino, soff) == -1)
-				break;
-			has_safe = 1;
-		} else if (strncmp(line, "end ", 4) == 0) {
-			if (three(line + 4, &edev, &eino, &eoff) == -1)
-				break;
-			f->skip.dev = (dev_t)edev;
-			f->skip.ino = (ino_t)eino;
-			f->skip.off = (off_t)eoff;
-		} else if (strncmp(line, "done ", 5) == 0 &&
-		    nkeys < FOLLOW_MAX_DONE) {
-			if (nkeys % 256 == 0) {
-				char (*k)[KEY_MAX] = realloc(f->skip.keys,
-				    (nkeys + 256) * sizeof(*k));
-
-				if (k == NULL)
-					break;
-				f->skip.keys = k;
-			}
-			if (unhex(line + 5, strlen(line + 5),
-			    f->skip.keys[nkeys], KEY_MAX) == -1)
-				break;
-			nkeys++;
-		} else
-			break;
+	*sdev = st.sdev;
+	*sino = st.sino;
+	*soff = st.soff;
+	if (st.has_end) {
+		f->skip.dev = (dev_t)st.edev;
+		f->skip.ino = (ino_t)st.eino;
+		f->skip.off = (off_t)st.eoff;
+	} else {
+		f->skip.dev = (dev_t)st.sdev;
+		f->skip.ino = (ino_t)st.sino;
+		f->skip.off = (off_t)st.soff;
 	}
-	if (*line != '\0' || !has_safe) {
-		snprintf(err, errsz, "%s: damaged near \"%.40s\" (remove it, "
-		    "or use --from-start)", f->statepath, line);
-		goto out;
-	}
-	qsort(f->skip.keys, nkeys, KEY_MAX, cmp_key);
-	f->skip.n = nkeys;
+	f->skip.keys = st.keys;		/* handed over */
+	f->skip.n = st.nkeys;
 	f->skip.on = 1;
 	rc = 1;
  out:

@@ -40,6 +40,32 @@
 #define FOLLOW_MAX_DONE		65536	/* events remembered in the state */
 #define FOLLOW_BUDGET		(4 * 1024 * 1024)	/* bytes a pump */
 
+#define FOLLOW_KEY_MAX		192	/* "NODE STAMP" of one event */
+#define FOLLOW_STATE_LINE	(2 * FOLLOW_KEY_MAX + 16)
+
+/* A state file's content (follow_state_parse()). */
+struct follow_state {
+	unsigned long long	 sdev, sino;	/* resume: file and offset */
+	long long		 soff;
+	int			 has_end;
+	unsigned long long	 edev, eino;	/* read up to */
+	long long		 eoff;
+	char			(*keys)[FOLLOW_KEY_MAX];	/* sorted */
+	size_t			 nkeys;
+};
+
+/*
+ * Parses a state file's bytes (pure: fuzzed as is): "sshwatch-follow 1",
+ * then "safe DEV INO OFF", "end DEV INO OFF" and at most FOLLOW_MAX_DONE
+ * "done HEX" lines (the events completed after the safe offset, their
+ * "NODE STAMP" in lower-case hex), each at most FOLLOW_STATE_LINE bytes.
+ * Returns 0 with *st filled (free with follow_state_free()), or -1 with
+ * err set and nothing to free.
+ */
+int		 follow_state_parse(const char *buf, size_t len,
+		    struct follow_state *st, char *err, size_t errsz);
+void		 follow_state_free(struct follow_state *st);
+
 struct follow_stats {
 	unsigned long long	 bytes, lines;
 	unsigned long long	 events;
