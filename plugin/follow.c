@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libaudit.h>
+
 #include "follow.h"
 #include "log.h"
 
@@ -99,6 +101,7 @@ struct follow {
 	struct skipset	 skip;
 	struct pos	 linepos;	/* of the line being fed */
 	int		 warming;	/* replaying what came before */
+	int		 seen_eoe;	/* the log has EOE records */
 	char		 written[512];	/* last state written, in short */
 	struct follow_stats st;
 };
@@ -243,6 +246,35 @@ on_event(void *arg, const struct framer_event *fe)
 	f->fn(f->ctx, fe);
 }
 
+/*
+ * One record to the framer.  An aggregator's log has no EOE records
+ * (auditd does not log those audisp-remote sends), so a kernel event
+ * would end only by count or age; but the kernel writes PROCTITLE last
+ * in every syscall event.  Until the log shows an EOE of its own, a
+ * PROCTITLE ends its event with an EOE made here, as the stream would.
+ */
+static void
+feed(struct follow *f, const char *line, size_t len, int type,
+    const char *node, size_t nodelen, const char *stamp, size_t stamplen)
+{
+	char eoe[KEY_MAX + 64];
+	int n;
+
+	framer_line(f->fr, line, len);
+	if (type == AUDIT_EOE)
+		f->seen_eoe = 1;
+	if (type != AUDIT_PROCTITLE || f->seen_eoe)
+		return;
+	n = snprintf(eoe, sizeof(eoe), "%s%.*s%stype=EOE msg=audit(%.*s): ",
+	    node != NULL ? "node=" : "", node != NULL ? (int)nodelen : 0,
+	    node != NULL ? node : "", node != NULL ? " " : "",
+	    (int)stamplen, stamp);
+	if (n > 0 && (size_t)n < sizeof(eoe)) {
+		f->st.eoe_made++;
+		framer_line(f->fr, eoe, (size_t)n);
+	}
+}
+
 static int
 skip_has(const struct skipset *s, const char *key)
 {
@@ -271,27 +303,27 @@ take_line(struct follow *f, const char *line, size_t len)
 	char key[KEY_MAX];
 	int type, k;
 
-	if (f->warming == 2) {
-		/* After the resume point: only what was delivered before. */
-		if (framer_parse_header(line, len, &type, &node, &nodelen,
-		    &stamp, &stamplen) == 0) {
-			make_key(key, node, nodelen, stamp, stamplen);
-			if (skip_has(&f->skip, key))
-				framer_line(f->fr, line, len);
+	if (framer_parse_header(line, len, &type, &node, &nodelen, &stamp,
+	    &stamplen) == -1) {
+		if (!f->warming) {
+			f->st.lines++;
+			framer_line(f->fr, line, len);	/* counted as bad */
 		}
 		return;
 	}
+	make_key(key, node, nodelen, stamp, stamplen);
+	if (f->warming == 2) {
+		/* After the resume point: only what was delivered before. */
+		if (skip_has(&f->skip, key))
+			feed(f, line, len, type, node, nodelen, stamp,
+			    stamplen);
+		return;
+	}
 	if (f->warming) {
-		framer_line(f->fr, line, len);
+		feed(f, line, len, type, node, nodelen, stamp, stamplen);
 		return;
 	}
 	f->st.lines++;
-	if (framer_parse_header(line, len, &type, &node, &nodelen, &stamp,
-	    &stamplen) == -1) {
-		framer_line(f->fr, line, len);	/* counted as bad there */
-		return;
-	}
-	make_key(key, node, nodelen, stamp, stamplen);
 	/* Past the point read to before the restart: nothing to skip. */
 	if (f->skip.on && f->cur.dev == f->skip.dev &&
 	    f->cur.ino == f->skip.ino && f->linepos.off >= f->skip.off)
@@ -316,7 +348,7 @@ take_line(struct follow *f, const char *line, size_t len)
 		f->pend[k].last = f->linepos;
 		f->pend[k].line = f->st.lines;
 	}
-	framer_line(f->fr, line, len);
+	feed(f, line, len, type, node, nodelen, stamp, stamplen);
 }
 
 static void

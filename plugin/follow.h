@@ -12,6 +12,9 @@
  *  - truncation (the file shorter than what was read): read again from 0;
  *  - a partial last line is not taken until its '\n' arrives (a rotated
  *    file's last line is taken as it is: nothing more will come);
+ *  - an aggregator's log has no EOE records: until the log shows one, the
+ *    PROCTITLE record the kernel writes last in each syscall event ends
+ *    that event, so that it does not wait for later ones;
  *  - a state file (written atomically: temporary file, fsync, rename)
  *    holds the device, inode and offset before the first record of the
  *    oldest event not yet complete, the point read up to, and the events
@@ -77,6 +80,7 @@ struct follow_stats {
 	unsigned long long	 state_writes, state_failures;
 	unsigned long long	 lost_files;	/* rotated away unseen */
 	unsigned long long	 warm_events;	/* read again at start */
+	unsigned long long	 eoe_made;	/* events ended at PROCTITLE */
 	size_t			 pending;	/* events open */
 };
 

@@ -518,11 +518,12 @@ log_follow_stats(const char *when, struct follow *fw, struct correlate *corr)
 	log_always(LOG_INFO, "%s: follow bytes=%llu lines=%llu events=%llu "
 	    "pending=%zu rotations=%llu truncations=%llu long_lines=%llu "
 	    "unterminated=%llu resumed_skipped=%llu state_writes=%llu "
-	    "state_failures=%llu lost_files=%llu warm_events=%llu", when,
-	    st->bytes, st->lines, st->events, st->pending, st->rotations,
-	    st->truncations, st->long_lines, st->unterminated,
-	    st->resumed_skipped, st->state_writes, st->state_failures,
-	    st->lost_files, st->warm_events);
+	    "state_failures=%llu lost_files=%llu warm_events=%llu "
+	    "eoe_made=%llu", when, st->bytes, st->lines, st->events,
+	    st->pending, st->rotations, st->truncations, st->long_lines,
+	    st->unterminated, st->resumed_skipped, st->state_writes,
+	    st->state_failures, st->lost_files, st->warm_events,
+	    st->eoe_made);
 	if (corr != NULL) {
 		const struct corr_stats *cs = correlate_stats(corr);
 

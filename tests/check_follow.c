@@ -309,6 +309,41 @@ START_TEST(test_state_from_start_and_damaged)
 }
 END_TEST
 
+/*
+ * An aggregator's log has no EOE: PROCTITLE, the kernel's last record of
+ * a syscall event, ends the event at once -- until an EOE shows up, after
+ * which EOE alone ends events, as in a local log.
+ */
+START_TEST(test_no_eoe)
+{
+	struct follow *f;
+	size_t r = 0;
+
+	event(logp, "a", 1, 3);
+	append(logp, "node=a type=PROCTITLE msg=audit(100.000:1): "
+	    "proctitle=7472756500\n");
+	f = start(0);
+	follow_pump(f);
+	ck_assert_int_eq(seen("a", 1, &r), 1);
+	ck_assert_uint_eq(r, 3);
+	ck_assert_uint_eq(follow_stats(f)->eoe_made, 1);
+	/* A log with EOE records: PROCTITLE no longer ends anything. */
+	event(logp, "a", 2, 7);
+	event(logp, "a", 3, 3);
+	append(logp, "node=a type=PROCTITLE msg=audit(100.000:3): "
+	    "proctitle=7472756500\n");
+	follow_pump(f);
+	ck_assert_int_eq(seen("a", 2, NULL), 1);
+	ck_assert_int_eq(seen("a", 3, NULL), 0);
+	event(logp, "a", 3, 4);
+	follow_pump(f);
+	ck_assert_int_eq(seen("a", 3, &r), 1);
+	ck_assert_uint_eq(r, 3);
+	ck_assert_uint_eq(follow_stats(f)->eoe_made, 1);
+	follow_free(f);
+}
+END_TEST
+
 /* The log does not exist yet: the follower waits for it. */
 START_TEST(test_created_later)
 {
@@ -336,6 +371,7 @@ main(void)
 	tcase_add_test(tc, test_restart_rotated);
 	tcase_add_test(tc, test_state_from_start_and_damaged);
 	tcase_add_test(tc, test_created_later);
+	tcase_add_test(tc, test_no_eoe);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
