@@ -550,6 +550,44 @@ START_TEST(test_correlate_live)
 		ck_assert_uint_eq(correlate_stats(c)->learned, 2);
 		correlate_free(c);
 	}
+	/*
+	 * Through the pipeline: hostb's sshd says its own address (laddr=)
+	 * in CRYPTO_KEY_USER; USER_LOGIN's addr= is the client's, not
+	 * learned.  Then a client to that address reaches hostb.
+	 */
+	{
+		struct buf t, out;
+		struct cfg cf;
+
+		buf_init(&t, 1 << 16);
+		buf_init(&out, 1 << 20);
+		cfg_with(&cf, "dedup_window = 0\n");
+		memset(&ps, 0, sizeof(ps));
+		ck_assert_ptr_nonnull(c = correlate_new());
+		correlate_set_path_fn(c, on_path, &ps);
+		buf_adds(&t, "node=hostb type=USER_LOGIN msg=audit(90.000:4): "
+		    "pid=5 uid=0 auid=1001 ses=7 msg='op=login id=1001 "
+		    "exe=\"/usr/sbin/sshd\" hostname=10.9.9.9 addr=10.9.9.9 "
+		    "terminal=ssh res=success'\n");
+		buf_adds(&t, "node=hostb type=CRYPTO_KEY_USER msg=audit("
+		    "90.100:5): pid=5 uid=0 auid=4294967295 ses=4294967295 "
+		    "msg='op=destroy kind=session fp=? direction=both spid=6 "
+		    "suid=1001 rport=50000 laddr=10.0.0.2 lport=22  "
+		    "exe=\"/usr/sbin/sshd\" hostname=? addr=10.0.0.1 "
+		    "terminal=? res=success'\n");
+		run(t.p, &cf, &out, c);
+		ck_assert_uint_eq(correlate_stats(c)->learned, 1);
+		hop_out(c, "hosta", 100.0, 3, 10, "10.0.0.2");
+		hop_in(c, "hostb", 100.5, 7);
+		ck_assert_uint_eq(correlate_stats(c)->links, 1);
+		hop_out(c, "hosta", 101.0, 3, 11, "10.9.9.9");
+		hop_in(c, "hostb", 101.5, 8);
+		ck_assert_uint_eq(correlate_stats(c)->links, 1);
+		correlate_free(c);
+		cfg_free(&cf);
+		buf_free(&t);
+		buf_free(&out);
+	}
 	/* Per-node bound: the oldest go, counted. */
 	ck_assert_ptr_nonnull(c = correlate_new());
 	for (skew = 0; skew < CORR_NODE_MAX + 10; skew++)
