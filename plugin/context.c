@@ -230,6 +230,31 @@ observe_session(struct context *c, const struct framer_event *fe,
 	}
 }
 
+/*
+ * sshd's CRYPTO_KEY_USER and CRYPTO_SESSION records give the node's own
+ * address (laddr=): correlate learns which node a destination names.
+ * USER_LOGIN's addr= is the client's address, not the node's.
+ */
+static void
+observe_laddr(struct context *c, const struct framer_event *fe,
+    const char *rec, size_t len)
+{
+	char node[CORR_STR], addr[CORR_STR];
+	const char *v;
+	size_t n;
+
+	if (c->corr == NULL || fe->node == NULL ||
+	    (v = rawrec_field(rec, len, "laddr=", 6, 0, &n)) == NULL)
+		return;
+	n = n < sizeof(addr) - 1 ? n : sizeof(addr) - 1;
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	n = fe->nodelen < sizeof(node) - 1 ? fe->nodelen : sizeof(node) - 1;
+	memcpy(node, fe->node, n);
+	node[n] = '\0';
+	correlate_learn(c->corr, node, addr);
+}
+
 void
 context_observe(struct context *c, const struct framer_event *fe)
 {
@@ -252,6 +277,10 @@ context_observe(struct context *c, const struct framer_event *fe)
 		case AUDIT_USER_START:
 		case AUDIT_USER_END:
 			observe_session(c, fe, rec, len, fe->recs[i].type);
+			break;
+		case AUDIT_CRYPTO_KEY_USER:
+		case AUDIT_CRYPTO_SESSION:
+			observe_laddr(c, fe, rec, len);
 			break;
 		default:
 			break;

@@ -5,8 +5,11 @@
  *  - plugin mode (no mode option): auditd's string stream on stdin,
  *    read without blocking as upstream plugins do, alerts to the sinks;
  *  - replay mode (--replay FILE...): saved logs or ausearch output,
- *    alerts to standard output as JSON or text.
- * This file holds only start-up, the signal flags and the two loops.
+ *    alerts to standard output as JSON or text;
+ *  - follow mode (--follow FILE): an aggregator's log as auditd writes
+ *    it (follow.h), alerts and ssh-path alerts to standard output and to
+ *    the sinks.
+ * This file holds only start-up, the signal flags and the three loops.
  */
 #include "config.h"
 
@@ -29,6 +32,7 @@
 #include "context.h"
 #include "correlate.h"
 #include "filter.h"
+#include "follow.h"
 #include "framer.h"
 #include "inodes.h"
 #include "remote.h"
@@ -158,6 +162,10 @@ usage(FILE *fp)
 	    "[--forward]\n"
 	    "                       [--correlate [--hosts FILE]]\n"
 	    "                       [-c FILE] FILE...\n"
+	    "       audisp-sshwatch --follow FILE [--state FILE] [--from-start] "
+	    "[--format json|text]\n"
+	    "                       [--correlate [--hosts FILE] [--skew SECONDS]] "
+	    "[-s] [-c FILE]\n"
 	    "       audisp-sshwatch --version\n"
 	    "default configuration: %s\n"
 	    "default spool: %s\n", DEFAULT_CONFIG, CFG_DEFAULT_SPOOL);
@@ -404,7 +412,7 @@ static int replay_read_configs;
 
 static int
 replay_main(struct cfg *cfg, int version, int local_users, int forward,
-    int correlate, const char *hosts, enum sink_format fmt,
+    int correlate, const char *hosts, double skew, enum sink_format fmt,
     char *const *files, size_t nfiles)
 {
 	struct users users;
@@ -443,6 +451,7 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 			correlate_free(corr);
 			return 1;
 		}
+		correlate_set_skew(corr, skew);
 		pipeline_set_correlate(pl, corr);
 	}
 	if (forward) {
@@ -506,6 +515,232 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 	return rc;
 }
 
+struct follow_opts {
+	const char	*file, *state, *hosts;
+	int		 from_start, correlate, log_stderr, local_users;
+	double		 skew;
+	enum sink_format fmt;
+};
+
+/* The follower's own counters, and the correlator's, after log_stats(). */
+static void
+log_follow_stats(const char *when, struct follow *fw, struct correlate *corr)
+{
+	const struct follow_stats *st = follow_stats(fw);
+
+	log_always(LOG_INFO, "%s: follow bytes=%llu lines=%llu events=%llu "
+	    "pending=%zu rotations=%llu truncations=%llu long_lines=%llu "
+	    "unterminated=%llu resumed_skipped=%llu state_writes=%llu "
+	    "state_failures=%llu lost_files=%llu warm_events=%llu "
+	    "eoe_made=%llu", when, st->bytes, st->lines, st->events,
+	    st->pending, st->rotations, st->truncations, st->long_lines,
+	    st->unterminated, st->resumed_skipped, st->state_writes,
+	    st->state_failures, st->lost_files, st->warm_events,
+	    st->eoe_made);
+	if (corr != NULL) {
+		const struct corr_stats *cs = correlate_stats(corr);
+
+		log_always(LOG_INFO, "%s: correlate nodes=%zu sessions=%zu "
+		    "clients=%zu outbound=%llu inbound=%llu links=%llu "
+		    "paths=%llu evicted_node=%llu evicted_total=%llu "
+		    "nodes_refused=%llu paths_forgotten=%llu learned=%llu",
+		    when, cs->nodes, cs->sessions, cs->clients, cs->outbound,
+		    cs->inbound, cs->links, cs->paths, cs->evicted_node,
+		    cs->evicted_total, cs->nodes_refused, cs->paths_forgotten,
+		    cs->learned);
+	}
+}
+
+/*
+ * Follow mode: the loop of plugin mode with the log file in place of
+ * stdin.  An event still open at the end is not delivered: the state file
+ * points before it, and the next run reads it whole.
+ */
+static int
+follow_loop(struct cfg *cfg, const char *cfgpath,
+    const struct follow_opts *o)
+{
+	struct sigaction sa;
+	sigset_t none, ours;
+	struct users users;
+	struct sink *sink;
+	struct filter *filter = NULL;
+	struct pipeline *pl = NULL;
+	struct follow *fw = NULL;
+	struct correlate *corr = NULL;
+	char err[512];
+	time_t last_save = 0;
+	int rc = 0, more = 1, dirty = 0;
+
+	log_init("audisp-sshwatch", !o->log_stderr);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_term;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_flags = 0;
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/* As in plugin mode: ours come in only while ppoll() waits. */
+	sigemptyset(&none);
+	sigemptyset(&ours);
+	sigaddset(&ours, SIGTERM);
+	sigaddset(&ours, SIGINT);
+	sigaddset(&ours, SIGHUP);
+	sigaddset(&ours, SIGUSR1);
+	sigprocmask(SIG_SETMASK, &ours, NULL);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		log_msg(LOG_WARNING, "cannot set no_new_privs: %s",
+		    strerror(errno));
+
+	users_init(&users);
+	if (o->local_users)
+		users_load_local(&users);
+	if ((sink = sink_new()) == NULL ||
+	    (filter = filter_new(cfg, &users, sink_alert, sink_repeat,
+	    sink_suppressed, sink)) == NULL ||
+	    (pl = pipeline_new(cfg, &users, pick_version(cfg, 0),
+	    filter_alert, filter)) == NULL) {
+		log_msg(LOG_ERR, "cannot start: out of memory");
+		rc = 1;
+		goto out;
+	}
+	if (o->correlate) {
+		if ((corr = correlate_new()) == NULL ||
+		    (o->hosts != NULL && correlate_hosts(corr, o->hosts, err,
+		    sizeof(err)) == -1)) {
+			log_msg(LOG_ERR, "cannot start: %s", corr == NULL ?
+			    "out of memory" : err);
+			rc = 1;
+			goto out;
+		}
+		correlate_set_skew(corr, o->skew);
+		correlate_set_path_fn(corr, sink_path, sink);
+		pipeline_set_correlate(pl, corr);
+	}
+	/* The same framing as --replay, so that both see the same events. */
+	if ((fw = follow_new(o->file, o->state, o->from_start,
+	    &framer_replay_limits, pipeline_event, pl, err,
+	    sizeof(err))) == NULL) {
+		log_msg(LOG_ERR, "cannot start: %s", err);
+		rc = 1;
+		goto out;
+	}
+	/* Only now: what follow_new() read again was context, not news. */
+	sink_set_stream(sink, stdout, o->fmt);
+	/* The log and the state file are open: no capability is needed. */
+	priv_drop(cfg->audit_sink);
+	if (sink_configure(sink, cfg, 1, err, sizeof(err)) == -1) {
+		log_msg(LOG_ERR, "cannot start: %s", err);
+		rc = 1;
+		goto out;
+	}
+	log_msg(LOG_INFO, "following %s%s", o->file, o->correlate ?
+	    ", correlating across nodes" : "");
+
+	while (!got_term) {
+		struct pollfd pfd = { .fd = follow_fd(fw), .events = POLLIN };
+		struct timespec wait = { 0, 0 };
+		int pr;
+
+		if (got_usr1) {
+			got_usr1 = 0;
+			log_stats("statistics", follow_framer(fw), pl, sink,
+			    filter);
+			log_follow_stats("statistics", fw, corr);
+		}
+		if (got_hup) {
+			struct cfg ncfg;
+
+			got_hup = 0;
+			cfg_defaults(&ncfg);
+			if (cfg_load(cfgpath, geteuid(), &ncfg, err,
+			    sizeof(err)) == -1 ||
+			    cfg_load_allow_dir(&ncfg, geteuid(), err,
+			    sizeof(err)) == -1 ||
+			    reload_privs(&ncfg, err, sizeof(err)) == -1 ||
+			    sink_configure(sink, &ncfg, 1, err, sizeof(err)) ==
+			    -1) {
+				log_msg(LOG_ERR, "reload refused, keeping the "
+				    "running configuration: %s", err);
+				cfg_free(&ncfg);
+			} else {
+				cfg_free(cfg);
+				*cfg = ncfg;
+				pipeline_configure(pl, cfg);
+				filter_configure(filter, cfg);
+				log_msg(LOG_INFO, "configuration reloaded");
+			}
+		}
+		/*
+		 * No filter_tick() by the wall clock: the log may be read
+		 * late (a restart, a backlog), so repeat windows close by the
+		 * events' own time, as in --replay.
+		 */
+		if (more) {
+			more = follow_pump(fw);
+			fflush(stdout);
+			/*
+			 * At most once a second (each is an fsync); what is
+			 * left is saved by the idle wake-up below.
+			 */
+			dirty = 1;
+			if (time(NULL) != last_save) {
+				last_save = time(NULL);
+				follow_checkpoint(fw);
+				dirty = 0;
+			}
+			continue;
+		}
+		if (dirty)
+			wait.tv_sec = 1;
+		else if (framer_pending(follow_framer(fw)) > 0)
+			wait.tv_sec = IDLE_AGE_SECS;
+		else if (filter_pending(filter) > 0)
+			wait.tv_sec = 1;
+		pr = ppoll(&pfd, 1, wait.tv_sec > 0 ? &wait : NULL, &none);
+		if (pr == -1) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERR, "poll: %s", strerror(errno));
+			rc = 1;
+			break;
+		}
+		if (pr == 0) {
+			/* Idle: age what never got an EOE. */
+			follow_age(fw, time(NULL), IDLE_AGE_SECS);
+			fflush(stdout);
+			last_save = time(NULL);
+			follow_checkpoint(fw);
+			dirty = 0;
+			continue;
+		}
+		more = 1;
+	}
+	/* Open events are not flushed: the state file points before them. */
+	if (follow_checkpoint(fw) == -1)
+		rc = 1;
+	filter_flush(filter);
+	fflush(stdout);
+	sink_stop(sink, STOP_WAIT_SECS);
+	log_stats("stopping", follow_framer(fw), pl, sink, filter);
+	log_follow_stats("stopping", fw, corr);
+ out:
+	follow_free(fw);
+	pipeline_free(pl);
+	filter_free(filter);
+	correlate_free(corr);
+	if (sink != NULL)
+		sink_free(sink);
+	users_free(&users);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -518,6 +753,10 @@ main(int argc, char **argv)
 		{ "forward", no_argument, NULL, 'f' },
 		{ "correlate", no_argument, NULL, 'C' },
 		{ "hosts", required_argument, NULL, 'H' },
+		{ "follow", required_argument, NULL, 'W' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "from-start", no_argument, NULL, 'B' },
+		{ "skew", required_argument, NULL, 'K' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "test-config", no_argument, NULL, 't' },
 		{ "log-stderr", no_argument, NULL, 's' },
@@ -532,6 +771,8 @@ main(int argc, char **argv)
 	int c, replay = 0, test = 0, local_users = 0, version = 0, rc;
 	int log_stderr = 0, forward = 0, correlate = 0;
 	const char *hosts = NULL;
+	struct follow_opts fo = { 0 };
+	char *end;
 
 	while ((c = getopt_long(argc, argv, "c:ths", longopts, NULL)) != -1) {
 		switch (c) {
@@ -572,6 +813,25 @@ main(int argc, char **argv)
 		case 'H':
 			hosts = optarg;
 			break;
+		case 'W':
+			fo.file = optarg;
+			break;
+		case 'S':
+			fo.state = optarg;
+			break;
+		case 'B':
+			fo.from_start = 1;
+			break;
+		case 'K':
+			errno = 0;
+			fo.skew = strtod(optarg, &end);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    !(fo.skew >= 0 && fo.skew <= CORR_MAX_SKEW)) {
+				fprintf(stderr, "audisp-sshwatch: --skew: "
+				    "seconds from 0 to %.0f\n", CORR_MAX_SKEW);
+				return 2;
+			}
+			break;
 		case 'c':
 			cfgpath = optarg;
 			break;
@@ -597,10 +857,26 @@ main(int argc, char **argv)
 		    "FILE (- for standard input)\n");
 		return 2;
 	}
+	if (fo.file != NULL && (replay || forward || test)) {
+		fprintf(stderr, "audisp-sshwatch: --follow goes without "
+		    "--replay, --forward and -t\n");
+		return 2;
+	}
+	if ((fo.state != NULL || fo.from_start) && fo.file == NULL) {
+		fprintf(stderr, "audisp-sshwatch: --state and --from-start go "
+		    "with --follow\n");
+		return 2;
+	}
+	if (fo.skew > 0 && !correlate) {
+		fprintf(stderr, "audisp-sshwatch: --skew goes with "
+		    "--correlate\n");
+		return 2;
+	}
 	if ((forward || correlate || hosts != NULL || replay_read_configs) &&
-	    !replay) {
+	    !replay && fo.file == NULL) {
 		fprintf(stderr, "audisp-sshwatch: --forward, --correlate and "
-		    "--hosts go with --replay\n");
+		    "--hosts go with --replay (--correlate and --hosts also "
+		    "with --follow)\n");
 		return 2;
 	}
 	if (hosts != NULL && !correlate) {
@@ -608,7 +884,7 @@ main(int argc, char **argv)
 		    "--correlate\n");
 		return 2;
 	}
-	if (!replay && optind < argc) {
+	if ((!replay || fo.file != NULL) && optind < argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -638,9 +914,17 @@ main(int argc, char **argv)
 		cfg_free(&cfg);
 		return 0;
 	}
-	if (replay)
+	if (fo.file != NULL) {
+		fo.hosts = hosts;
+		fo.correlate = correlate;
+		fo.log_stderr = log_stderr;
+		fo.local_users = local_users;
+		fo.fmt = fmt;
+		rc = follow_loop(&cfg, cfgpath != NULL ? cfgpath :
+		    DEFAULT_CONFIG, &fo);
+	} else if (replay)
 		rc = replay_main(&cfg, version, local_users, forward,
-		    correlate, hosts, fmt, argv + optind,
+		    correlate, hosts, fo.skew, fmt, argv + optind,
 		    (size_t)(argc - optind));
 	else
 		rc = plugin_loop(&cfg, cfgpath != NULL ? cfgpath :

@@ -10,7 +10,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <libaudit.h>
+
 #include "auditsink.h"
+#include "correlate.h"
 #include "log.h"
 #include "record.h"
 #include "remote.h"
@@ -342,6 +345,70 @@ sink_suppressed(void *arg, const struct alert *a, const char *allowed_by)
 	buf_reset(&s->line);
 	if (alert_json(&copy, &s->line) != -1)
 		out_json(s, &s->line);
+}
+
+void
+sink_path(void *arg, const struct corr_path *p)
+{
+	struct sink *s = arg;
+	const struct corr_out *last = p->hops[p->nhops - 1];
+	struct buf path;
+	size_t i;
+
+	s->st.alerts++;
+	s->st.paths++;
+	buf_init(&path, ALERT_MAX_LINE);
+	if (wants_json(s)) {
+		/* {"rule":"ssh-path",...,"path":[...]}: the replay's object. */
+		buf_reset(&s->line);
+		buf_addf(&s->line, "{\"rule\":\"ssh-path\",\"severity\":"
+		    "\"high\",\"links\":%zu,\"alerted\":[", p->nhops);
+		for (i = 0; i < p->nhops; i++)
+			if (p->hops[i]->rule != NULL)
+				buf_addf(&s->line, "%s%zu", s->line.p[
+				    s->line.len - 1] == '[' ? "" : ",", i);
+		buf_adds(&s->line, "],");
+		if (correlate_path_json(p, &path) == 0 &&
+		    buf_add(&s->line, path.p + 1, path.len - 1) == 0)
+			out_json(s, &s->line);
+		else
+			s->st.too_long++;
+	}
+	buf_reset(&path);
+	if (correlate_path_text(p, &path) == -1) {
+		s->st.too_long++;
+		goto out;
+	}
+	path.len--;			/* the '\n' */
+	if (s->stream != NULL && s->stream_format == SINK_TEXT) {
+		buf_reset(&s->line);
+		buf_adds(&s->line, "ssh-path: ");
+		if (buf_add(&s->line, path.p + 6, path.len - 6) == 0 &&
+		    buf_addc(&s->line, '\n') == 0)
+			out_text(s, &s->line);
+	}
+	if (s->audit != NULL || s->remote != NULL) {
+		buf_reset(&s->body);
+		buf_addf(&s->body, "op=sshwatch rule=ssh-path severity=high "
+		    "links=%zu node=", p->nhops);
+		record_value(&s->body, last->node, strlen(last->node));
+		buf_adds(&s->body, " path=");
+		if (record_value(&s->body, path.p + 6, path.len - 6) == 0 &&
+		    buf_adds(&s->body, " res=success") == 0)
+			out_record(s, AUDIT_ANOM_EXEC, &s->body, last->pid, -1,
+			    -1, last->ses);
+		else
+			s->st.record_too_long++;
+	}
+	if (s->syslog_alerts) {
+		char text[1024];
+
+		log_safe(path.p + 6, path.len - 6, text, sizeof(text));
+		syslog(LOG_WARNING, "alert rule=ssh-path links=%zu %s",
+		    p->nhops, text);
+	}
+ out:
+	buf_free(&path);
 }
 
 const struct sink_stats *

@@ -32,6 +32,7 @@ struct sink_stats {
 	unsigned long long	 stream_failed;
 	unsigned long long	 record_too_long;	/* body over the cap */
 	unsigned long long	 repeats;		/* repeat records */
+	unsigned long long	 paths;			/* ssh-path alerts */
 };
 
 struct sink;
@@ -76,6 +77,13 @@ void		 sink_repeat(void *sink, const struct repeat *r);
 /* A suppressed_fn: the alert to the JSON outputs, marked suppressed. */
 void		 sink_suppressed(void *sink, const struct alert *a,
 		    const char *allowed_by);
+struct corr_path;
+/*
+ * A corr_path_fn (correlate.h): an ssh-path alert to every output -- JSON
+ * {"rule":"ssh-path",...,"path":[...]}, text "ssh-path: ...", one
+ * ANOM_EXEC record (rule=ssh-path path=...) and a syslog line.
+ */
+void		 sink_path(void *sink, const struct corr_path *p);
 const struct sink_stats *sink_stats(const struct sink *s);
 
 #endif

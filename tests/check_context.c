@@ -466,6 +466,138 @@ START_TEST(test_correlate_three_hosts)
 }
 END_TEST
 
+/* Live correlation: skew, order, learned addresses, once, bounds. */
+struct paths_seen {
+	int	 n;
+	size_t	 links[16];
+	char	 last[16][CORR_STR];
+};
+
+static void
+on_path(void *ctx, const struct corr_path *p)
+{
+	struct paths_seen *ps = ctx;
+
+	ck_assert_int_lt(ps->n, 16);
+	ps->links[ps->n] = p->nhops;
+	snprintf(ps->last[ps->n++], CORR_STR, "%s", p->last->node);
+}
+
+static void
+hop_out(struct correlate *c, const char *node, double t, long long ses,
+    long long pid, const char *dest)
+{
+	struct corr_out o;
+
+	memset(&o, 0, sizeof(o));
+	snprintf(o.node, sizeof(o.node), "%s", node);
+	snprintf(o.stamp, sizeof(o.stamp), "%.3f", t);
+	o.t = t;
+	o.ses = ses;
+	o.pid = pid;
+	o.ppid = 1;
+	snprintf(o.user, sizeof(o.user), "ops");
+	snprintf(o.dhost, sizeof(o.dhost), "%s", dest);
+	correlate_outbound(c, &o);
+}
+
+static void
+hop_in(struct correlate *c, const char *node, double t, long long ses)
+{
+	struct corr_in in;
+
+	memset(&in, 0, sizeof(in));
+	snprintf(in.node, sizeof(in.node), "%s", node);
+	snprintf(in.stamp, sizeof(in.stamp), "%.3f", t);
+	in.t = t;
+	in.ses = ses;
+	snprintf(in.acct, sizeof(in.acct), "ops");
+	correlate_inbound(c, &in);
+}
+
+START_TEST(test_correlate_live)
+{
+	struct paths_seen ps;
+	struct correlate *c;
+	int skew;
+
+	/*
+	 * B's clock is 3 s behind A's: B's session shows 2.6 s before A's
+	 * client.  Linked with --skew 3, not with 0.  B's hop arrives
+	 * before A's (the aggregator got B's records first).
+	 */
+	for (skew = 0; skew <= 3; skew += 3) {
+		memset(&ps, 0, sizeof(ps));
+		ck_assert_ptr_nonnull(c = correlate_new());
+		correlate_set_skew(c, skew);
+		correlate_set_path_fn(c, on_path, &ps);
+		/* Addresses learned from sshd's laddr=. */
+		correlate_learn(c, "hostb", "10.0.0.2");
+		correlate_learn(c, "hostc", "10.0.0.3");
+		hop_in(c, "hostb", 97.4, 7);
+		hop_out(c, "hostb", 98.0, 7, 20, "10.0.0.3");
+		hop_in(c, "hostc", 98.4, 4);
+		ck_assert_int_eq(ps.n, 0);		/* one link so far */
+		hop_out(c, "hosta", 100.0, 3, 10, "10.0.0.2");
+		ck_assert_int_eq(ps.n, skew > 0 ? 1 : 0);
+		if (skew > 0) {
+			ck_assert_uint_eq(ps.links[0], 2);
+			ck_assert_str_eq(ps.last[0], "hostc");
+		}
+		/* The same path is not raised again. */
+		hop_in(c, "hostc", 98.5, 5);
+		ck_assert_int_eq(ps.n, skew > 0 ? 1 : 0);
+		ck_assert_uint_eq(correlate_stats(c)->learned, 2);
+		correlate_free(c);
+	}
+	/*
+	 * Through the pipeline: hostb's sshd says its own address (laddr=)
+	 * in CRYPTO_KEY_USER; USER_LOGIN's addr= is the client's, not
+	 * learned.  Then a client to that address reaches hostb.
+	 */
+	{
+		struct buf t, out;
+		struct cfg cf;
+
+		buf_init(&t, 1 << 16);
+		buf_init(&out, 1 << 20);
+		cfg_with(&cf, "dedup_window = 0\n");
+		memset(&ps, 0, sizeof(ps));
+		ck_assert_ptr_nonnull(c = correlate_new());
+		correlate_set_path_fn(c, on_path, &ps);
+		buf_adds(&t, "node=hostb type=USER_LOGIN msg=audit(90.000:4): "
+		    "pid=5 uid=0 auid=1001 ses=7 msg='op=login id=1001 "
+		    "exe=\"/usr/sbin/sshd\" hostname=10.9.9.9 addr=10.9.9.9 "
+		    "terminal=ssh res=success'\n");
+		buf_adds(&t, "node=hostb type=CRYPTO_KEY_USER msg=audit("
+		    "90.100:5): pid=5 uid=0 auid=4294967295 ses=4294967295 "
+		    "msg='op=destroy kind=session fp=? direction=both spid=6 "
+		    "suid=1001 rport=50000 laddr=10.0.0.2 lport=22  "
+		    "exe=\"/usr/sbin/sshd\" hostname=? addr=10.0.0.1 "
+		    "terminal=? res=success'\n");
+		run(t.p, &cf, &out, c);
+		ck_assert_uint_eq(correlate_stats(c)->learned, 1);
+		hop_out(c, "hosta", 100.0, 3, 10, "10.0.0.2");
+		hop_in(c, "hostb", 100.5, 7);
+		ck_assert_uint_eq(correlate_stats(c)->links, 1);
+		hop_out(c, "hosta", 101.0, 3, 11, "10.9.9.9");
+		hop_in(c, "hostb", 101.5, 8);
+		ck_assert_uint_eq(correlate_stats(c)->links, 1);
+		correlate_free(c);
+		cfg_free(&cf);
+		buf_free(&t);
+		buf_free(&out);
+	}
+	/* Per-node bound: the oldest go, counted. */
+	ck_assert_ptr_nonnull(c = correlate_new());
+	for (skew = 0; skew < CORR_NODE_MAX + 10; skew++)
+		hop_in(c, "busy", 100.0 + skew, skew + 1);
+	ck_assert_uint_eq(correlate_stats(c)->sessions, CORR_NODE_MAX);
+	ck_assert_uint_eq(correlate_stats(c)->evicted_node, 10);
+	correlate_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -483,6 +615,7 @@ main(void)
 	tcase_add_test(tc, test_repeat_loop);
 	tcase_add_test(tc, test_repeat_keys_and_windows);
 	tcase_add_test(tc, test_correlate_three_hosts);
+	tcase_add_test(tc, test_correlate_live);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }

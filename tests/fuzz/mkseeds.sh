@@ -11,7 +11,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
 mkdir -p "$out"/stream "$out"/encode "$out"/sshopt "$out"/cfg \
-	"$out"/spool "$out"/rmw "$out"/json "$out"/sshconf "$out"/sockaddr
+	"$out"/spool "$out"/rmw "$out"/json "$out"/sshconf "$out"/sockaddr \
+	"$out"/follow
 
 # stream: each alerting event of the plugin stream auditd handed a real
 # plugin, with the four events before it, behind a first byte choosing
@@ -142,4 +143,16 @@ for policy in drop_new drop_oldest; do
 			>"$out/spool/$policy-$size"
 	done
 done
+
+# follow: state files as the follower writes them -- a resume point with
+# the events done after it, one without any, and one cut short.
+k1=$(printf 'hostA 1795825559.951:49340' | od -An -tx1 | tr -d ' \n')
+k2=$(printf 'node0001 1796000001.250:13345' | od -An -tx1 | tr -d ' \n')
+printf 'sshwatch-follow 1\nsafe 65024 10960902 804173\nend 65024 10960902 804590\ndone %s\ndone %s\n' \
+    "$k1" "$k2" >"$out/follow/done"
+printf 'sshwatch-follow 1\nsafe 65024 10960902 1104173\nend 65024 10960902 1104173\n' \
+    >"$out/follow/caught-up"
+printf 'sshwatch-follow 1\nsafe 65024 10960902 804173\nend 65024 109' \
+    >"$out/follow/cut"
+
 echo "mkseeds: $(find "$out" -type f | wc -l) seeds in all"

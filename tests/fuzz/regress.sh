@@ -14,7 +14,8 @@ LSAN_OPTIONS=suppressions=$(cd "$srcdir" && pwd)/tests/fuzz/lsan.supp${LSAN_OPTI
 export LSAN_OPTIONS
 fail=0
 total=0
-for t in stream encode sshopt cfg spool rmw json sshconf sockaddr; do
+nharness=0
+for t in stream encode sshopt cfg spool rmw json sshconf sockaddr follow; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	files=$(find "$srcdir/tests/fuzz/seeds/$t" "$srcdir/tests/fuzz/regress/$t" \
 	    -type f 2>/dev/null | sort)
@@ -34,6 +35,7 @@ for t in stream encode sshopt cfg spool rmw json sshconf sockaddr; do
 	fi
 	rm -f "fuzz_$t.regress.log"
 	total=$((total + n))
+	nharness=$((nharness + 1))
 done
-echo "regress: $total inputs over 9 harnesses"
+echo "regress: $total inputs over $nharness harnesses"
 exit $fail
