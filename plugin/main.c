@@ -258,6 +258,9 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	if (pl != NULL)
 		log_msg(LOG_INFO, "%zu authorized_keys files known at start",
 		    inodes_seed(pipeline_inodes(pl), &users, cfg));
+	/* Live events: parents without an exec record come from /proc. */
+	if (pl != NULL)
+		context_set_procfs(pipeline_context(pl), 1);
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");
