@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitssh.h"
 #include "path.h"
 #include "prog.h"
 #include "rules.h"
@@ -118,6 +119,7 @@ struct execrun {
 	void			*ctx;
 	int			 count;
 	const char		*first_rule;	/* of this execution */
+	size_t			 argv_off;	/* so's argv in ev->x */
 	struct buf		 paths[ALERT_MAX_KEYS];
 };
 
@@ -366,6 +368,7 @@ rule_chain(struct execrun *r)
 {
 	static char from[2 * SESSIONS_STR + 16], to[512];
 	const struct session *se;
+	const char *why;
 	struct alert a;
 
 	if (r->so->prog == SSHPROG_SSH_ADD || r->so->host == NULL ||
@@ -375,6 +378,13 @@ rule_chain(struct execrun *r)
 	if (se == NULL)
 		return;
 	alert_init(r, &a, "ssh-chain", SEV_HIGH, tags_chain);
+	/* git fetch/push over ssh: a hop, but git's own (gitssh.h). */
+	if ((why = gitssh_transport(r->so, r->ev->x.out_argc - r->argv_off,
+	    r->ev->x.out_argv + r->argv_off,
+	    a.anc, a.nanc)) != NULL) {
+		a.severity = SEV_LOW;
+		a.note = why;
+	}
 	snprintf(from, sizeof(from), "from %s as %s",
 	    se->addr[0] != '\0' ? se->addr : "?",
 	    se->acct[0] != '\0' ? se->acct : "?");
@@ -422,6 +432,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	r.ctx = ctx;
 	r.count = 0;
 	r.first_rule = NULL;
+	r.argv_off = off;
 	actor_of(rc, ev, &r.actor);
 	if (so.no_connect)
 		goto out;
