@@ -279,20 +279,23 @@ context_observe(struct context *c, const struct framer_event *fe)
 
 /*
  * Is node this host, whose /proc we may read?  An event without node= is
- * (auditd's plugin stream without name_format); one with node= must name
- * this host, in full or by its first label.
+ * (auditd's name_format = none); one with node= must name this host as
+ * gethostname() does, compared up to the first dot of each (so the
+ * hostname and fqd name formats match; numeric and user ones only when
+ * they give the same name).
  */
 static int
 local_node(const struct context *c, const char *node)
 {
-	size_t n;
+	size_t n, h;
 
 	if (node == NULL || node[0] == '\0')
 		return 1;
-	if (strcmp(node, c->host) == 0)
-		return 1;
-	n = strcspn(c->host, ".");
-	return strlen(node) == n && strncmp(node, c->host, n) == 0;
+	if (c->host[0] == '\0')
+		return 0;
+	n = strcspn(node, ".");
+	h = strcspn(c->host, ".");
+	return n == h && strncmp(node, c->host, n) == 0;
 }
 
 /*

@@ -84,8 +84,11 @@ procfs_cmdline(const char *b, size_t n, int incomplete, char *out,
 
 	if (outsz == 0)
 		return 1;
-	/* The last argument's NUL ends the text, not an empty argument. */
-	if (n > 0 && b[n - 1] == '\0')
+	/*
+	 * The last argument's NUL ends the text, not an empty argument; a
+	 * title a process set over its argv (sshd's) ends in padding.
+	 */
+	while (n > 0 && (b[n - 1] == '\0' || b[n - 1] == ' '))
 		n--;
 	for (i = 0; i < n; i++) {
 		if (o >= outsz - 1) {

@@ -362,6 +362,10 @@ START_TEST(test_procfs_stat)
 	ck_assert_int_eq(procfs_cmdline("0123456789abcdefgh", 18, 0, dst,
 	    sizeof(dst)), 1);
 	ck_assert_str_eq(dst, "0123456789ab...");
+	/* sshd's title: padded with spaces and NULs. */
+	ck_assert_int_eq(procfs_cmdline("sshd: a   \0\0", 12, 0, dst,
+	    sizeof(dst)), 0);
+	ck_assert_str_eq(dst, "sshd: a");
 	ck_assert_int_eq(procfs_cmdline("ab", 2, 1, dst, sizeof(dst)), 1);
 	ck_assert_str_eq(dst, "ab...");
 }
