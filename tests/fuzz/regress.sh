@@ -14,7 +14,7 @@ LSAN_OPTIONS=suppressions=$(cd "$srcdir" && pwd)/tests/fuzz/lsan.supp${LSAN_OPTI
 export LSAN_OPTIONS
 fail=0
 total=0
-for t in stream encode sshopt cfg spool rmw json; do
+for t in stream encode sshopt cfg spool rmw json procfs; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	files=$(find "$srcdir/tests/fuzz/seeds/$t" "$srcdir/tests/fuzz/regress/$t" \
 	    -type f 2>/dev/null | sort)
@@ -35,5 +35,5 @@ for t in stream encode sshopt cfg spool rmw json; do
 	rm -f "fuzz_$t.regress.log"
 	total=$((total + n))
 done
-echo "regress: $total inputs over 7 harnesses"
+echo "regress: $total inputs over 8 harnesses"
 exit $fail
