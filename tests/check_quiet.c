@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "context.h"
 #include "filter.h"
 #include "framer.h"
 #include "gitssh.h"
@@ -401,6 +402,58 @@ START_TEST(test_procfs_read)
 }
 END_TEST
 
+
+/*
+ * context_ancestry() with /proc on: a parent the table lacks is read for
+ * a recent event of this host only; never for an old one, another node's
+ * or with /proc off (replay).
+ */
+START_TEST(test_context_procfs)
+{
+	struct context *c = context_new();
+	const struct proc *anc[PROCS_DEPTH];
+	struct timespec now;
+	char host[64], other[80];
+	double now_s;
+	size_t n;
+
+	ck_assert_ptr_nonnull(c);
+	clock_gettime(CLOCK_REALTIME, &now);
+	now_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+	ck_assert_uint_eq(context_ancestry(c, NULL, getpid(), now_s, anc,
+	    PROCS_DEPTH), 0);
+	context_set_procfs(c, 1);
+	n = context_ancestry(c, NULL, getpid(), now_s, anc, PROCS_DEPTH);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_int_eq(anc[0]->source, PROC_SRC_PROC);
+	ck_assert_int_eq(anc[0]->pid, getpid());
+	ck_assert_ptr_nonnull(strstr(anc[0]->argv, "check_quiet"));
+	if (n > 1)
+		ck_assert_int_eq(anc[1]->pid, getppid());
+	ck_assert_uint_eq(context_stats(c)->procfs_reads, n);
+	/* The same question again (another alert of the event): no reads. */
+	ck_assert_uint_eq(context_ancestry(c, NULL, getpid(), now_s, anc,
+	    PROCS_DEPTH), n);
+	ck_assert_uint_eq(context_stats(c)->procfs_reads, n);
+	/* This host by name, in full or to its first dot; not another. */
+	ck_assert_int_eq(gethostname(host, sizeof(host) - 1), 0);
+	host[sizeof(host) - 1] = '\0';
+	ck_assert_uint_ge(context_ancestry(c, host, getpid(), now_s, anc,
+	    PROCS_DEPTH), 1);
+	snprintf(other, sizeof(other), "%.*s.example.org",
+	    (int)strcspn(host, "."), host);
+	ck_assert_uint_ge(context_ancestry(c, other, getpid(), now_s, anc,
+	    PROCS_DEPTH), 1);
+	snprintf(other, sizeof(other), "x%s", host);
+	ck_assert_uint_eq(context_ancestry(c, other, getpid(), now_s, anc,
+	    PROCS_DEPTH), 0);
+	/* Older than CONTEXT_PROCFS_AGE: /proc no longer shows it. */
+	ck_assert_uint_eq(context_ancestry(c, NULL, getpid(),
+	    now_s - CONTEXT_PROCFS_AGE - 5, anc, PROCS_DEPTH), 0);
+	context_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -416,6 +469,7 @@ main(void)
 	tcase_add_test(tc, test_controlmaster_low);
 	tcase_add_test(tc, test_procfs_stat);
 	tcase_add_test(tc, test_procfs_read);
+	tcase_add_test(tc, test_context_procfs);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
