@@ -18,7 +18,9 @@
 #   - `git ls-remote' and `git clone' over ssh inside a session that came in
 #     over SSH: ssh-chain at low with git's note (the parent, git, read
 #     from /proc by its comm: the plugin may not read another user's exe);
-#   - the same git-upload-pack typed by hand in such a session: high.
+#   - the same git-upload-pack typed by hand in such a session: high;
+#   - `ssh -i' and `ssh-add' of the user's own key, and a ControlMaster
+#     started with `ssh -M -f -N': each one alert, low.
 #
 # Needs root, git, sshd and a free kernel audit subsystem (else exit 77).
 # Everything runs in the test's own network and mount namespaces (lib.sh);
@@ -145,13 +147,24 @@ run bash -c "$SSH -o StrictHostKeyChecking=no $A@127.0.0.1 true"
 REPO=ssh://$B@127.0.0.1:$SSHD_PORT/home/$B/repo.git
 run $SSH "$A@127.0.0.1" "cd /tmp && git ls-remote $REPO && rm -rf /tmp/sshw-fa-clone && git clone -q $REPO /tmp/sshw-fa-clone 2>&1; rm -rf /tmp/sshw-fa-clone"
 run $SSH "$A@127.0.0.1" "$SSH $B@127.0.0.1 \"git-upload-pack '/home/$B/repo.git'\" </dev/null >/dev/null 2>&1; true"
+# One's own key by -i and by ssh-add; a ControlMaster sent to the
+# background with -fN, stopped through its socket.
+run $SSH -i "/home/$A/.ssh/id_ed25519" "$A@127.0.0.1" true
+run bash -c 'eval "$(ssh-agent -s)" >/dev/null &&
+	ssh-add -q ~/.ssh/id_ed25519; rc=$?; ssh-agent -k >/dev/null; exit $rc'
+CM="-o ControlPath=$SW_T/cm/%C"
+mkdir -m 0700 "$SW_T/cm"
+chown "$A" "$SW_T/cm"
+run $SSH -M $CM -f -N "$A@127.0.0.1"
+run $SSH $CM -O exit "$A@127.0.0.1"
 sw_log "ran the commands: $(grep -c . "$SW_T/cmd.out") lines of output"
 
 # ------------------------------------------------------------ checks
+A_UID=$(id -u "$A")
 verdict() {
-	/usr/bin/python3 - "$L/alerts.json" "$A" "$B" <<'EOP'
+	/usr/bin/python3 - "$L/alerts.json" "$A" "$B" "$A_UID" <<'EOP'
 import json, sys
-path, a, b = sys.argv[1:4]
+path, a, b, a_uid = sys.argv[1:5]
 try:
     alerts = [json.loads(l) for l in open(path)]
 except FileNotFoundError:
@@ -167,16 +180,30 @@ git = [x for x in chains if "git-upload-pack '/home/%s/repo.git'" % b
        in argv(x) and any(p.get("comm") == "git" and
        p.get("source") == "proc" for p in x.get("ancestry", [])[:1])]
 bare = [x for x in chains if x not in git]
+def own(rule):
+    return [x for x in alerts if x["rule"] == rule and
+            x["process"]["uid"] == int(a_uid)]
+ident, added, master = (own("ssh-identity-file"), own("ssh-add-key"),
+                        own("ssh-no-command"))
+quiet = (len(ident) == 1 and ident[0]["severity"] == "low" and
+         ident[0]["keys"][0]["location"] == "own-home" and
+         len(added) == 1 and added[0]["severity"] == "low" and
+         len(master) == 1 and master[0]["severity"] == "low" and
+         "-M" in master[0]["process"]["argv"] and
+         not [x for x in alerts if x["rule"] != "ssh-no-command" and
+              "-M" in x["process"]["argv"]])
 ok = (len(ans) == 1 and ans[0].get("suppressed") is True and
       len(hand) == 1 and not hand[0].get("suppressed") and
       len(git) == 2 and all(x["severity"] == "low" and
       x.get("note", "").startswith("git's ssh transport") for x in git) and
       len(bare) == 1 and bare[0]["severity"] == "high" and
-      "note" not in bare[0])
+      "note" not in bare[0] and quiet)
 print("ansible %d (suppressed %s), by hand %d, git chains %d %s, "
-      "hand-typed chain %d %s" % (len(ans), [x.get("suppressed") for x in ans],
-      len(hand), len(git), [x["severity"] for x in git], len(bare),
-      [x["severity"] for x in bare]))
+      "hand-typed chain %d %s, own -i %s, ssh-add %s, ControlMaster %s" % (
+      len(ans), [x.get("suppressed") for x in ans], len(hand), len(git),
+      [x["severity"] for x in git], len(bare), [x["severity"] for x in bare],
+      [x["severity"] for x in ident], [x["severity"] for x in added],
+      [x["severity"] for x in master]))
 sys.exit(0 if ok else 1)
 EOP
 }
