@@ -114,13 +114,14 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 		    "repeats=%llu repeat_records=%llu repeat_keys=%zu "
 		    "repeat_keys_evicted=%llu processes=%zu "
 		    "processes_evicted=%llu sessions=%zu sessions_evicted=%llu "
-		    "execs_seen=%llu", when, fst->passed, fst->allowed,
+		    "execs_seen=%llu procfs_reads=%llu", when, fst->passed,
+		    fst->allowed,
 		    fst->repeats, fst->repeat_records, fst->keys,
 		    fst->keys_evicted, procs_count(context_procs(cx)),
 		    procs_evicted(context_procs(cx)),
 		    sessions_count(context_sessions(cx)),
 		    sessions_evicted(context_sessions(cx)),
-		    context_stats(cx)->execs);
+		    context_stats(cx)->execs, context_stats(cx)->procfs_reads);
 		for (i = 0; i < filter_allow_count(filter); i++) {
 			const char *src = NULL;
 			unsigned long long hits = filter_allow_hits(filter, i,
