@@ -521,6 +521,10 @@ START_TEST(test_proc_ancestry_allowlist)
 	waitpid(ansible, NULL, 0);
 	waitpid(other, NULL, 0);
 	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* Its counters at the stop: one allowed, parents read from /proc. */
+	ck_assert_int_eq(log_count("stopping: filter passed=3 allowed=1 "), 1);
+	ck_assert_int_eq(log_count("procfs_reads="), 1);
+	ck_assert_int_eq(log_count("procfs_reads=0"), 0);
 
 	json_line(1, line, sizeof(line));
 	ck_assert_msg(strstr(line, "\"suppressed\":true") != NULL &&
