@@ -19,6 +19,8 @@
  *    or made of [A-Za-z0-9/._~+-] only).  Anything a remote shell would
  *    read as more (`;', `$(', a second path) is not.
  * The same command typed by hand (no git parent) is not the transport.
+ * rule_chain() does not ask when the argv was truncated (words of the
+ * remote command may be missing).
  */
 #ifndef SW_GITSSH_H
 #define SW_GITSSH_H

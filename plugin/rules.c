@@ -378,9 +378,12 @@ rule_chain(struct execrun *r)
 	if (se == NULL)
 		return;
 	alert_init(r, &a, "ssh-chain", SEV_HIGH, tags_chain);
-	/* git fetch/push over ssh: a hop, but git's own (gitssh.h). */
-	if ((why = gitssh_transport(r->so, r->ev->x.out_argc - r->argv_off,
-	    r->ev->x.out_argv + r->argv_off,
+	/*
+	 * git fetch/push over ssh: a hop, but git's own (gitssh.h); not when
+	 * argv was cut, as words of the remote command may be missing.
+	 */
+	if (!r->ev->x.truncated && (why = gitssh_transport(r->so,
+	    r->ev->x.out_argc - r->argv_off, r->ev->x.out_argv + r->argv_off,
 	    a.anc, a.nanc)) != NULL) {
 		a.severity = SEV_LOW;
 		a.note = why;

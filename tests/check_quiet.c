@@ -132,7 +132,7 @@ static int
 lines_with(const char *n1, const char *n2, const char *n3)
 {
 	const char *p = buf_str(&out), *e;
-	char line[16384];
+	static char line[1 << 20];
 	int n = 0;
 
 	for (; *p != '\0'; p = *e ? e + 1 : e) {
@@ -151,8 +151,8 @@ lines_with(const char *n1, const char *n2, const char *n3)
 static void
 setup(void)
 {
-	buf_init(&recs, 1 << 20);
-	buf_init(&out, 1 << 20);
+	buf_init(&recs, 4 << 20);
+	buf_init(&out, 8 << 20);
 	serial = 0;
 }
 
@@ -235,6 +235,48 @@ START_TEST(test_git_tunnel_still_high)
 	ck_assert_int_eq(lines_with(CHAIN, LOW, GITNOTE), 1);
 	ck_assert_int_eq(lines_with("\"rule\":\"ssh-dynamic-forward\"", HIGH,
 	    NULL), 1);
+}
+END_TEST
+
+/*
+ * A cut argv: a path over the per-argument cap (MAX_ARG_BYTES) ends in
+ * what the remote shell would also run, and the cut kept only safe
+ * bytes.  Not lowered.
+ */
+START_TEST(test_git_truncated_high)
+{
+	size_t i, k, n = 140008;
+	char piece[7001];
+
+	ssh_session();
+	exec_ev(50, 40, "/usr/bin/git", "git", "fetch", NULL);
+	exec_ev(51, 50, "/usr/bin/ssh", "ssh", "forge", "git-upload-pack",
+	    "/srv/r.git", NULL);
+	/* As the kernel logs a long argument: pieces, one record each. */
+	serial++;
+	buf_addf(&recs, "type=SYSCALL msg=audit(%d.000:%d): arch=c000003e "
+	    "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+	    "ppid=50 pid=52 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 "
+	    "fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=7 "
+	    "comm=\"ssh\" exe=\"/usr/bin/ssh\" key=(null)\n"
+	    "type=EXECVE msg=audit(%d.000:%d): argc=4 a0=\"ssh\" a1=\"forge\" "
+	    "a2=\"git-upload-pack\" a3_len=%zu\n", 100 + serial, serial,
+	    100 + serial, serial, n);
+	for (i = 0, k = 0; i < n; i += 7000, k++) {
+		size_t j, m = n - i < 7000 ? n - i : 7000;
+
+		for (j = 0; j < m; j++)
+			piece[j] = i + j < 5 ? "/srv/"[i + j] :
+			    i + j >= n - 3 ? ";id"[i + j - (n - 3)] : 'a';
+		piece[m] = '\0';
+		buf_addf(&recs, "type=EXECVE msg=audit(%d.000:%d): "
+		    "a3[%zu]=\"%s\"\n", 100 + serial, serial, k, piece);
+	}
+	run();
+	ck_assert_int_eq(lines_with(CHAIN, NULL, NULL), 2);
+	ck_assert_int_eq(lines_with(CHAIN, LOW, "\"serial\":3,"), 1);
+	ck_assert_int_eq(lines_with(CHAIN, HIGH, "\"serial\":4,"), 1);
+	ck_assert_int_eq(lines_with(CHAIN, HIGH, "\"truncated\":true"), 1);
 }
 END_TEST
 
@@ -464,6 +506,7 @@ main(void)
 	tcase_add_test(tc, test_git_fetch_low);
 	tcase_add_test(tc, test_git_lookalikes_high);
 	tcase_add_test(tc, test_git_tunnel_still_high);
+	tcase_add_test(tc, test_git_truncated_high);
 	tcase_add_test(tc, test_gitssh_command);
 	tcase_add_test(tc, test_own_keys_low);
 	tcase_add_test(tc, test_controlmaster_low);
