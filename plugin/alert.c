@@ -291,6 +291,10 @@ json_line(const struct alert *a, struct buf *out)
 			jfield_cstr(out, "argv", p->argv);
 			if (p->cut)
 				buf_adds(out, ",\"cut\":true");
+			if (p->comm[0] != '\0')
+				jfield_cstr(out, "comm", p->comm);
+			jfield_cstr(out, "source",
+			    procs_source_name(p->source));
 			buf_addc(out, '}');
 		}
 		buf_addc(out, ']');
@@ -426,9 +430,20 @@ alert_text(const struct alert *a, struct buf *out)
 	if (a->nanc > 0) {
 		buf_adds(out, " parents:");
 		for (i = 0; i < a->nanc && i < ALERT_SHOW_ANC; i++) {
+			const struct proc *p = a->anc[i];
+
 			buf_addc(out, ' ');
-			text_escaped(out, a->anc[i]->exe,
-			    strlen(a->anc[i]->exe));
+			/* From /proc without ptrace access: its comm. */
+			if (p->exe[0] == '\0' && p->comm[0] != '\0') {
+				buf_addc(out, '[');
+				text_escaped(out, p->comm, strlen(p->comm));
+				buf_addc(out, ']');
+			} else
+				text_escaped(out, p->exe, strlen(p->exe));
+			if (p->source == PROC_SRC_GONE ||
+			    p->source == PROC_SRC_REUSED)
+				buf_addf(out, "(%lld,%s)", p->pid,
+				    procs_source_name(p->source));
 		}
 	}
 	if (a->session != NULL) {

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <libaudit.h>
 
@@ -15,6 +17,7 @@
 #include "context.h"
 #include "correlate.h"
 #include "path.h"
+#include "procfs.h"
 #include "rawrec.h"
 
 struct context {
@@ -23,6 +26,17 @@ struct context {
 	struct buf		 val;
 	struct correlate	*corr;
 	struct context_stats	 st;
+	/* Plugin mode: parents the table lacks, from /proc (procfs.h). */
+	int			 procfs;
+	char			 host[PROCS_NODE];	/* this host's node */
+	struct proc		 live[PROCS_DEPTH];
+	/* The last walk, for the many alerts of one event. */
+	int			 memo_ok;
+	char			 memo_node[PROCS_NODE];
+	long long		 memo_ppid;
+	double			 memo_t;
+	const struct proc	*memo[PROCS_DEPTH];
+	size_t			 memo_n, memo_max;
 };
 
 struct context *
@@ -286,8 +300,48 @@ context_observe(struct context *c, const struct framer_event *fe)
 			break;
 		}
 	}
-	if (execve && sys != NULL)
+	if (execve && sys != NULL) {
+		c->memo_ok = 0;		/* the table changes */
 		observe_exec(c, fe, sys, syslen);
+	}
+}
+
+/*
+ * Is node this host, whose /proc we may read?  An event without node= is
+ * (auditd's name_format = none); one with node= must name this host as
+ * gethostname() does, compared up to the first dot of each (so the
+ * hostname and fqd name formats match; numeric and user ones only when
+ * they give the same name).
+ */
+static int
+local_node(const struct context *c, const char *node)
+{
+	size_t n, h;
+
+	if (node == NULL || node[0] == '\0')
+		return 1;
+	if (c->host[0] == '\0')
+		return 0;
+	n = strcspn(node, ".");
+	h = strcspn(c->host, ".");
+	return n == h && strncmp(node, c->host, n) == 0;
+}
+
+/*
+ * Is an event of time t recent enough for /proc to still show its
+ * parents?  A backlog (auditd's queue after a restart) or a record that
+ * was not made now shows /proc as it is later, not at the event.
+ */
+static int
+recent(double t)
+{
+	struct timespec now;
+	double d;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) == -1)
+		return 0;
+	d = (double)now.tv_sec + (double)now.tv_nsec / 1e9 - t;
+	return d >= -CONTEXT_PROCFS_SKEW && d <= CONTEXT_PROCFS_AGE;
 }
 
 size_t
@@ -295,21 +349,63 @@ context_ancestry(struct context *c, const char *node, long long ppid,
     double t, const struct proc **out, size_t max)
 {
 	const struct proc *p;
-	size_t n = 0;
+	size_t n = 0, nlive = 0, i;
+	const char *nd = node != NULL ? node : "";
+	long long ppid0 = ppid;
+	double t0 = t;
 
-	while (n < max && ppid > 1 &&
-	    (p = procs_find(c->procs, node, ppid, t)) != NULL) {
-		size_t i;
+	if (max > PROCS_DEPTH)
+		max = PROCS_DEPTH;
+	if (c->memo_ok && c->memo_ppid == ppid0 && c->memo_t == t0 &&
+	    c->memo_max == max && strcmp(c->memo_node, nd) == 0) {
+		memcpy(out, c->memo, c->memo_n * sizeof(*out));
+		return c->memo_n;
+	}
+	while (n < max && ppid > 1) {
+		if ((p = procs_find(c->procs, node, ppid, t)) == NULL) {
+			struct proc *l;
 
+			if (!c->procfs || !local_node(c, node) ||
+			    !recent(t0) || nlive >= PROCS_DEPTH)
+				break;
+			l = &c->live[nlive++];
+			procfs_read(ppid, t, l);
+			c->st.procfs_reads++;
+			out[n++] = l;
+			/* Gone or reused: its pid is all we say, and stop. */
+			if (l->source != PROC_SRC_PROC)
+				break;
+			ppid = l->ppid;
+			t = l->t;
+			continue;
+		}
 		/* A loop in the table (pid reuse) ends the walk. */
 		for (i = 0; i < n; i++)
 			if (out[i] == p)
-				return n;
+				goto done;
 		out[n++] = p;
 		ppid = p->ppid;
 		t = p->t;
 	}
+ done:
+	c->memo_ok = 1;
+	snprintf(c->memo_node, sizeof(c->memo_node), "%s", nd);
+	c->memo_ppid = ppid0;
+	c->memo_t = t0;
+	c->memo_n = n;
+	c->memo_max = max;
+	memcpy(c->memo, out, n * sizeof(*out));
 	return n;
+}
+
+void
+context_set_procfs(struct context *c, int on)
+{
+	c->procfs = on;
+	c->memo_ok = 0;
+	if (gethostname(c->host, sizeof(c->host) - 1) == -1)
+		c->host[0] = '\0';
+	c->host[sizeof(c->host) - 1] = '\0';
 }
 
 const struct session *

@@ -17,10 +17,15 @@
 #include "procs.h"
 #include "sessions.h"
 
+/* /proc is asked about events at most this old, in seconds (procfs.h). */
+#define CONTEXT_PROCFS_AGE	60
+#define CONTEXT_PROCFS_SKEW	5	/* nor from this far in the future */
+
 struct context_stats {
 	unsigned long long	 execs;		/* execve seen */
 	unsigned long long	 sessions_opened;
 	unsigned long long	 sessions_closed;
+	unsigned long long	 procfs_reads;	/* parents read from /proc */
 };
 
 struct context;
@@ -31,8 +36,13 @@ void		 context_free(struct context *c);
 void		 context_observe(struct context *c,
 		    const struct framer_event *fe);
 /*
- * The ancestors of a process (pid's parent first): up to max entries,
- * each exec'd no later than time t.  Returns how many were found.
+ * The ancestors of a process (pid's parent first): up to max entries
+ * (PROCS_DEPTH at most), each exec'd no later than time t.  A parent the
+ * table has no exec record for is read from /proc when that is on
+ * (context_set_procfs()) and the event is this host's: then its source
+ * says so, and one gone or whose pid was reused ends the walk.  The
+ * entries stay valid until the next context_observe() of an exec or the
+ * next call with other arguments.  Returns how many were found.
  */
 size_t		 context_ancestry(struct context *c, const char *node,
 		    long long ppid, double t, const struct proc **out,
@@ -45,6 +55,11 @@ struct correlate;
 void		 context_set_correlate(struct context *c,
 		    struct correlate *corr);
 struct procs	*context_procs(struct context *c);
+/*
+ * Plugin mode only: reads parents the table lacks from this host's /proc
+ * at the time of analysis (procfs.h).  Off by default (replay).
+ */
+void		 context_set_procfs(struct context *c, int on);
 struct sessions	*context_sessions(struct context *c);
 
 /* "1795820294.263" as seconds; 0 when it is not a time. */

@@ -119,13 +119,14 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 		    "repeats=%llu repeat_records=%llu repeat_keys=%zu "
 		    "repeat_keys_evicted=%llu processes=%zu "
 		    "processes_evicted=%llu sessions=%zu sessions_evicted=%llu "
-		    "execs_seen=%llu", when, fst->passed, fst->allowed,
+		    "execs_seen=%llu procfs_reads=%llu", when, fst->passed,
+		    fst->allowed,
 		    fst->repeats, fst->repeat_records, fst->keys,
 		    fst->keys_evicted, procs_count(context_procs(cx)),
 		    procs_evicted(context_procs(cx)),
 		    sessions_count(context_sessions(cx)),
 		    sessions_evicted(context_sessions(cx)),
-		    context_stats(cx)->execs);
+		    context_stats(cx)->execs, context_stats(cx)->procfs_reads);
 		for (i = 0; i < filter_allow_count(filter); i++) {
 			const char *src = NULL;
 			unsigned long long hits = filter_allow_hits(filter, i,
@@ -273,6 +274,9 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	if (pl != NULL && pipeline_binids(pl) != NULL)
 		log_msg(LOG_INFO, "%d OpenSSH client binaries known at start",
 		    binids_stat_defaults(pipeline_binids(pl)));
+	/* Live events: parents without an exec record come from /proc. */
+	if (pl != NULL)
+		context_set_procfs(pipeline_context(pl), 1);
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");

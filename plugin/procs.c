@@ -135,6 +135,21 @@ procs_find(struct procs *p, const char *node, long long pid, double t)
 	return &p->e[idx];
 }
 
+const char *
+procs_source_name(enum proc_source s)
+{
+	switch (s) {
+	case PROC_SRC_PROC:
+		return "proc";
+	case PROC_SRC_GONE:
+		return "gone";
+	case PROC_SRC_REUSED:
+		return "reused";
+	default:
+		return "exec";
+	}
+}
+
 size_t
 procs_count(const struct procs *p)
 {

@@ -21,6 +21,15 @@
 #define PROCS_ARGV	320
 #define PROCS_NODE	64
 #define PROCS_DEPTH	8	/* ancestors followed at most */
+#define PROCS_COMM	16	/* the kernel's comm, with its NUL */
+
+/* Where an ancestor's facts came from (procfs.h for the last three). */
+enum proc_source {
+	PROC_SRC_EXEC = 0,	/* an exec record of the stream */
+	PROC_SRC_PROC,		/* /proc at the time of analysis */
+	PROC_SRC_GONE,		/* not in /proc any more: only its pid */
+	PROC_SRC_REUSED,	/* its pid now names a later process */
+};
 
 struct proc {
 	char		 node[PROCS_NODE];	/* "" when none */
@@ -29,6 +38,8 @@ struct proc {
 	char		 exe[PROCS_EXE];
 	char		 argv[PROCS_ARGV];	/* args joined by spaces */
 	int		 cut;			/* exe or argv was cut */
+	enum proc_source source;
+	char		 comm[PROCS_COMM];	/* from /proc only, else "" */
 	/* Table links. */
 	int		 used;			/* since the hand passed */
 	int		 next;			/* hash chain, -1 ends */
@@ -48,6 +59,8 @@ void		 procs_exec(struct procs *p, const struct proc *e);
 const struct proc *procs_find(struct procs *p, const char *node,
 		    long long pid, double t);
 size_t		 procs_count(const struct procs *p);
+/* "exec", "proc", "gone" or "reused" (the alert's "source"). */
+const char	*procs_source_name(enum proc_source s);
 unsigned long long procs_evicted(const struct procs *p);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gitssh.h"
 #include "path.h"
 #include "prog.h"
 #include "clientconf.h"
@@ -127,6 +128,7 @@ struct execrun {
 	void			*ctx;
 	int			 count;
 	const char		*first_rule;	/* of this execution */
+	size_t			 argv_off;	/* so's argv in ev->x */
 	struct buf		 paths[ALERT_MAX_KEYS];
 	const struct sshconf	*conf;		/* files read, or NULL */
 	int			 examined;	/* options all seen */
@@ -384,6 +386,7 @@ rule_chain(struct execrun *r)
 {
 	static char from[2 * SESSIONS_STR + 16], to[512];
 	const struct session *se;
+	const char *why;
 	struct alert a;
 
 	if (r->so->prog == SSHPROG_SSH_ADD || r->so->host == NULL ||
@@ -393,6 +396,16 @@ rule_chain(struct execrun *r)
 	if (se == NULL)
 		return;
 	alert_init(r, &a, "ssh-chain", SEV_HIGH, tags_chain);
+	/*
+	 * git fetch/push over ssh: a hop, but git's own (gitssh.h); not when
+	 * argv was cut, as words of the remote command may be missing.
+	 */
+	if (!r->ev->x.truncated && (why = gitssh_transport(r->so,
+	    r->ev->x.out_argc - r->argv_off, r->ev->x.out_argv + r->argv_off,
+	    a.anc, a.nanc)) != NULL) {
+		a.severity = SEV_LOW;
+		a.note = why;
+	}
 	snprintf(from, sizeof(from), "from %s as %s",
 	    se->addr[0] != '\0' ? se->addr : "?",
 	    se->acct[0] != '\0' ? se->acct : "?");
@@ -476,6 +489,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	r.ctx = ctx;
 	r.count = 0;
 	r.first_rule = NULL;
+	r.argv_off = off;
 	actor_of(rc, ev, &r.actor);
 	if (so.no_connect)
 		goto out;

@@ -420,6 +420,151 @@ START_TEST(test_real_stream)
 }
 END_TEST
 
+
+/*
+ * Ancestry from /proc in plugin mode: the parent of a real-time ssh event
+ * is a live process the test started with argv[0] ansible-playbook (as
+ * `exec -a' does); no exec record names it.  The README's allowlist line
+ * matches and the alert is suppressed; a parent with another name, one
+ * that is gone and one whose pid is newer than the event are not.
+ */
+static pid_t
+start_parent(const char *argv0)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		char *argv[] = { (char *)(uintptr_t)argv0,
+		    (char *)(uintptr_t)"30", NULL };
+
+		execvp("sleep", argv);
+		_exit(127);
+	}
+	usleep(100000);		/* its exec done */
+	return pid;
+}
+
+static void
+ev_hostcheck(struct buf *b, double t, int serial, pid_t ppid)
+{
+	buf_addf(b, "type=SYSCALL msg=audit(%.3f:%d): arch=c000003e "
+	    "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+	    "ppid=%d pid=%d auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 "
+	    "sgid=0 fsgid=0 tty=pts0 ses=7 comm=\"ssh\" exe=\"/usr/bin/ssh\" "
+	    "key=(null)\n", t, serial, (int)ppid, 4000000 + serial);
+	buf_addf(b, "type=EXECVE msg=audit(%.3f:%d): argc=4 a0=\"ssh\" "
+	    "a1=\"-o\" a2=\"StrictHostKeyChecking=no\" a3=\"db1\"\n", t,
+	    serial);
+	buf_addf(b, "type=CWD msg=audit(%.3f:%d): cwd=\"/\"\n", t, serial);
+	buf_addf(b, "type=EOE msg=audit(%.3f:%d): \n", t, serial);
+}
+
+/* The JSON line of one serial, copied into line. */
+static void
+json_line(int serial, char *line, size_t n)
+{
+	struct buf b;
+	char needle[64];
+	const char *p, *e;
+
+	line[0] = '\0';
+	buf_init(&b, 64 << 20);
+	if (tu_read_file(jsonpath, &b) == -1) {
+		buf_free(&b);
+		return;
+	}
+	snprintf(needle, sizeof(needle), "\"serial\":%d,", serial);
+	if ((p = strstr(buf_str(&b), needle)) != NULL) {
+		while (p > b.p && p[-1] != '\n')
+			p--;
+		e = strchr(p, '\n');
+		snprintf(line, n, "%.*s", (int)(e != NULL ? e - p :
+		    (long)strlen(p)), p);
+	}
+	buf_free(&b);
+}
+
+START_TEST(test_proc_ancestry_allowlist)
+{
+	char cfg[1000], line[8192];
+	struct timespec now;
+	struct buf in;
+	pid_t ansible, other, gone, pid;
+	int fd, st;
+	double t;
+
+	snprintf(cfg, sizeof(cfg), "json_file = %s\nsyslog_alerts = no\n"
+	    "audit_sink = no\nopenssh_version = 9.2\ndedup_window = 0\n"
+	    "report_suppressed = yes\n"
+	    "allow = rule=ssh-no-hostcheck user=root "
+	    "ancestor=*/ansible-playbook\n", jsonpath);
+	write_cfg(cfg);
+	ansible = start_parent("/usr/local/bin/ansible-playbook");
+	other = start_parent("sleep");
+	gone = start_parent("sleep");
+	kill(gone, SIGKILL);
+	waitpid(gone, NULL, 0);
+	clock_gettime(CLOCK_REALTIME, &now);
+	t = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+	buf_init(&in, 1 << 20);
+	ev_hostcheck(&in, t, 1, ansible);
+	ev_hostcheck(&in, t, 2, other);
+	ev_hostcheck(&in, t, 3, gone);
+	/* 20 s before the parent started: its pid then was another's. */
+	ev_hostcheck(&in, t - 20, 4, ansible);
+	pid = spawn(&fd);
+	send_all(fd, in.p, in.len);
+	close(fd);
+	st = wait_exit(pid, 10);
+	kill(ansible, SIGKILL);
+	kill(other, SIGKILL);
+	waitpid(ansible, NULL, 0);
+	waitpid(other, NULL, 0);
+	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* Its counters at the stop: one allowed, parents read from /proc. */
+	ck_assert_int_eq(log_count("stopping: filter passed=3 allowed=1 "), 1);
+	ck_assert_int_eq(log_count("procfs_reads="), 1);
+	ck_assert_int_eq(log_count("procfs_reads=0"), 0);
+
+	json_line(1, line, sizeof(line));
+	ck_assert_msg(strstr(line, "\"suppressed\":true") != NULL &&
+	    strstr(line, "\"argv\":\"/usr/local/bin/ansible-playbook 30\","
+	    "\"comm\":\"sleep\",\"source\":\"proc\"") != NULL, "%s", line);
+	/*
+	 * Root's child keeps its capabilities, the plugin gave all up:
+	 * no ptrace access, so no exe (PRIVILEGES); as a user, it is read.
+	 */
+	if (geteuid() == 0)
+		ck_assert_msg(strstr(line, "\"exe\":\"\",\"argv\":\"/usr/local"
+		    "/bin/ansible-playbook") != NULL, "%s", line);
+	else
+		ck_assert_msg(strstr(line, "sleep\",\"argv\":\"/usr/local"
+		    "/bin/ansible-playbook") != NULL, "%s", line);
+	/* Its own parent (this test) comes from /proc too. */
+	ck_assert_msg(strstr(line, "},{\"pid\":") != NULL, "%s", line);
+
+	json_line(2, line, sizeof(line));
+	ck_assert_msg(strstr(line, "\"rule\":\"ssh-no-hostcheck\"") != NULL &&
+	    strstr(line, "suppressed") == NULL &&
+	    strstr(line, "\"argv\":\"sleep 30\",\"comm\":\"sleep\","
+	    "\"source\":\"proc\"") != NULL, "%s", line);
+
+	json_line(3, line, sizeof(line));
+	snprintf(cfg, sizeof(cfg), "\"ancestry\":[{\"pid\":%d,\"exe\":\"\","
+	    "\"argv\":\"\",\"source\":\"gone\"}]", (int)gone);
+	ck_assert_msg(strstr(line, "suppressed") == NULL &&
+	    strstr(line, cfg) != NULL, "%s", line);
+
+	json_line(4, line, sizeof(line));
+	snprintf(cfg, sizeof(cfg), "\"ancestry\":[{\"pid\":%d,\"exe\":\"\","
+	    "\"argv\":\"\",\"source\":\"reused\"}]", (int)ansible);
+	ck_assert_msg(strstr(line, "suppressed") == NULL &&
+	    strstr(line, cfg) != NULL, "%s", line);
+	buf_free(&in);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -435,6 +580,7 @@ main(void)
 	tcase_add_test(tc, test_garbage);
 	tcase_add_test(tc, test_real_stream);
 	tcase_add_test(tc, test_sigusr1_stats);
+	tcase_add_test(tc, test_proc_ancestry_allowlist);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }

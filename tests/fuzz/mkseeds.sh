@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 rm -rf "$out"
 mkdir -p "$out"/stream "$out"/encode "$out"/sshopt "$out"/cfg \
 	"$out"/spool "$out"/rmw "$out"/json "$out"/sshconf "$out"/sockaddr \
-	"$out"/follow
+	"$out"/follow "$out"/procfs
 
 # stream: each alerting event of the plugin stream auditd handed a real
 # plugin, with the four events before it, behind a first byte choosing
@@ -102,6 +102,15 @@ for name, t, p in (('ack', 0x40000000, b''), ('disklow', 0x50000001, b'disk low'
                    ('ending', 0x40000001, b''), ('message', 0, b'type=X')):
     open(os.path.join(sys.argv[1], name), 'wb').write(h(t, 1, p) + h(0x40000000, 2))
 PY
+
+# procfs: real /proc/PID/stat and cmdline (this shell's, sshd's title
+# shape), a comm with parentheses and spaces, and git's remote command.
+cat /proc/$$/stat >"$out/procfs/stat-self"
+printf '4242 (a) (b c)) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 98765 1000 10\n' >"$out/procfs/stat-parens"
+printf '/usr/bin/python3\000/usr/local/bin/ansible-playbook\000site.yml\000' >"$out/procfs/cmdline-ansible"
+printf 'sshd: alice@notty      \000\000' >"$out/procfs/cmdline-title"
+printf "git-upload-pack '/srv/it'\\\\''s.git'" >"$out/procfs/git-one-word"
+printf 'git-upload-pack\000/srv/r.git' >"$out/procfs/git-two-words"
 
 # json: values the captures hold, and forged ones.
 printf '%s' "/home/sshw-alice/.ssh/authorized_keys" >"$out/json/path"
