@@ -16,6 +16,7 @@
 #include "gate.h"
 #include "prog.h"
 #include "rawrec.h"
+#include "sshdwatch.h"
 
 #ifndef AUDIT_ANOM_EXEC
 #define AUDIT_ANOM_EXEC		2112
@@ -33,6 +34,7 @@ struct gate {
 	size_t			 nprefixes;
 	struct buf		 val;
 	long			 pid;		/* ours */
+	const struct sshdwatch	*sshd;		/* or NULL */
 	struct gate_stats	 st;
 };
 
@@ -179,6 +181,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 	    (b = decode(g, v, n)) != NULL) {
 		if (memmem(b->p, b->len, "authorized_keys", 15) != NULL)
 			return 1;
+		/* sshd's configuration, PAM, binaries (sshdwatch.h). */
+		if (sshdwatch_gate_name(g->sshd, b->p, b->len, cwd, cwdlen))
+			return 1;
 		/* Keys in someone's ~/.ssh (rules.c's ssh-key-read). */
 		if (ssh_dir_name(b, cwd, cwdlen))
 			return 1;
@@ -271,4 +276,10 @@ const struct gate_stats *
 gate_stats(const struct gate *g)
 {
 	return &g->st;
+}
+
+void
+gate_set_sshd(struct gate *g, const struct sshdwatch *w)
+{
+	g->sshd = w;
 }

@@ -41,5 +41,8 @@ int		 gate_configure(struct gate *g, const struct cfg *cfg);
 /* 1 when fe can matter to a rule, else 0. */
 int		 gate_pass(struct gate *g, const struct framer_event *fe);
 const struct gate_stats *gate_stats(const struct gate *g);
+struct sshdwatch;
+/* Also lets through the names the sshd rules read (sshdwatch.h). */
+void		 gate_set_sshd(struct gate *g, const struct sshdwatch *w);
 
 #endif

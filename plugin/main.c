@@ -36,6 +36,7 @@
 #include "priv.h"
 #include "replay.h"
 #include "sink.h"
+#include "sshdwatch.h"
 #include "users.h"
 
 #define DEFAULT_CONFIG	"/etc/audit/sshwatch.conf"
@@ -256,6 +257,9 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	if (pl != NULL)
 		log_msg(LOG_INFO, "%zu authorized_keys files known at start",
 		    inodes_seed(pipeline_inodes(pl), &users, cfg));
+	if (pl != NULL)
+		log_msg(LOG_INFO, "%zu sshd directives known at start",
+		    sshdwatch_start(pipeline_sshd(pl), &users));
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");

@@ -13,6 +13,7 @@
 #include "context.h"
 #include "gate.h"
 #include "pipeline.h"
+#include "sshdwatch.h"
 
 struct pipeline {
 	auparse_state_t		*au;
@@ -64,6 +65,15 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 		free(p);
 		return NULL;
 	}
+	if ((p->rc.sshd = sshdwatch_new(cfg->sshd_config)) == NULL) {
+		gate_free(p->gate);
+		inodes_free(p->rc.inodes);
+		context_free(p->context);
+		auparse_destroy(p->au);
+		free(p);
+		return NULL;
+	}
+	gate_set_sshd(p->gate, p->rc.sshd);
 	p->rc.cfg = cfg;
 	p->rc.users = u;
 	p->rc.ctx = p->context;
@@ -86,6 +96,7 @@ pipeline_free(struct pipeline *p)
 	inodes_free(p->rc.inodes);
 	gate_free(p->gate);
 	context_free(p->context);
+	sshdwatch_free(p->rc.sshd);
 	free(p);
 }
 
@@ -138,8 +149,11 @@ pipeline_set_gate(struct pipeline *p, int on)
 	if (!on) {
 		gate_free(p->gate);
 		p->gate = NULL;
-	} else if (p->gate == NULL)
+	} else if (p->gate == NULL) {
 		p->gate = gate_new(p->rc.cfg, p->rc.inodes);
+		if (p->gate != NULL)
+			gate_set_sshd(p->gate, p->rc.sshd);
+	}
 }
 
 const struct gate_stats *
@@ -155,6 +169,12 @@ pipeline_configure(struct pipeline *p, const struct cfg *cfg)
 {
 	p->rc.cfg = cfg;
 	return p->gate != NULL ? gate_configure(p->gate, cfg) : 0;
+}
+
+struct sshdwatch *
+pipeline_sshd(struct pipeline *p)
+{
+	return p->rc.sshd;
 }
 
 struct context *

@@ -10,6 +10,7 @@
 #include "path.h"
 #include "prog.h"
 #include "rules.h"
+#include "sshdwatch.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
     NULL };
@@ -38,6 +39,8 @@ const char *const rules_ids[] = {
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
+	"sshd-config-change", "pam-config-change", "pam-module-change",
+	"ssh-session-hook", "openssh-binary-replaced",
 	NULL
 };
 
@@ -599,7 +602,9 @@ is_ak(const struct rules_ctx *rc, const struct buf *path, int resolved)
 	if (resolved)
 		return pathclass_authkeys(path->p, path->len,
 		    rc->cfg->authorized_keys_paths.v,
-		    rc->cfg->authorized_keys_paths.n);
+		    rc->cfg->authorized_keys_paths.n) ||
+		    sshdwatch_authkeys(rc->sshd, rc->users, path->p,
+		    path->len);
 	if (!is_ak_name(path->p, path->len))
 		return 0;
 	pb = path_parent_base(path->p, path->len, &pblen);
@@ -921,6 +926,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 
 	n = rules_exec(rc, ev, fn, ctx, st);
 	n += rules_file(rc, ev, fn, ctx);
+	n += sshdwatch_rules(rc, ev, fn, ctx);
 	st->alerts += (unsigned long long)n;
 	return n;
 }

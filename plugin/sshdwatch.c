@@ -1,0 +1,904 @@
+/*
+ * sshdwatch: sshd persistence rules (see sshdwatch.h).
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "path.h"
+#include "rules.h"
+#include "sshdwatch.h"
+
+#define PAM_MAX_BYTES	(256 * 1024)	/* one PAM file read */
+#define PAM_MAX_FILES	32
+
+static const char *const tags_config[] = { "sshd-config", "persistence",
+    "T1098.004", "T1556", "T1021.004", NULL };
+static const char *const tags_pam[] = { "pam", "persistence", "T1556.003",
+    NULL };
+static const char *const tags_hook[] = { "session-hook", "persistence",
+    "T1546", "T1098.004", NULL };
+static const char *const tags_binary[] = { "openssh-binary", "persistence",
+    "T1554", "T1543", NULL };
+
+/* The PAM files sshd's stack reads (Debian and RHEL families). */
+static const char *const pam_stack[] = { "sshd", "common-auth",
+    "common-account", "common-session", "common-session-noninteractive",
+    "common-password", "system-auth", "password-auth", "postlogin",
+    "system-login", "system-remote-login", NULL };
+
+/* OpenSSH's programs, by base name. */
+static const char *const ssh_programs[] = { "ssh", "sshd", "sshd-session",
+    "sshd-auth", "ssh-agent", "ssh-keysign", "sftp-server", "ssh-add",
+    "scp", "sftp", "ssh-keygen", "ssh-pkcs11-helper", "ssh-sk-helper",
+    NULL };
+/* The directories they live in. */
+static const char *const ssh_dirs[] = { "/usr/bin", "/usr/sbin", "/bin",
+    "/sbin", "/usr/lib/openssh", "/usr/libexec/openssh", "/usr/libexec",
+    "/usr/local/bin", "/usr/local/sbin", NULL };
+/* Libraries sshd loads (ldd /usr/sbin/sshd on Debian 12 and RHEL 9). */
+static const char *const ssh_libs[] = { "libcrypto.so", "libssl.so",
+    "libpam.so", "libsystemd.so", "liblzma.so", "libz.so", "libselinux.so",
+    "libgssapi_krb5.so", "libkrb5.so", "libk5crypto.so", "libwrap.so",
+    "libaudit.so", "libcom_err.so", "libcrypt.so", "libzstd.so",
+    "liblz4.so", "libcap.so", "libgcrypt.so", "libpcre2-8.so",
+    "libc.so", "libfido2.so", "libcbor.so", "libutil.so", NULL };
+/* Package tools whose writes onto these files are upgrades. */
+static const char *const pkg_tools[] = { "dpkg", "rpm", "dnf", "dnf-3",
+    "yum", "apt", "apt-get", "aptitude", "unattended-upgrade", "zypper",
+    "microdnf", "packagekitd", "rpm-ostree", NULL };
+
+struct akf {
+	char	*pat;		/* absolute pattern, or home-relative */
+	int	 home;		/* relative to the account's home */
+};
+
+struct sshdwatch {
+	char			*config_path;
+	char			*config_dir;	/* with a trailing '/' */
+	int			 live;
+	struct sshdconf		 model;
+	int			 have_model;
+	struct akf		 akf[SSHDWATCH_MAX_AKF];
+	size_t			 nakf;
+	/* Hashes of the PAM stack's lines already seen. */
+	uint64_t		 pamlines[SSHDWATCH_MAX_PAMLINES];
+	size_t			 npamlines;
+	struct sshdwatch_stats	 st;
+	/* The last alert's storage. */
+	struct alert_config	 changes[SSHDCONF_MAX_CHANGES];
+	char			 matchtxt[SSHDCONF_MAX_CHANGES][256];
+	const char		*added[SSHDWATCH_MAX_ADDED];
+	char			*addedbuf;
+	struct sshdconf		 old;		/* kept until the alert left */
+};
+
+static int
+in_list(const char *const *l, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; l[i] != NULL; i++)
+		if (strlen(l[i]) == n && memcmp(l[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_prefix(const char *p, size_t n, const char *pre)
+{
+	size_t k = strlen(pre);
+
+	return n >= k && memcmp(p, pre, k) == 0;
+}
+
+struct sshdwatch *
+sshdwatch_new(const char *config_path)
+{
+	struct sshdwatch *w;
+	const char *slash;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	if (config_path == NULL)
+		config_path = SSHDWATCH_DEFAULT_CONFIG;
+	slash = strrchr(config_path, '/');
+	w->config_path = strdup(config_path);
+	w->config_dir = slash != NULL ? strndup(config_path,
+	    (size_t)(slash - config_path) + 1) : strdup("/etc/ssh/");
+	if (w->config_path == NULL || w->config_dir == NULL) {
+		sshdwatch_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void
+akf_clear(struct sshdwatch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nakf; i++)
+		free(w->akf[i].pat);
+	w->nakf = 0;
+}
+
+void
+sshdwatch_free(struct sshdwatch *w)
+{
+	if (w == NULL)
+		return;
+	akf_clear(w);
+	sshdconf_free(&w->model);
+	sshdconf_free(&w->old);
+	free(w->addedbuf);
+	free(w->config_path);
+	free(w->config_dir);
+	free(w);
+}
+
+const struct sshdwatch_stats *
+sshdwatch_stats(const struct sshdwatch *w)
+{
+	return &w->st;
+}
+
+const struct sshdconf *
+sshdwatch_model(const struct sshdwatch *w)
+{
+	return w->have_model ? &w->model : NULL;
+}
+
+/*
+ * One AuthorizedKeysFile word as a pattern: %u and %U become '*' in an
+ * absolute pattern (any account), %% a '%'; a relative one or one under
+ * %h is kept relative to the home, %u resolved per account when matched.
+ */
+static void
+akf_add(struct sshdwatch *w, const char *word, size_t n)
+{
+	char pat[SSHDCONF_MAX_VALUE];
+	size_t i, o = 0;
+	int home = 0;
+
+	if (w->nakf >= SSHDWATCH_MAX_AKF || n == 0 || strcmp(word,
+	    "none") == 0)
+		return;
+	if (n >= 3 && memcmp(word, "%h/", 3) == 0) {
+		word += 3;
+		n -= 3;
+		home = 1;
+	} else if (word[0] != '/')
+		home = 1;
+	for (i = 0; i < n && o + 2 < sizeof(pat); i++) {
+		if (word[i] == '%' && i + 1 < n) {
+			i++;
+			if (word[i] == '%')
+				pat[o++] = '%';
+			else if (word[i] == 'u' && home) {
+				pat[o++] = '%';
+				pat[o++] = 'u';
+			} else
+				pat[o++] = '*';
+			continue;
+		}
+		pat[o++] = word[i];
+	}
+	pat[o] = '\0';
+	if ((w->akf[w->nakf].pat = strdup(pat)) == NULL)
+		return;
+	w->akf[w->nakf++].home = home;
+}
+
+/* The AuthorizedKeysFile patterns of every block of the model. */
+static void
+akf_rebuild(struct sshdwatch *w)
+{
+	size_t i, n;
+	const char *v;
+
+	akf_clear(w);
+	for (i = 0; i < w->model.n; i++) {
+		if (strcmp(w->model.e[i].key, "authorizedkeysfile") != 0)
+			continue;
+		for (v = w->model.e[i].value; *v != '\0'; v += n) {
+			v += strspn(v, " ");
+			n = strcspn(v, " ");
+			akf_add(w, v, n);
+		}
+	}
+}
+
+int
+sshdwatch_authkeys(const struct sshdwatch *w, const struct users *u,
+    const char *path, size_t n)
+{
+	char p[4096], pat[8192], owner[256], home[4096];
+	const char *s;
+	size_t i, o;
+
+	if (w == NULL || w->nakf == 0 || n >= sizeof(p) || memchr(path, '\0',
+	    n) != NULL)
+		return 0;
+	memcpy(p, path, n);
+	p[n] = '\0';
+	for (i = 0; i < w->nakf; i++) {
+		if (!w->akf[i].home) {
+			if (fnmatch(w->akf[i].pat, p, FNM_PATHNAME) == 0)
+				return 1;
+			continue;
+		}
+		if (u == NULL || !users_owner_of_path(u, p, n, owner,
+		    sizeof(owner)) || !users_home_of(u, owner, home,
+		    sizeof(home)))
+			continue;
+		o = (size_t)snprintf(pat, sizeof(pat), "%s/", home);
+		for (s = w->akf[i].pat; *s != '\0' && o + 1 < sizeof(pat);
+		    s++) {
+			if (s[0] == '%' && s[1] == 'u') {
+				o += (size_t)snprintf(pat + o, sizeof(pat) - o,
+				    "%s", owner);
+				s++;
+				continue;
+			}
+			pat[o++] = *s;
+		}
+		if (o >= sizeof(pat))
+			continue;
+		pat[o] = '\0';
+		if (fnmatch(pat, p, FNM_PATHNAME) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Is the directory part of path dir exactly (dir without trailing '/')? */
+static int
+in_dir(const char *p, size_t n, const char *const *dirs)
+{
+	const char *slash = memrchr(p, '/', n);
+	size_t i, dl;
+
+	if (slash == NULL)
+		return 0;
+	dl = (size_t)(slash - p);
+	for (i = 0; dirs[i] != NULL; i++)
+		if (strlen(dirs[i]) == dl && memcmp(p, dirs[i], dl) == 0)
+			return 1;
+	return 0;
+}
+
+/* An OpenSSH program, or a library sshd loads, by its resolved path. */
+static int
+is_ssh_binary(const char *p, size_t n)
+{
+	size_t blen, i, k;
+	const char *b = path_base(p, n, &blen);
+
+	if (in_list(ssh_programs, b, blen) && in_dir(p, n, ssh_dirs))
+		return 1;
+	if (!has_prefix(p, n, "/lib") && !has_prefix(p, n, "/usr/lib"))
+		return 0;
+	for (i = 0; ssh_libs[i] != NULL; i++) {
+		k = strlen(ssh_libs[i]);
+		if (blen >= k && memcmp(b, ssh_libs[i], k) == 0 &&
+		    (blen == k || b[k] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+/* A PAM module: NAME.so in a directory named security under a lib dir. */
+static int
+is_pam_module(const char *p, size_t n)
+{
+	size_t blen, pblen;
+	const char *b = path_base(p, n, &blen);
+	const char *pb = path_parent_base(p, n, &pblen);
+
+	return (has_prefix(p, n, "/lib") || has_prefix(p, n, "/usr/lib")) &&
+	    pb != NULL && pblen == 8 && memcmp(pb, "security", 8) == 0 &&
+	    blen > 3 && memcmp(b + blen - 3, ".so", 3) == 0;
+}
+
+static int
+is_pam_stack(const char *p, size_t n)
+{
+	size_t blen;
+	const char *b = path_base(p, n, &blen);
+
+	return has_prefix(p, n, "/etc/pam.d/") &&
+	    (size_t)(b - p) == 11 && in_list(pam_stack, b, blen);
+}
+
+int
+sshdwatch_gate_name(const struct sshdwatch *w, const char *name, size_t n,
+    const char *cwd, size_t cwdlen)
+{
+	size_t i, k, blen;
+	const char *b;
+
+	if (w == NULL)
+		return 0;
+	if (n > 0 && name[0] != '/') {
+		/* A relative name: judged by the directory it is in. */
+		if (cwd != NULL && (has_prefix(cwd, cwdlen, "/etc/ssh") ||
+		    has_prefix(cwd, cwdlen, "/etc/pam.d") ||
+		    memmem(cwd, cwdlen, "/security", 9) != NULL ||
+		    has_prefix(cwd, cwdlen, "/usr/") ||
+		    (cwdlen + 1 >= strlen(w->config_dir) &&
+		    memcmp(cwd, w->config_dir, strlen(w->config_dir) - 1) ==
+		    0)))
+			return 1;
+	}
+	if (has_prefix(name, n, "/etc/ssh/") || has_prefix(name, n,
+	    "/etc/pam.d/") || has_prefix(name, n, w->config_dir))
+		return 1;
+	if (n == 8 && memcmp(name, "/etc/ssh", 8) == 0)
+		return 1;
+	b = path_base(name, n, &blen);
+	if (in_list(ssh_programs, b, blen) || is_ssh_binary(name, n) ||
+	    is_pam_module(name, n))
+		return 1;
+	for (i = 0; i < w->nakf; i++) {
+		const char *pat = w->akf[i].pat;
+
+		if (w->akf[i].home) {
+			/* The pattern's last component, when literal. */
+			const char *last = strrchr(pat, '/');
+
+			last = last != NULL ? last + 1 : pat;
+			if (strpbrk(last, "*?[%") == NULL && blen ==
+			    strlen(last) && memcmp(b, last, blen) == 0)
+				return 1;
+			continue;
+		}
+		k = strcspn(pat, "*?[");
+		while (k > 1 && pat[k - 1] != '/')
+			k--;
+		if (k > 1 && n >= k && memcmp(name, pat, k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Ancestry and session (as rules.c gives every alert). */
+static void
+enrich(const struct rules_ctx *rc, const struct event *ev, struct alert *a)
+{
+	if (rc->ctx == NULL || ev->pid < 0)
+		return;
+	a->nanc = context_ancestry(rc->ctx, ev->node, ev->ppid,
+	    context_time(ev->time, strlen(ev->time)), a->anc, PROCS_DEPTH);
+	a->session = context_session(rc->ctx, ev->node, ev->ses);
+}
+
+static void
+alert_start(const struct rules_ctx *rc, const struct event *ev,
+    struct alert *a, const char *rule, enum severity sev,
+    const char *const *tags, const struct buf *path, const char *op)
+{
+	memset(a, 0, sizeof(*a));
+	enrich(rc, ev, a);
+	a->rule = rule;
+	a->severity = sev;
+	a->confidence = CONF_HIGH;
+	a->tags = tags;
+	a->ev = ev;
+	a->file_path = path->p;
+	a->file_pathlen = path->len;
+	a->file_resolved = 1;
+	a->file_dirfd = -1;
+	a->file_op = op;
+	a->match[a->nmatch++] = path->p;
+}
+
+/* The package tool among the writer and its ancestors, or NULL. */
+static const char *
+package_tool(const struct event *ev, const struct alert *a)
+{
+	const char *b;
+	size_t i, blen;
+
+	if (ev->have_exe) {
+		b = path_base(ev->exe.p, ev->exe.len, &blen);
+		if (in_list(pkg_tools, b, blen))
+			return b;
+	}
+	for (i = 0; i < a->nanc; i++) {
+		b = path_base(a->anc[i]->exe, strlen(a->anc[i]->exe), &blen);
+		if (in_list(pkg_tools, b, blen))
+			return b;
+	}
+	return NULL;
+}
+
+/* Severity of one directive change, by what it opens. */
+static enum severity
+change_severity(const struct sshdconf_change *c)
+{
+	static const char *const high[] = { "authorizedkeysfile",
+	    "authorizedkeyscommand", "authorizedkeyscommanduser",
+	    "authorizedprincipalsfile", "authorizedprincipalscommand",
+	    "authorizedprincipalscommanduser", "trustedusercakeys",
+	    "permitrootlogin", "permitemptypasswords",
+	    "permituserenvironment", "forcecommand", "subsystem", NULL };
+	static const char *const medium[] = { "passwordauthentication",
+	    "exposeauthinfo", "allowtcpforwarding", "gatewayports",
+	    "permittunnel", "permitlisten", "permitopen", "allowusers",
+	    "denyusers", "allowgroups", "denygroups", "allowagentforwarding",
+	    "allowstreamlocalforwarding", "disableforwarding",
+	    "kbdinteractiveauthentication", "hostbasedauthentication",
+	    "authenticationmethods", "chrootdirectory", "strictmodes",
+	    "usepam", "include", "permituserrc", "ignorerhosts",
+	    "pubkeyauthentication", "revokedkeys", "pubkeyauthoptions",
+	    NULL };
+	/* Directives whose "no" closes what they open. */
+	static const char *const closes_on_no[] = { "permitrootlogin",
+	    "permitemptypasswords", "permituserenvironment",
+	    "passwordauthentication", "exposeauthinfo", "allowtcpforwarding",
+	    "gatewayports", "permittunnel", "allowagentforwarding",
+	    "allowstreamlocalforwarding", "kbdinteractiveauthentication",
+	    "hostbasedauthentication", "permituserrc", NULL };
+	size_t kl = strlen(c->key);
+
+	if (strcmp(c->key, "loglevel") == 0)
+		return c->new != NULL && strcasecmp(c->new, "quiet") == 0 ?
+		    SEV_HIGH : SEV_LOW;
+	if (c->new != NULL && strcasecmp(c->new, "no") == 0 &&
+	    in_list(closes_on_no, c->key, kl))
+		return SEV_LOW;
+	if (strcmp(c->key, "strictmodes") == 0 && c->new != NULL &&
+	    strcasecmp(c->new, "yes") == 0)
+		return SEV_LOW;
+	if (in_list(high, c->key, kl))
+		return c->new == NULL ? SEV_MEDIUM : SEV_HIGH;
+	if (in_list(medium, c->key, kl))
+		return SEV_MEDIUM;
+	return SEV_LOW;
+}
+
+/* Where the event wrote: each target PATH item, resolved. */
+enum wop { WOP_NONE, WOP_WRITE, WOP_RENAME, WOP_LINK, WOP_DELETE };
+
+static enum wop
+event_wop(const struct event *ev)
+{
+	const char *s = ev->syscall_name;
+	unsigned long long fl;
+
+	if (s == NULL || !ev->have_syscall || ev->success != 1)
+		return WOP_NONE;
+	if (strcmp(s, "open") == 0 || strcmp(s, "openat") == 0 ||
+	    strcmp(s, "openat2") == 0) {
+		fl = strcmp(s, "open") == 0 ? ev->a[1] : strcmp(s, "openat") ==
+		    0 ? ev->a[2] : ev->oflag;
+		if (strcmp(s, "openat2") == 0 && !ev->have_oflag)
+			return WOP_WRITE;
+		return (fl & 03) != 0 || (fl & (0100 | 01000 | 02000)) ?
+		    WOP_WRITE : WOP_NONE;
+	}
+	if (strcmp(s, "creat") == 0 || strncmp(s, "truncate", 8) == 0 ||
+	    strcmp(s, "ftruncate") == 0)
+		return WOP_WRITE;
+	if (strncmp(s, "rename", 6) == 0)
+		return WOP_RENAME;
+	if (strncmp(s, "link", 4) == 0 || strncmp(s, "symlink", 7) == 0)
+		return WOP_LINK;
+	if (strncmp(s, "unlink", 6) == 0 || strcmp(s, "rmdir") == 0)
+		return WOP_DELETE;
+	return WOP_NONE;
+}
+
+static const char *
+wop_name(enum wop op)
+{
+	switch (op) {
+	case WOP_WRITE: return "write";
+	case WOP_RENAME: return "rename";
+	case WOP_LINK: return "link";
+	case WOP_DELETE: return "delete";
+	default: return "none";
+	}
+}
+
+/* The PATH item's absolute name in out; 0 when it is not known. */
+static int
+item_abs(const struct event *ev, const struct ev_path *p, struct buf *out)
+{
+	buf_reset(out);
+	if (!p->have_name || p->name.len == 0)
+		return 0;
+	if (p->name.p[0] != '/' && !ev->have_cwd)
+		return 0;
+	path_join(p->name.p[0] == '/' ? NULL : ev->cwd.p,
+	    p->name.p[0] == '/' ? 0 : ev->cwd.len, p->name.p, p->name.len,
+	    out);
+	return !out->over && out->len > 0 && out->p[0] == '/';
+}
+
+/* Does the syscall change this item (not a parent, not a source)? */
+static int
+is_target(enum wop op, enum nametype nt)
+{
+	switch (op) {
+	case WOP_WRITE:
+		return nt == NT_NORMAL || nt == NT_CREATE || nt == NT_UNSET;
+	case WOP_RENAME:
+	case WOP_LINK:
+		return nt == NT_CREATE;
+	case WOP_DELETE:
+		return nt == NT_DELETE;
+	default:
+		return 0;
+	}
+}
+
+/* Reads sshd's configuration again and alerts on what changed. */
+static int
+config_rule(const struct rules_ctx *rc, struct sshdwatch *w,
+    const struct event *ev, const struct buf *path, enum wop op,
+    alert_fn fn, void *ctx)
+{
+	struct sshdconf_change ch[SSHDCONF_MAX_CHANGES];
+	struct sshdconf nm;
+	struct alert a;
+	size_t n, i;
+	enum severity sev = SEV_LOW, s;
+
+	if (!w->live) {
+		size_t blen;
+		const char *b = path_base(path->p, path->len, &blen);
+
+		/* A replay cannot read the file as it was: say so. */
+		if (!(blen >= 11 && memcmp(b, "sshd_config", 11) == 0) &&
+		    !(blen > 5 && memcmp(b + blen - 5, ".conf", 5) == 0 &&
+		    memmem(path->p, path->len, "sshd_config.d/", 14) != NULL))
+			return 0;
+		alert_start(rc, ev, &a, "sshd-config-change", SEV_MEDIUM,
+		    tags_config, path, wop_name(op));
+		a.confidence = CONF_LOW;
+		a.note = "replay: the file's contents then are not known, "
+		    "only that it was written";
+		fn(ctx, &a);
+		return 1;
+	}
+	memset(&nm, 0, sizeof(nm));
+	w->st.reloads++;
+	if (sshdconf_load(w->config_path, &nm) == -1) {
+		w->st.refused++;
+		sshdconf_free(&nm);
+		return 0;
+	}
+	if (nm.over > 0)
+		w->st.over++;
+	if (!w->have_model) {
+		w->model = nm;
+		w->have_model = 1;
+		akf_rebuild(w);
+		return 0;
+	}
+	n = sshdconf_diff(&w->model, &nm, ch, SSHDCONF_MAX_CHANGES);
+	/* The new model rules from now on; the old one lives to the alert. */
+	sshdconf_free(&w->old);
+	w->old = w->model;
+	w->model = nm;
+	akf_rebuild(w);
+	if (n == 0)
+		return 0;
+	alert_start(rc, ev, &a, "sshd-config-change", SEV_LOW, tags_config,
+	    path, wop_name(op));
+	for (i = 0; i < n && i < SSHDCONF_MAX_CHANGES; i++) {
+		struct alert_config *c = &w->changes[i];
+
+		c->file = ch[i].file;
+		c->line = ch[i].line;
+		c->directive = sshdconf_keyword(ch[i].key);
+		c->block = ch[i].block;
+		c->old = ch[i].old;
+		c->new = ch[i].new;
+		s = change_severity(&ch[i]);
+		if (s > sev)
+			sev = s;
+		snprintf(w->matchtxt[i], sizeof(w->matchtxt[i]), "%s%s%s",
+		    c->directive, c->new != NULL ? " " : " (removed)",
+		    c->new != NULL ? c->new : "");
+		if (a.nmatch < ALERT_MAX_MATCH)
+			a.match[a.nmatch++] = w->matchtxt[i];
+	}
+	a.config = w->changes;
+	a.nconfig = i;
+	a.severity = sev;
+	if (n > SSHDCONF_MAX_CHANGES) {
+		a.truncated = 1;
+		a.note = "more directives changed than one alert lists";
+	}
+	fn(ctx, &a);
+	return 1;
+}
+
+/* FNV-1a of a line. */
+static uint64_t
+line_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+pam_seen(const struct sshdwatch *w, uint64_t h)
+{
+	size_t i;
+
+	for (i = 0; i < w->npamlines; i++)
+		if (w->pamlines[i] == h)
+			return 1;
+	return 0;
+}
+
+/*
+ * Reads a PAM file (O_NOFOLLOW, regular, capped) and returns its text
+ * (malloc'd) or NULL.
+ */
+static char *
+read_small(const char *path, size_t max, size_t *len)
+{
+	struct stat st;
+	char *t = NULL;
+	ssize_t r;
+	size_t have = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)max || (t = malloc((size_t)st.st_size + 1)) ==
+	    NULL) {
+		close(fd);
+		return NULL;
+	}
+	while (have < (size_t)st.st_size) {
+		r = read(fd, t + have, (size_t)st.st_size - have);
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+	}
+	t[have] = '\0';
+	close(fd);
+	*len = have;
+	return t;
+}
+
+/*
+ * Learns the lines of a PAM file; with out, writes the lines not seen
+ * before (not comments, not blank) into w->added.  Returns their count.
+ */
+static size_t
+pam_learn(struct sshdwatch *w, const char *path, int report, int *expose)
+{
+	char *t, *p, *nl, *s;
+	size_t len = 0, n = 0, l;
+	uint64_t h;
+
+	*expose = 0;
+	if ((t = read_small(path, PAM_MAX_BYTES, &len)) == NULL)
+		return 0;
+	if (report) {
+		free(w->addedbuf);
+		w->addedbuf = t;	/* the added lines point into it */
+	}
+	for (p = t; p < t + len; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(t + len - p))) == NULL)
+			nl = t + len;
+		*nl = '\0';
+		s = p + strspn(p, " \t");
+		l = strlen(s);
+		while (l > 0 && strchr(" \t\r", s[l - 1]) != NULL)
+			s[--l] = '\0';
+		if (l == 0 || s[0] == '#')
+			continue;
+		h = line_hash(s, l);
+		if (pam_seen(w, h))
+			continue;
+		if (w->npamlines < SSHDWATCH_MAX_PAMLINES)
+			w->pamlines[w->npamlines++] = h;
+		if (!report || n >= SSHDWATCH_MAX_ADDED)
+			continue;
+		w->added[n++] = s;
+		if (strstr(s, "pam_exec.so") != NULL && strstr(s,
+		    "expose_authtok") != NULL)
+			*expose = 2;
+		else if ((strstr(s, "pam_exec.so") != NULL ||
+		    (strstr(s, "pam_permit.so") != NULL &&
+		    strncmp(s, "auth", 4) == 0)) && *expose == 0)
+			*expose = 1;
+	}
+	if (!report)
+		free(t);
+	return n;
+}
+
+static void
+pam_seed(struct sshdwatch *w)
+{
+	char path[64];
+	size_t i;
+	int ex;
+
+	for (i = 0; pam_stack[i] != NULL; i++) {
+		snprintf(path, sizeof(path), "/etc/pam.d/%s", pam_stack[i]);
+		pam_learn(w, path, 0, &ex);
+	}
+}
+
+static int
+pam_rule(const struct rules_ctx *rc, struct sshdwatch *w,
+    const struct event *ev, const struct buf *path, enum wop op,
+    alert_fn fn, void *ctx)
+{
+	struct alert a;
+	size_t n = 0;
+	int ex = 0;
+
+	if (op == WOP_DELETE)
+		return 0;
+	if (w->live)
+		n = pam_learn(w, path->p, 1, &ex);
+	if (w->live && n == 0)
+		return 0;		/* nothing new: a rewrite, a chmod */
+	alert_start(rc, ev, &a, "pam-config-change", ex == 2 ? SEV_HIGH :
+	    ex == 1 ? SEV_HIGH : SEV_MEDIUM, tags_pam, path, wop_name(op));
+	a.lines = w->added;
+	a.nlines = n;
+	if (!w->live) {
+		a.confidence = CONF_LOW;
+		a.note = "replay: the lines added are not known";
+	} else if (ex == 2)
+		a.note = "pam_exec with expose_authtok: a program receives "
+		    "every password";
+	fn(ctx, &a);
+	return 1;
+}
+
+/* Is PermitUserEnvironment on in any block of the model? */
+static int
+user_env_allowed(const struct sshdwatch *w)
+{
+	size_t i;
+
+	if (!w->have_model)
+		return 0;
+	for (i = 0; i < w->model.n; i++)
+		if (strcmp(w->model.e[i].key, "permituserenvironment") == 0 &&
+		    strcasecmp(w->model.e[i].value, "no") != 0)
+			return 1;
+	return 0;
+}
+
+static int
+hook_rule(const struct rules_ctx *rc, struct sshdwatch *w,
+    const struct event *ev, const struct buf *path, enum wop op,
+    int environment, alert_fn fn, void *ctx)
+{
+	struct alert a;
+	enum severity sev = SEV_MEDIUM;
+
+	if (op == WOP_DELETE)
+		return 0;
+	if (environment)
+		sev = user_env_allowed(w) ? SEV_HIGH : SEV_LOW;
+	alert_start(rc, ev, &a, "ssh-session-hook", sev, tags_hook, path,
+	    wop_name(op));
+	if (environment)
+		a.note = sev == SEV_HIGH ? "PermitUserEnvironment lets sshd "
+		    "read it at login" : "sshd ignores it while "
+		    "PermitUserEnvironment is no";
+	else
+		a.note = "sshd runs it at every login of the account";
+	fn(ctx, &a);
+	return 1;
+}
+
+static int
+binary_rule(const struct rules_ctx *rc, const struct event *ev,
+    const struct buf *path, enum wop op, const char *rule,
+    const char *const *tags, alert_fn fn, void *ctx)
+{
+	struct alert a;
+	const char *tool;
+
+	if (op == WOP_DELETE)
+		return 0;
+	alert_start(rc, ev, &a, rule, SEV_HIGH, tags, path, wop_name(op));
+	if ((tool = package_tool(ev, &a)) != NULL) {
+		a.severity = SEV_LOW;
+		a.via = tool;
+		a.note = "written by a package manager: an upgrade";
+	}
+	fn(ctx, &a);
+	return 1;
+}
+
+int
+sshdwatch_rules(const struct rules_ctx *rc, const struct event *ev,
+    alert_fn fn, void *ctx)
+{
+	struct sshdwatch *w = rc->sshd;
+	struct buf path;
+	enum wop op;
+	size_t blen, pblen;
+	const char *b, *pb;
+	int i, count = 0, config_done = 0;
+
+	if (w == NULL || ev->npaths == 0 || (op = event_wop(ev)) == WOP_NONE)
+		return 0;
+	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
+	for (i = 0; i < ev->npaths; i++) {
+		const struct ev_path *p = &ev->paths[i];
+
+		if (!is_target(op, p->nametype) || !item_abs(ev, p, &path))
+			continue;
+		b = path_base(path.p, path.len, &blen);
+		pb = path_parent_base(path.p, path.len, &pblen);
+		if ((path_under(path.p, path.len, "/etc/ssh") ||
+		    has_prefix(path.p, path.len, w->config_dir)) &&
+		    !config_done) {
+			config_done = 1;
+			count += config_rule(rc, w, ev, &path, op, fn, ctx);
+		}
+		if (blen == 5 && memcmp(b, "sshrc", 5) == 0 &&
+		    path_under(path.p, path.len, "/etc/ssh"))
+			count += hook_rule(rc, w, ev, &path, op, 0, fn, ctx);
+		else if (pb != NULL && pblen == 4 && memcmp(pb, ".ssh", 4) ==
+		    0 && ((blen == 2 && memcmp(b, "rc", 2) == 0) ||
+		    (blen == 11 && memcmp(b, "environment", 11) == 0)))
+			count += hook_rule(rc, w, ev, &path, op, blen == 11,
+			    fn, ctx);
+		else if (is_pam_stack(path.p, path.len))
+			count += pam_rule(rc, w, ev, &path, op, fn, ctx);
+		else if (is_pam_module(path.p, path.len))
+			count += binary_rule(rc, ev, &path, op,
+			    "pam-module-change", tags_pam, fn, ctx);
+		else if (is_ssh_binary(path.p, path.len))
+			count += binary_rule(rc, ev, &path, op,
+			    "openssh-binary-replaced", tags_binary, fn, ctx);
+	}
+	buf_free(&path);
+	return count;
+}
+
+size_t
+sshdwatch_start(struct sshdwatch *w, const struct users *u)
+{
+	(void)u;
+	w->live = 1;
+	pam_seed(w);
+	sshdconf_free(&w->model);
+	memset(&w->model, 0, sizeof(w->model));
+	w->have_model = 0;
+	if (sshdconf_load(w->config_path, &w->model) == -1) {
+		w->st.refused++;
+		sshdconf_free(&w->model);
+		return 0;
+	}
+	w->have_model = 1;
+	akf_rebuild(w);
+	return w->model.n;
+}
