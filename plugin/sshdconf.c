@@ -60,6 +60,12 @@ static const char *const accumulating[] = {
 	NULL
 };
 
+/* Directives whose value is the rest of the line as written (servconf.c). */
+static const char *const rest_of_line[] = {
+	"forcecommand", "authorizedkeyscommand", "authorizedprincipalscommand",
+	NULL
+};
+
 const char *
 sshdconf_keyword(const char *key)
 {
@@ -190,6 +196,8 @@ block_of(struct sshdconf *c, const char *crit)
 			return (size_t)-1;
 		c->nblocks = 1;
 	}
+	if (crit[0] == '\0')
+		return 0;		/* the global section */
 	for (i = 1; i < c->nblocks; i++)
 		if (strcmp(c->blocks[i], crit) == 0)
 			return i;
@@ -402,8 +410,15 @@ parse_file(struct pstate *ps, const char *text, size_t len, const char *name,
 		k += strspn(k, " \t");
 		if (*k == '=')
 			k++;
-		if ((nw = split_words(k, value, sizeof(value), NULL, 0)) ==
-		    -1)
+		k += strspn(k, " \t");
+		if (in_list(rest_of_line, key)) {
+			/* Taken as written, quotes and '#' included. */
+			if (strlen(k) >= sizeof(value))
+				note_over(c, "%s:%u: value over %d bytes", name,
+				    lineno, SSHDCONF_MAX_VALUE);
+			snprintf(value, sizeof(value), "%s", k);
+		} else if ((nw = split_words(k, value, sizeof(value), NULL,
+		    0)) == -1)
 			note_over(c, "%s:%u: value over %d bytes", name,
 			    lineno, SSHDCONF_MAX_VALUE);
 		if (strcmp(key, "match") == 0) {

@@ -10,7 +10,9 @@
  * the directives sshd accumulates (AllowUsers, HostKey, ...), whose
  * values are joined.  Values are split into words as sshd splits them
  * (quotes group, a word starting with '#' ends the line) and joined by one
- * space, so comments and white space change nothing.
+ * space, so comments and white space change nothing; except ForceCommand,
+ * AuthorizedKeysCommand and AuthorizedPrincipalsCommand, which sshd takes
+ * as the rest of the line, '#' and quotes included, and so do we.
  *
  * sshdconf_parse() is pure over the bytes of the top file (it is fuzzed as
  * is): the files an Include names come from a caller's function, so a
