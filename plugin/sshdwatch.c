@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <glob.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "akeys.h"
 #include "alert.h"
 #include "path.h"
 #include "rules.h"
@@ -28,6 +30,10 @@ static const char *const tags_pam[] = { "pam", "persistence", "T1556.003",
     NULL };
 static const char *const tags_hook[] = { "session-hook", "persistence",
     "T1546", "T1098.004", NULL };
+static const char *const tags_akadd[] = { "authorized-keys", "persistence",
+    "T1098.004", NULL };
+static const char *const tags_akrm[] = { "authorized-keys", "covering-tracks",
+    "T1098.004", "T1070.004", NULL };
 static const char *const tags_binary[] = { "openssh-binary", "persistence",
     "T1554", "T1543", NULL };
 
@@ -81,6 +87,11 @@ struct sshdwatch {
 	const char		*added[SSHDWATCH_MAX_ADDED];
 	char			*addedbuf;
 	struct sshdconf		 old;		/* kept until the alert left */
+	/* authorized_keys: fingerprints per file, and one alert's keys. */
+	struct akeys		*keys;
+	struct akey		 kadded[SSHDWATCH_MAX_KEYS];
+	char			 kremoved[SSHDWATCH_MAX_KEYS][FPR_TEXT_LEN];
+	struct alert_akey	 kout[SSHDWATCH_MAX_KEYS];
 };
 
 static int
@@ -116,7 +127,8 @@ sshdwatch_new(const char *config_path)
 	w->config_path = strdup(config_path);
 	w->config_dir = slash != NULL ? strndup(config_path,
 	    (size_t)(slash - config_path) + 1) : strdup("/etc/ssh/");
-	if (w->config_path == NULL || w->config_dir == NULL) {
+	if (w->config_path == NULL || w->config_dir == NULL ||
+	    (w->keys = akeys_new()) == NULL) {
 		sshdwatch_free(w);
 		return NULL;
 	}
@@ -142,6 +154,7 @@ sshdwatch_free(struct sshdwatch *w)
 	sshdconf_free(&w->model);
 	sshdconf_free(&w->old);
 	free(w->addedbuf);
+	akeys_free(w->keys);
 	free(w->config_path);
 	free(w->config_dir);
 	free(w);
@@ -836,6 +849,162 @@ binary_rule(const struct rules_ctx *rc, const struct event *ev,
 	return 1;
 }
 
+/* Digests of the keys a file holds, gathered by akeys_parse(). */
+struct keyset {
+	uint8_t		(*d)[FPR_SHA256_LEN];
+	size_t		 n;
+	int		*added;
+	struct akey	*all;		/* every key, for the added list */
+};
+
+static void
+on_key(void *arg, const struct akey *k)
+{
+	struct keyset *ks = arg;
+
+	memcpy(ks->d[ks->n], k->digest, FPR_SHA256_LEN);
+	ks->all[ks->n] = *k;
+	ks->n++;
+}
+
+/* Reads an authorized_keys file and remembers its fingerprints. */
+static int
+read_keys(const char *path, struct keyset *ks)
+{
+	char *text = NULL;
+	size_t len = 0;
+	unsigned bad;
+
+	ks->n = 0;
+	if (akeys_read(path, &text, &len) == -1)
+		return -1;
+	akeys_parse(text, len, on_key, ks, &bad);
+	free(text);
+	return 0;
+}
+
+static int
+keyset_init(struct keyset *ks)
+{
+	memset(ks, 0, sizeof(*ks));
+	ks->d = calloc(AKEYS_MAX_KEYS, sizeof(*ks->d));
+	ks->added = calloc(AKEYS_MAX_KEYS, sizeof(*ks->added));
+	ks->all = calloc(AKEYS_MAX_KEYS, sizeof(*ks->all));
+	return ks->d != NULL && ks->added != NULL && ks->all != NULL ? 0 :
+	    -1;
+}
+
+static void
+keyset_free(struct keyset *ks)
+{
+	free(ks->d);
+	free(ks->added);
+	free(ks->all);
+}
+
+/* The keys a write added and removed: one alert for each. */
+static int
+keys_rule(const struct rules_ctx *rc, struct sshdwatch *w,
+    const struct event *ev, const struct buf *path, enum wop op,
+    int deleted, alert_fn fn, void *ctx)
+{
+	uint8_t removed[SSHDWATCH_MAX_KEYS][FPR_SHA256_LEN];
+	struct keyset ks;
+	struct alert a;
+	size_t nrm = 0, i, k = 0, nadd = 0;
+	int count = 0;
+
+	if (!w->live) {
+		if (!deleted)
+			return 0;	/* authorized-keys-write has it */
+		alert_start(rc, ev, &a, "authorized-keys-removed", SEV_MEDIUM,
+		    tags_akrm, path, wop_name(op));
+		a.confidence = CONF_MEDIUM;
+		a.note = "replay: which keys it held is not known";
+		fn(ctx, &a);
+		return 1;
+	}
+	if (keyset_init(&ks) == -1) {
+		keyset_free(&ks);
+		return 0;
+	}
+	if (deleted)
+		akeys_forget(w->keys, path->p, removed, SSHDWATCH_MAX_KEYS,
+		    &nrm);
+	else if (read_keys(path->p, &ks) == -1) {
+		w->st.keys_unread++;
+		keyset_free(&ks);
+		return 0;
+	} else
+		akeys_update(w->keys, path->p,
+		    (const uint8_t (*)[FPR_SHA256_LEN])ks.d, ks.n, ks.added,
+		    removed, SSHDWATCH_MAX_KEYS, &nrm);
+	for (i = 0; i < ks.n; i++) {
+		if (!ks.added[i])
+			continue;
+		nadd++;
+		if (k >= SSHDWATCH_MAX_KEYS)
+			continue;
+		w->kadded[k] = ks.all[i];
+		w->kout[k].fingerprint = w->kadded[k].fp;
+		w->kout[k].type = w->kadded[k].type;
+		w->kout[k].comment = w->kadded[k].comment[0] != '\0' ?
+		    w->kadded[k].comment : NULL;
+		w->kout[k].options = w->kadded[k].options[0] != '\0' ?
+		    w->kadded[k].options : NULL;
+		w->kout[k].removed = 0;
+		k++;
+	}
+	if (nadd > 0) {
+		alert_start(rc, ev, &a, "authorized-keys-added", SEV_HIGH,
+		    tags_akadd, path, wop_name(op));
+		a.akeys = w->kout;
+		a.nakeys = k;
+		for (i = 0; i < k; i++)
+			if (a.nmatch < ALERT_MAX_MATCH)
+				a.match[a.nmatch++] = w->kout[i].fingerprint;
+		if (nadd > k) {
+			a.truncated = 1;
+			a.note = "more keys were added than one alert lists";
+		}
+		fn(ctx, &a);
+		count++;
+	}
+	if (nrm > 0) {
+		alert_start(rc, ev, &a, "authorized-keys-removed", SEV_MEDIUM,
+		    tags_akrm, path, deleted ? "delete" : wop_name(op));
+		/* The added list above is sent; its slots can be reused. */
+		for (i = 0; i < nrm && i < SSHDWATCH_MAX_KEYS; i++) {
+			fpr_text(removed[i], w->kremoved[i]);
+			memset(&w->kout[i], 0, sizeof(w->kout[i]));
+			w->kout[i].fingerprint = w->kremoved[i];
+			w->kout[i].removed = 1;
+			if (a.nmatch < ALERT_MAX_MATCH)
+				a.match[a.nmatch++] = w->kremoved[i];
+		}
+		a.akeys = w->kout;
+		a.nakeys = i;
+		if (nrm > i) {
+			a.truncated = 1;
+			a.note = "more keys were removed than one alert lists";
+		}
+		fn(ctx, &a);
+		count++;
+	}
+	keyset_free(&ks);
+	return count;
+}
+
+/* An authorized_keys file, by name, configuration or sshd's model. */
+static int
+is_authkeys(const struct rules_ctx *rc, const struct buf *path)
+{
+	return pathclass_authkeys(path->p, path->len,
+	    rc->cfg->authorized_keys_paths.v,
+	    rc->cfg->authorized_keys_paths.n) ||
+	    sshdwatch_authkeys(rc->sshd, rc->users, path->p, path->len);
+}
+
 int
 sshdwatch_rules(const struct rules_ctx *rc, const struct event *ev,
     alert_fn fn, void *ctx)
@@ -853,8 +1022,19 @@ sshdwatch_rules(const struct rules_ctx *rc, const struct event *ev,
 	for (i = 0; i < ev->npaths; i++) {
 		const struct ev_path *p = &ev->paths[i];
 
+		/* The old name of a rename is gone like a deleted one. */
+		if (op == WOP_RENAME && p->nametype == NT_DELETE &&
+		    item_abs(ev, p, &path) && is_authkeys(rc, &path)) {
+			count += keys_rule(rc, w, ev, &path, op, 1, fn, ctx);
+			continue;
+		}
 		if (!is_target(op, p->nametype) || !item_abs(ev, p, &path))
 			continue;
+		if (is_authkeys(rc, &path)) {
+			count += keys_rule(rc, w, ev, &path, op,
+			    op == WOP_DELETE, fn, ctx);
+			continue;
+		}
 		b = path_base(path.p, path.len, &blen);
 		pb = path_parent_base(path.p, path.len, &pblen);
 		if ((path_under(path.p, path.len, "/etc/ssh") ||
@@ -884,10 +1064,58 @@ sshdwatch_rules(const struct rules_ctx *rc, const struct event *ev,
 	return count;
 }
 
+/* Remembers the keys of one file, silently. */
+static void
+seed_file(struct sshdwatch *w, const char *path, struct keyset *ks)
+{
+	uint8_t none[1][FPR_SHA256_LEN];
+	size_t nrm;
+
+	if (read_keys(path, ks) == 0)
+		akeys_update(w->keys, path, (const uint8_t (*)[
+		    FPR_SHA256_LEN])ks->d, ks->n, ks->added, none, 0, &nrm);
+}
+
+/*
+ * The authorized_keys files known at start: every account's
+ * ~/.ssh/authorized_keys{,2} and the files sshd's absolute
+ * AuthorizedKeysFile patterns match.
+ */
+static void
+keys_seed(struct sshdwatch *w, const struct users *u)
+{
+	static const char *const names[] = { ".ssh/authorized_keys",
+	    ".ssh/authorized_keys2", NULL };
+	struct keyset ks;
+	char path[4096];
+	size_t i, j;
+	glob_t g;
+
+	if (keyset_init(&ks) == -1) {
+		keyset_free(&ks);
+		return;
+	}
+	for (i = 0; u != NULL && i < u->n; i++)
+		for (j = 0; names[j] != NULL; j++)
+			if (u->e[i].home != NULL && snprintf(path,
+			    sizeof(path), "%s/%s", u->e[i].home, names[j]) <
+			    (int)sizeof(path))
+				seed_file(w, path, &ks);
+	for (i = 0; i < w->nakf; i++) {
+		if (w->akf[i].home)
+			continue;
+		memset(&g, 0, sizeof(g));
+		if (glob(w->akf[i].pat, 0, NULL, &g) == 0)
+			for (j = 0; j < g.gl_pathc && j < AKEYS_MAX_FILES; j++)
+				seed_file(w, g.gl_pathv[j], &ks);
+		globfree(&g);
+	}
+	keyset_free(&ks);
+}
+
 size_t
 sshdwatch_start(struct sshdwatch *w, const struct users *u)
 {
-	(void)u;
 	w->live = 1;
 	pam_seed(w);
 	sshdconf_free(&w->model);
@@ -896,9 +1124,11 @@ sshdwatch_start(struct sshdwatch *w, const struct users *u)
 	if (sshdconf_load(w->config_path, &w->model) == -1) {
 		w->st.refused++;
 		sshdconf_free(&w->model);
+		keys_seed(w, u);
 		return 0;
 	}
 	w->have_model = 1;
 	akf_rebuild(w);
+	keys_seed(w, u);
 	return w->model.n;
 }

@@ -33,11 +33,13 @@
 #define SSHDWATCH_MAX_AKF		64	/* AuthorizedKeysFile patterns */
 #define SSHDWATCH_MAX_PAMLINES		4096	/* line hashes kept */
 #define SSHDWATCH_MAX_ADDED		32	/* added lines in one alert */
+#define SSHDWATCH_MAX_KEYS		16	/* keys listed in one alert */
 
 struct sshdwatch_stats {
 	unsigned long long	 reloads;	/* config read again */
 	unsigned long long	 refused;	/* a file not read safely */
 	unsigned long long	 over;		/* caps hit in a model */
+	unsigned long long	 keys_unread;	/* authorized_keys not read */
 };
 
 struct sshdwatch;

@@ -14,7 +14,7 @@ LSAN_OPTIONS=suppressions=$(cd "$srcdir" && pwd)/tests/fuzz/lsan.supp${LSAN_OPTI
 export LSAN_OPTIONS
 fail=0
 total=0
-for t in stream encode sshopt cfg spool rmw json sshdconf; do
+for t in stream encode sshopt cfg spool rmw json sshdconf akeys; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	files=$(find "$srcdir/tests/fuzz/seeds/$t" "$srcdir/tests/fuzz/regress/$t" \
 	    -type f 2>/dev/null | sort)
