@@ -40,7 +40,8 @@ const char *const rules_ids[] = {
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
 	"sshd-config-change", "pam-config-change", "pam-module-change",
-	"ssh-session-hook", "openssh-binary-replaced",
+	"ssh-session-hook", "openssh-binary-replaced", "authorized-keys-added",
+	"authorized-keys-removed",
 	NULL
 };
 

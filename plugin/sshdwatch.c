@@ -557,6 +557,51 @@ is_target(enum wop op, enum nametype nt)
 	}
 }
 
+/*
+ * The record of an open() for writing reaches us before the writer's
+ * write(): a file read at once may not hold the change yet.  When a read
+ * after such an open shows nothing new, it is read again SETTLE_TRIES
+ * times SETTLE_MS apart (these files are written rarely; the plugin waits
+ * at most SETTLE_TRIES * SETTLE_MS on one event).  A change later still is
+ * not lost: the next write's read compares with the last state read, and
+ * reports it then.
+ */
+#define SETTLE_TRIES	5
+#define SETTLE_MS	20
+
+static void
+settle(void)
+{
+	struct timespec ts = { 0, SETTLE_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A write to sshd_config or a drop-in whose effect cannot be known (a
+ * replay, or an unreadable file): medium, low confidence, saying why.
+ */
+static int
+config_unknown(const struct rules_ctx *rc, const struct event *ev,
+    const struct buf *path, enum wop op, const char *why, alert_fn fn,
+    void *ctx)
+{
+	struct alert a;
+	size_t blen;
+	const char *b = path_base(path->p, path->len, &blen);
+
+	if (!(blen >= 11 && memcmp(b, "sshd_config", 11) == 0) &&
+	    !(blen > 5 && memcmp(b + blen - 5, ".conf", 5) == 0 &&
+	    memmem(path->p, path->len, "sshd_config.d/", 14) != NULL))
+		return 0;
+	alert_start(rc, ev, &a, "sshd-config-change", SEV_MEDIUM, tags_config,
+	    path, wop_name(op));
+	a.confidence = CONF_LOW;
+	a.note = why;
+	fn(ctx, &a);
+	return 1;
+}
+
 /* Reads sshd's configuration again and alerts on what changed. */
 static int
 config_rule(const struct rules_ctx *rc, struct sshdwatch *w,
@@ -568,40 +613,37 @@ config_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 	struct alert a;
 	size_t n, i;
 	enum severity sev = SEV_LOW, s;
+	int tries;
 
-	if (!w->live) {
-		size_t blen;
-		const char *b = path_base(path->p, path->len, &blen);
-
-		/* A replay cannot read the file as it was: say so. */
-		if (!(blen >= 11 && memcmp(b, "sshd_config", 11) == 0) &&
-		    !(blen > 5 && memcmp(b + blen - 5, ".conf", 5) == 0 &&
-		    memmem(path->p, path->len, "sshd_config.d/", 14) != NULL))
+	if (!w->live)
+		return config_unknown(rc, ev, path, op, "replay: the file's "
+		    "contents then are not known, only that it was written",
+		    fn, ctx);
+	for (tries = 0;; tries++) {
+		memset(&nm, 0, sizeof(nm));
+		w->st.reloads++;
+		if (sshdconf_load(w->config_path, &nm) == -1) {
+			w->st.refused++;
+			sshdconf_free(&nm);
+			return config_unknown(rc, ev, path, op, "sshd's "
+			    "configuration could not be read: what changed is "
+			    "not known", fn, ctx);
+		}
+		if (nm.over > 0)
+			w->st.over++;
+		if (!w->have_model) {
+			w->model = nm;
+			w->have_model = 1;
+			akf_rebuild(w);
 			return 0;
-		alert_start(rc, ev, &a, "sshd-config-change", SEV_MEDIUM,
-		    tags_config, path, wop_name(op));
-		a.confidence = CONF_LOW;
-		a.note = "replay: the file's contents then are not known, "
-		    "only that it was written";
-		fn(ctx, &a);
-		return 1;
-	}
-	memset(&nm, 0, sizeof(nm));
-	w->st.reloads++;
-	if (sshdconf_load(w->config_path, &nm) == -1) {
-		w->st.refused++;
+		}
+		n = sshdconf_diff(&w->model, &nm, ch, SSHDCONF_MAX_CHANGES);
+		if (n > 0 || op != WOP_WRITE || tries >= SETTLE_TRIES)
+			break;
+		/* Opened for writing, not written yet: wait a little. */
 		sshdconf_free(&nm);
-		return 0;
+		settle();
 	}
-	if (nm.over > 0)
-		w->st.over++;
-	if (!w->have_model) {
-		w->model = nm;
-		w->have_model = 1;
-		akf_rebuild(w);
-		return 0;
-	}
-	n = sshdconf_diff(&w->model, &nm, ch, SSHDCONF_MAX_CHANGES);
 	/* The new model rules from now on; the old one lives to the alert. */
 	sshdconf_free(&w->old);
 	w->old = w->model;
@@ -700,10 +742,11 @@ read_small(const char *path, size_t max, size_t *len)
 }
 
 /*
- * Learns the lines of a PAM file; with out, writes the lines not seen
- * before (not comments, not blank) into w->added.  Returns their count.
+ * Learns the lines of a PAM file; with report, writes the lines not seen
+ * before (not comments, not blank) into w->added.  Returns their count,
+ * or -1 when the file could not be read.
  */
-static size_t
+static long
 pam_learn(struct sshdwatch *w, const char *path, int report, int *expose)
 {
 	char *t, *p, *nl, *s;
@@ -712,7 +755,7 @@ pam_learn(struct sshdwatch *w, const char *path, int report, int *expose)
 
 	*expose = 0;
 	if ((t = read_small(path, PAM_MAX_BYTES, &len)) == NULL)
-		return 0;
+		return -1;
 	if (report) {
 		free(w->addedbuf);
 		w->addedbuf = t;	/* the added lines point into it */
@@ -745,7 +788,7 @@ pam_learn(struct sshdwatch *w, const char *path, int report, int *expose)
 	}
 	if (!report)
 		free(t);
-	return n;
+	return (long)n;
 }
 
 static void
@@ -767,22 +810,26 @@ pam_rule(const struct rules_ctx *rc, struct sshdwatch *w,
     alert_fn fn, void *ctx)
 {
 	struct alert a;
-	size_t n = 0;
-	int ex = 0;
+	long n = -1;
+	int ex = 0, tries;
 
 	if (op == WOP_DELETE)
 		return 0;
 	if (w->live)
-		n = pam_learn(w, path->p, 1, &ex);
-	if (w->live && n == 0)
+		for (tries = 0; (n = pam_learn(w, path->p, 1, &ex)) == 0 &&
+		    op == WOP_WRITE && tries < SETTLE_TRIES; tries++)
+			settle();
+	if (n == 0)
 		return 0;		/* nothing new: a rewrite, a chmod */
-	alert_start(rc, ev, &a, "pam-config-change", ex == 2 ? SEV_HIGH :
-	    ex == 1 ? SEV_HIGH : SEV_MEDIUM, tags_pam, path, wop_name(op));
+	alert_start(rc, ev, &a, "pam-config-change", ex != 0 ? SEV_HIGH :
+	    SEV_MEDIUM, tags_pam, path, wop_name(op));
 	a.lines = w->added;
-	a.nlines = n;
-	if (!w->live) {
+	a.nlines = n > 0 ? (size_t)n : 0;
+	if (n < 0) {
 		a.confidence = CONF_LOW;
-		a.note = "replay: the lines added are not known";
+		a.note = w->live ? "the file could not be read: the lines "
+		    "added are not known" : "replay: the lines added are not "
+		    "known";
 	} else if (ex == 2)
 		a.note = "pam_exec with expose_authtok: a program receives "
 		    "every password";
@@ -815,14 +862,19 @@ hook_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 
 	if (op == WOP_DELETE)
 		return 0;
-	if (environment)
+	if (environment && w->have_model)
 		sev = user_env_allowed(w) ? SEV_HIGH : SEV_LOW;
 	alert_start(rc, ev, &a, "ssh-session-hook", sev, tags_hook, path,
 	    wop_name(op));
-	if (environment)
+	if (environment && !w->have_model)
+		a.note = "whether sshd reads it (PermitUserEnvironment) is not "
+		    "known";
+	else if (environment)
 		a.note = sev == SEV_HIGH ? "PermitUserEnvironment lets sshd "
 		    "read it at login" : "sshd ignores it while "
 		    "PermitUserEnvironment is no";
+	else if (path_under(path->p, path->len, "/etc/ssh"))
+		a.note = "sshd runs it at every login of every account";
 	else
 		a.note = "sshd runs it at every login of the account";
 	fn(ctx, &a);
@@ -912,7 +964,7 @@ keys_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 	struct keyset ks;
 	struct alert a;
 	size_t nrm = 0, i, k = 0, nadd = 0;
-	int count = 0;
+	int count = 0, tries;
 
 	if (!w->live) {
 		if (!deleted)
@@ -928,17 +980,36 @@ keys_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 		keyset_free(&ks);
 		return 0;
 	}
+	if (deleted && !akeys_known(w->keys, path->p)) {
+		/* Gone, with keys we never read: say so all the same. */
+		alert_start(rc, ev, &a, "authorized-keys-removed", SEV_MEDIUM,
+		    tags_akrm, path, "delete");
+		a.confidence = CONF_MEDIUM;
+		a.note = "the keys it held were not known";
+		fn(ctx, &a);
+		keyset_free(&ks);
+		return 1;
+	}
 	if (deleted)
 		akeys_forget(w->keys, path->p, removed, SSHDWATCH_MAX_KEYS,
 		    &nrm);
-	else if (read_keys(path->p, &ks) == -1) {
-		w->st.keys_unread++;
-		keyset_free(&ks);
-		return 0;
-	} else
-		akeys_update(w->keys, path->p,
-		    (const uint8_t (*)[FPR_SHA256_LEN])ks.d, ks.n, ks.added,
-		    removed, SSHDWATCH_MAX_KEYS, &nrm);
+	else
+		for (tries = 0;; tries++) {
+			if (read_keys(path->p, &ks) == -1) {
+				w->st.keys_unread++;
+				keyset_free(&ks);
+				return 0;
+			}
+			akeys_update(w->keys, path->p,
+			    (const uint8_t (*)[FPR_SHA256_LEN])ks.d, ks.n,
+			    ks.added, removed, SSHDWATCH_MAX_KEYS, &nrm);
+			for (i = 0; i < ks.n && !ks.added[i]; i++)
+				;
+			if (i < ks.n || nrm > 0 || op != WOP_WRITE ||
+			    tries >= SETTLE_TRIES)
+				break;
+			settle();
+		}
 	for (i = 0; i < ks.n; i++) {
 		if (!ks.added[i])
 			continue;
