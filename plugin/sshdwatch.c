@@ -252,8 +252,8 @@ sshdwatch_authkeys(const struct sshdwatch *w, const struct users *u,
 			continue;
 		}
 		if (u == NULL || !users_owner_of_path(u, p, n, owner,
-		    sizeof(owner)) || !users_home_of(u, owner, home,
-		    sizeof(home)))
+		    sizeof(owner)) || users_home_of(u, owner, home,
+		    sizeof(home)) != 0)
 			continue;
 		o = (size_t)snprintf(pat, sizeof(pat), "%s/", home);
 		for (s = w->akf[i].pat; *s != '\0' && o + 1 < sizeof(pat);
