@@ -18,8 +18,10 @@ SECS=${1:-10}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 RULES=${RULES:-$TOP/rules.d/25-sshwatch.rules}
+GENRULES=${GENRULES:-$TOP/scripts/audisp-sshwatch-genrules}
 [ "$(id -u)" -eq 0 ] || { echo "persist_rules.sh: needs root" >&2; exit 77; }
-[ -r "$RULES" ] || { echo "persist_rules.sh: $RULES missing (make first)" >&2; exit 1; }
+[ -r "$RULES" ] && [ -r "$GENRULES" ] ||
+	{ echo "persist_rules.sh: $RULES or $GENRULES missing (make first)" >&2; exit 1; }
 if [ "${PR_NS:-}" != 1 ]; then
 	exec 8>>/tmp/sshwatch-kernel-audit.lock
 	flock -w 900 8 || { echo "persist_rules.sh: kernel audit busy" >&2; exit 77; }
@@ -75,15 +77,22 @@ for _ in $(seq 100); do
 done
 [ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$APID" ] ||
 	{ echo "persist_rules.sh: auditd did not register" >&2; exit 1; }
-# The watches of section 4 and /etc/ssh, nothing else.
+# The watches of section 4 and /etc/ssh, and the generated ones of this
+# machine (PAM modules, OpenSSH helpers, libraries), nothing else.
 auditctl -D >/dev/null
 grep -- '^-w /etc/ssh ' "$RULES" >"$W/rules"
 sed -n '/^## 4\./,$p' "$RULES" | grep -- '^-w ' >>"$W/rules"
+sh "$GENRULES" -n 2>/dev/null | grep -- '^-w ' >>"$W/rules"
 n=0
 while read -r r; do
 	# shellcheck disable=SC2086 # the words of the rule
-	auditctl $r >/dev/null && n=$((n + 1))
+	if auditctl $r >/dev/null; then
+		n=$((n + 1))
+	else
+		echo "persist_rules.sh: FAILED to load: $r" >&2
+	fi
 done <"$W/rules"
+total=$(wc -l <"$W/rules")
 sleep 1
 count() { grep -c 'key="sshwatch-' "$W/ad/audit.log" 2>/dev/null || true; }
 before=$(count)
@@ -114,7 +123,7 @@ for f in /usr/sbin/sshd /usr/lib/openssh/*; do
 done
 sleep 1
 upgrade=$(($(count) - before))
-echo "persist_rules: $n watches; busy load for $SECS s ($ops rounds of" \
+echo "persist_rules: $n of $total watches loaded; busy load for $SECS s ($ops rounds of" \
     "writes, execs and reads of the watched files): $load records" \
     "($(awk -v a="$load" -v s="$SECS" 'BEGIN { printf "%.2f", a / s }')" \
     "records/s); an openssh-server upgrade of $files files: $upgrade records"
