@@ -16,6 +16,7 @@
 #include "gate.h"
 #include "prog.h"
 #include "rawrec.h"
+#include "keyhunt.h"
 #include "sshdwatch.h"
 
 #ifndef AUDIT_ANOM_EXEC
@@ -130,6 +131,9 @@ exe_matters(struct gate *g, const char *rec, size_t len)
 	if ((v = field(rec, len, "exe=", 4, 1, &n)) == NULL ||
 	    (b = decode(g, v, n)) == NULL)
 		return 0;
+	/* Key hunting and ssh-keygen (keyhunt.h). */
+	if (keyhunt_gate_exe(b->p, b->len))
+		return 1;
 	return prog_is_ldso(b->p, b->len) ||
 	    (prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE &&
 	    prog_of_path(g->cfg, b->p, b->len) != SSHPROG_SSH_AGENT);

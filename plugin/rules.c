@@ -41,7 +41,7 @@ const char *const rules_ids[] = {
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
 	"sshd-config-change", "pam-config-change", "pam-module-change",
 	"ssh-session-hook", "openssh-binary-replaced", "authorized-keys-added",
-	"authorized-keys-removed",
+	"authorized-keys-removed", "ssh-key-hunt", "ssh-keygen-key",
 	NULL
 };
 

@@ -17,6 +17,7 @@
 
 #include "akeys.h"
 #include "alert.h"
+#include "keyhunt.h"
 #include "path.h"
 #include "rules.h"
 #include "sshdwatch.h"
@@ -1087,8 +1088,12 @@ sshdwatch_rules(const struct rules_ctx *rc, const struct event *ev,
 	const char *b, *pb;
 	int i, count = 0, config_done = 0;
 
-	if (w == NULL || ev->npaths == 0 || (op = event_wop(ev)) == WOP_NONE)
+	if (w == NULL)
 		return 0;
+	if (ev->have_execve)
+		count += keyhunt_rules(rc, ev, fn, ctx);
+	if (ev->npaths == 0 || (op = event_wop(ev)) == WOP_NONE)
+		return count;
 	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
 	for (i = 0; i < ev->npaths; i++) {
 		const struct ev_path *p = &ev->paths[i];

@@ -53,6 +53,42 @@ event(struct buf *b, const char *syscall_nr, const char *exe,
 	buf_addf(b, "type=EOE msg=audit(1795820700.100:%u): \n", serial);
 }
 
+/* One execve by uid 1000 (alice) in /home/alice, argv given. */
+static void
+exec_event(struct buf *b, const char *exe, const char *const *argv)
+{
+	size_t i, n;
+
+	for (n = 0; argv[n] != NULL; n++)
+		;
+	serial++;
+	buf_addf(b, "type=SYSCALL msg=audit(1795820700.100:%u): arch=c000003e "
+	    "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+	    "ppid=100 pid=201 auid=1000 uid=1000 gid=1000 euid=1000 "
+	    "suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 "
+	    "ses=3 comm=\"x\" exe=\"%s\" key=(null)\n", serial, exe);
+	buf_addf(b, "type=EXECVE msg=audit(1795820700.100:%u): argc=%zu",
+	    serial, n);
+	for (i = 0; i < n; i++) {
+		buf_addf(b, " a%zu=", i);
+		if (strchr(argv[i], ' ') != NULL) {
+			const char *c;
+
+			for (c = argv[i]; *c != '\0'; c++)
+				buf_addf(b, "%02X", (unsigned char)*c);
+		} else
+			buf_addf(b, "\"%s\"", argv[i]);
+	}
+	buf_addc(b, '\n');
+	buf_addf(b, "type=CWD msg=audit(1795820700.100:%u): cwd=\"/home/alice\"\n",
+	    serial);
+	buf_addf(b, "type=PATH msg=audit(1795820700.100:%u): item=0 "
+	    "name=\"%s\" inode=12 dev=fe:00 mode=0100755 ouid=0 ogid=0 "
+	    "rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 "
+	    "cap_fver=0 cap_frootid=0\n", serial, exe);
+	buf_addf(b, "type=EOE msg=audit(1795820700.100:%u): \n", serial);
+}
+
 struct run {
 	struct cfg	 cfg;
 	struct users	 users;
@@ -278,6 +314,75 @@ START_TEST(test_hooks)
 }
 END_TEST
 
+START_TEST(test_keyhunt)
+{
+	static const char *const hunt[][8] = {
+		{ "find", "/", "-name", "id_rsa", NULL },
+		{ "find", "/home", "-type", "f", "-iname", "*.pem", NULL },
+		{ "grep", "-rl", "BEGIN OPENSSH PRIVATE KEY", "/", NULL },
+		{ "locate", "id_ed25519", NULL },
+		{ "tar", "czf", "/tmp/k.tgz", "/home/bob/.ssh", NULL },
+	};
+	static const char *const quiet[][8] = {
+		{ "find", "/", "-name", "*.c", NULL },
+		{ "grep", "PRIVATE KEY", "notes.txt", NULL },
+		{ "grep", "-r", "TODO", ".", NULL },
+		{ "tar", "czf", "/tmp/k.tgz", "/home/alice/.ssh", NULL },
+		{ "ssh-keygen", "-lf", "/home/bob/.ssh/id_rsa.pub", NULL },
+		{ "ssh-keygen", "-t", "ed25519", NULL },
+	};
+	static const char *const exe[] = { "/usr/bin/find", "/usr/bin/find",
+	    "/usr/bin/grep", "/usr/bin/locate", "/usr/bin/tar" };
+	static const char *const qexe[] = { "/usr/bin/find", "/usr/bin/grep",
+	    "/usr/bin/grep", "/usr/bin/tar", "/usr/bin/ssh-keygen",
+	    "/usr/bin/ssh-keygen" };
+	static const char *const kg_other[] = { "ssh-keygen", "-t", "ed25519",
+	    "-N", "", "-f", "/home/bob/.ssh/id_x", NULL };
+	static const char *const kg_tmp[] = { "ssh-keygen", "-q", "-f",
+	    "/tmp/k", NULL };
+	static const char *const kg_own[] = { "ssh-keygen", "-f",
+	    "~/.ssh/id_new", NULL };
+	struct run r;
+	struct buf ev;
+	size_t i;
+
+	run_start(&r, 0);
+	users_add(&r.users, "bob", 1001, "/home/bob");
+	buf_init(&ev, 1 << 16);
+	for (i = 0; i < sizeof(hunt) / sizeof(hunt[0]); i++) {
+		buf_reset(&ev);
+		buf_reset(&r.out);
+		exec_event(&ev, exe[i], hunt[i]);
+		feed(&r, &ev);
+		ck_assert_msg(strstr(r.out.p, "\"rule\":\"ssh-key-hunt\","
+		    "\"severity\":\"medium\"") != NULL, "hunt %zu: %s", i,
+		    r.out.p);
+	}
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+		buf_reset(&ev);
+		buf_reset(&r.out);
+		exec_event(&ev, qexe[i], quiet[i]);
+		feed(&r, &ev);
+		ck_assert_msg(r.out.len == 0, "quiet %zu: %s", i, r.out.p);
+	}
+	buf_reset(&ev);
+	buf_reset(&r.out);
+	exec_event(&ev, "/usr/bin/ssh-keygen", kg_other);
+	exec_event(&ev, "/usr/bin/ssh-keygen", kg_tmp);
+	exec_event(&ev, "/usr/bin/ssh-keygen", kg_own);
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"ssh-keygen-key\","
+	    "\"severity\":\"medium\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"location\":"
+	    "\"other-user-home\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"location\":\"temporary\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"ssh-keygen-key\","
+	    "\"severity\":\"low\""));
+	buf_free(&ev);
+	run_end(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -290,6 +395,7 @@ main(void)
 	tcase_add_test(tc, test_replay_and_gate);
 	tcase_add_test(tc, test_binaries_and_package_tool);
 	tcase_add_test(tc, test_hooks);
+	tcase_add_test(tc, test_keyhunt);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
