@@ -45,7 +45,7 @@ print("\n".join(sorted(out)))'
 printf 'authorized_keys_paths = /var/lib/k/*\nsyslog_alerts = no\naudit_sink = no\ndedup_window = 0\n' >"$T/replay.conf"
 chmod 0600 "$T/replay.conf"
 for f in raw/audit.log ausearch-raw.txt ausearch.txt; do
-	"$PLUGIN" --replay -c "$T/replay.conf" "$F/$f" 2>"$T/err" |
+	"$PLUGIN" --replay --local-users -c "$T/replay.conf" "$F/$f" 2>"$T/err" |
 	    summary >"$T/got" || fail "replay of $f"
 	diff -u "$F/expected-replay.txt" "$T/got" >&2 ||
 		fail "replay of $f: alerts differ from expected-replay.txt"
@@ -140,6 +140,14 @@ a = one("ssh-session-hook", ".ssh/environment")
 if a.get("severity") != "high":
     bad.append("~/.ssh/environment with PermitUserEnvironment yes: %s" %
                a.get("severity"))
+hunts = sorted(a["match"][0] for a in alerts if a["rule"] == "ssh-key-hunt")
+if hunts != sorted(["id_*", "PRIVATE KEY", "/home/sshw-sd-b/.ssh"]):
+    bad.append("key hunting: %r" % hunts)
+kg = sorted((a["severity"], a["keys"][0]["location"]) for a in alerts
+            if a["rule"] == "ssh-keygen-key")
+if kg != [("low", "own-home"), ("medium", "other-user-home"),
+          ("medium", "temporary")]:
+    bad.append("ssh-keygen: %r" % kg)
 for b in bad:
     print("FAIL:", b, file=sys.stderr)
 sys.exit(1 if bad else 0)

@@ -118,7 +118,8 @@ cleanup() {
 		done
 	fi
 	[ -z "$VARLIBK" ] || rm -rf /var/lib/k
-	rm -f /tmp/sshw-sd-f.txt /tmp/sshw-sd-rc
+	rm -f /tmp/sshw-sd-f.txt /tmp/sshw-sd-rc /tmp/sshw-sd-k.tgz \
+	    /tmp/sshw-sd-key /tmp/sshw-sd-key.pub
 	rm -rf "$W"
 	[ $rc -eq 0 ] || echo "capture-sshd.sh: failed ($rc); state restored" >&2
 	exit $rc
@@ -321,6 +322,16 @@ scenario hook-sshrc "/etc/ssh/sshrc created" root \
     "echo 'true' >/etc/ssh/sshrc"
 scenario binary-replace "sftp-server replaced by rename" root \
     "cp /bin/true /usr/lib/openssh/sftp-server.new && mv /usr/lib/openssh/sftp-server.new /usr/lib/openssh/sftp-server"
+scenario hunt-find "find for private key names" $A \
+    "find /home -name 'id_*' 2>/dev/null >/dev/null; true"
+scenario hunt-grep "grep -r for PRIVATE KEY" root \
+    "grep -rl 'PRIVATE KEY' /home/$B >/dev/null; true"
+scenario hunt-tar "an archive of another account's .ssh" root \
+    "tar czf /tmp/sshw-sd-k.tgz /home/$B/.ssh 2>/dev/null"
+scenario keygen-foreign "ssh-keygen into another account's .ssh" root \
+    "ssh-keygen -q -t ed25519 -N '' -f /home/$B/.ssh/id_planted"
+scenario keygen-tmp "ssh-keygen into /tmp" $A \
+    "ssh-keygen -q -t ed25519 -N '' -f /tmp/sshw-sd-key"
 
 sleep 3
 auditctl -D >/dev/null
