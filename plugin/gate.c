@@ -255,7 +255,8 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 
 		switch (fe->recs[i].type) {
 		case AUDIT_SYSCALL:
-			pass = exe_matters(g, rec, len);
+			pass = exe_matters(g, rec, len) ||
+			    sshdwatch_gate_exec(g->sshd, rec, len);
 			break;
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen);

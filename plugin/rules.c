@@ -42,6 +42,7 @@ const char *const rules_ids[] = {
 	"sshd-config-change", "pam-config-change", "pam-module-change",
 	"ssh-session-hook", "openssh-binary-replaced", "authorized-keys-added",
 	"authorized-keys-removed", "ssh-key-hunt", "ssh-keygen-key",
+	"sshd-unexpected-child",
 	NULL
 };
 

@@ -18,7 +18,9 @@
 #include "akeys.h"
 #include "alert.h"
 #include "keyhunt.h"
+#include "auval.h"
 #include "path.h"
+#include "rawrec.h"
 #include "rules.h"
 #include "sshdwatch.h"
 
@@ -35,6 +37,8 @@ static const char *const tags_akadd[] = { "authorized-keys", "persistence",
     "T1098.004", NULL };
 static const char *const tags_akrm[] = { "authorized-keys", "covering-tracks",
     "T1098.004", "T1070.004", NULL };
+static const char *const tags_child[] = { "sshd-child", "persistence",
+    "T1554", "T1556", "T1021.004", NULL };
 static const char *const tags_binary[] = { "openssh-binary", "persistence",
     "T1554", "T1543", NULL };
 
@@ -93,6 +97,11 @@ struct sshdwatch {
 	struct akey		 kadded[SSHDWATCH_MAX_KEYS];
 	char			 kremoved[SSHDWATCH_MAX_KEYS][FPR_TEXT_LEN];
 	struct alert_akey	 kout[SSHDWATCH_MAX_KEYS];
+	/* sshd's processes, and its children that were a shell (by pid). */
+	long long		 sshdpids[SSHDWATCH_MAX_PIDS];
+	size_t			 nsshd, sshdhand;
+	long long		 shellpids[SSHDWATCH_MAX_PIDS];
+	size_t			 nshell, shellhand;
 };
 
 static int
@@ -967,29 +976,32 @@ keys_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 	size_t nrm = 0, i, k = 0, nadd = 0;
 	int count = 0, tries;
 
-	if (!w->live) {
-		if (!deleted)
-			return 0;	/* authorized-keys-write has it */
-		alert_start(rc, ev, &a, "authorized-keys-removed", SEV_MEDIUM,
-		    tags_akrm, path, wop_name(op));
-		a.confidence = CONF_MEDIUM;
-		a.note = "replay: which keys it held is not known";
-		fn(ctx, &a);
-		return 1;
+	/*
+	 * A replay cannot tell a deletion from a replacement (install(1)
+	 * unlinks the file and creates it again): it says nothing, and
+	 * authorized-keys-write reports the new file.
+	 */
+	if (!w->live)
+		return 0;
+	if (deleted) {
+		struct stat st;
+
+		/* Back under the same name: a replacement, compared next. */
+		for (tries = 0; tries <= SETTLE_TRIES; tries++) {
+			if (lstat(path->p, &st) == 0)
+				return 0;
+			if (tries < SETTLE_TRIES)
+				settle();
+		}
 	}
 	if (keyset_init(&ks) == -1) {
 		keyset_free(&ks);
 		return 0;
 	}
+	/* Gone, with keys never read (not there at start): nothing to say. */
 	if (deleted && !akeys_known(w->keys, path->p)) {
-		/* Gone, with keys we never read: say so all the same. */
-		alert_start(rc, ev, &a, "authorized-keys-removed", SEV_MEDIUM,
-		    tags_akrm, path, "delete");
-		a.confidence = CONF_MEDIUM;
-		a.note = "the keys it held were not known";
-		fn(ctx, &a);
 		keyset_free(&ks);
-		return 1;
+		return 0;
 	}
 	if (deleted)
 		akeys_forget(w->keys, path->p, removed, SSHDWATCH_MAX_KEYS,
@@ -1077,6 +1089,193 @@ is_authkeys(const struct rules_ctx *rc, const struct buf *path)
 	    sshdwatch_authkeys(rc->sshd, rc->users, path->p, path->len);
 }
 
+/* The programs sshd and its PAM stack start in normal operation. */
+static const char *const sshd_helpers[] = { "sshd", "sshd-session",
+    "sshd-auth", "unix_chkpwd", "run-parts", "xauth", "nologin", "false",
+    "mkhomedir_helper", "pam_timestamp_check", "sftp-server",
+    "ssh-session-cleanup", "systemd-tmpfiles", NULL };
+/* Shells, when /etc/shells cannot say (a replay of another host). */
+static const char *const shells[] = { "sh", "bash", "rbash", "dash", "zsh",
+    "ksh", "ksh93", "mksh", "pdksh", "fish", "tcsh", "csh", "busybox",
+    "screen", "tmux", "git-shell", NULL };
+
+static int
+pid_in(const long long *set, size_t n, long long pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (set[i] == pid)
+			return 1;
+	return 0;
+}
+
+static void
+pid_add(long long *set, size_t *n, size_t *hand, long long pid)
+{
+	if (pid_in(set, *n, pid))
+		return;
+	if (*n < SSHDWATCH_MAX_PIDS) {
+		set[(*n)++] = pid;
+		return;
+	}
+	set[*hand] = pid;		/* the oldest makes room */
+	*hand = (*hand + 1) % SSHDWATCH_MAX_PIDS;
+}
+
+static int
+is_sshd_name(const char *b, size_t n)
+{
+	return (n == 4 && memcmp(b, "sshd", 4) == 0) ||
+	    (n == 12 && memcmp(b, "sshd-session", 12) == 0) ||
+	    (n == 9 && memcmp(b, "sshd-auth", 9) == 0);
+}
+
+/*
+ * Is pid a live sshd process by /proc/PID/stat (its comm)?  Readable by
+ * any process: no capability needed.  The user's half of an sshd
+ * session is forked, never executed, so no record names it.
+ */
+static int
+proc_is_sshd(long long pid)
+{
+	char path[64], buf[128], *l, *r;
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%lld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if ((l = strchr(buf, '(')) == NULL || (r = strchr(l, ')')) == NULL)
+		return 0;
+	return is_sshd_name(l + 1, (size_t)(r - l - 1));
+}
+
+int
+sshdwatch_gate_exec(const struct sshdwatch *w, const char *rec, size_t len)
+{
+	const char *v;
+	size_t n, blen;
+	long long sc, ppid, ses;
+	char exe[256];
+	const char *b;
+
+	if (w == NULL)
+		return 0;
+	sc = rawrec_num(rec, len, "syscall=", 8);
+	if (sc != 59 && sc != 322)	/* execve, execveat (x86_64) */
+		return 0;
+	ppid = rawrec_num(rec, len, "ppid=", 5);
+	if (ppid > 0 && pid_in(w->sshdpids, w->nsshd, ppid))
+		return 1;
+	/* /proc is read only for processes of a login session. */
+	ses = rawrec_num(rec, len, "ses=", 4);
+	if ((v = rawrec_field(rec, len, "exe=", 4, 1, &n)) != NULL &&
+	    n >= 2 && v[0] == '"' && n - 2 < sizeof(exe)) {
+		memcpy(exe, v + 1, n - 2);
+		exe[n - 2] = '\0';
+		b = path_base(exe, n - 2, &blen);
+		if (is_sshd_name(b, blen))
+			return 1;
+	}
+	return w->live && ses >= 0 && ses != 4294967295LL &&
+	    proc_is_sshd(ppid);
+}
+
+/* The words of the model's Subsystem and ForceCommand: allowed programs. */
+static int
+configured_program(const struct sshdwatch *w, const char *exe, size_t n)
+{
+	size_t i, wl;
+	const char *v;
+
+	if (!w->have_model)
+		return 0;
+	for (i = 0; i < w->model.n; i++) {
+		v = w->model.e[i].value;
+		if (strcmp(w->model.e[i].key, "subsystem") == 0) {
+			v += strcspn(v, " ");
+			v += strspn(v, " ");
+		} else if (strcmp(w->model.e[i].key, "forcecommand") != 0)
+			continue;
+		wl = strcspn(v, " \t");
+		if (wl == n && memcmp(v, exe, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A program sshd started directly.  Allowed: sshd's own processes and the
+ * helpers it and PAM run, sftp-server, the configured Subsystems and
+ * ForceCommand, a shell running as the account logged into (its uid is
+ * the login id; a PAM module's script runs as root, before the login id
+ * is set or with another one), and whatever such a shell became by exec
+ * in place (`bash -c cmd' runs cmd in the same process).
+ */
+static int
+child_rule(const struct rules_ctx *rc, struct sshdwatch *w,
+    const struct event *ev, alert_fn fn, void *ctx)
+{
+	static char match[512];
+	struct alert a;
+	const char *b;
+	size_t blen;
+	int parent_sshd;
+
+	if (!ev->have_exe || ev->success != 1 || ev->syscall_name == NULL ||
+	    strncmp(ev->syscall_name, "execve", 6) != 0)
+		return 0;
+	b = path_base(ev->exe.p, ev->exe.len, &blen);
+	if (is_sshd_name(b, blen)) {
+		pid_add(w->sshdpids, &w->nsshd, &w->sshdhand, ev->pid);
+		return 0;
+	}
+	parent_sshd = ev->ppid > 0 && (pid_in(w->sshdpids, w->nsshd,
+	    ev->ppid) || (w->live && proc_is_sshd(ev->ppid)));
+	if (!parent_sshd)
+		return 0;
+	if (in_list(shells, b, blen) && ev->auid >= 0 &&
+	    ev->auid != 4294967295LL && ev->uid == ev->auid) {
+		pid_add(w->shellpids, &w->nshell, &w->shellhand, ev->pid);
+		return 0;
+	}
+	/* pam_motd's update-motd.d run (Debian, Ubuntu). */
+	if (in_list(shells, b, blen) && ev->have_execve &&
+	    ev->x.out_argc == 3 && strcmp(ev->x.out_argv[1], "-c") == 0 &&
+	    strstr(ev->x.out_argv[2], "run-parts --lsbsysinit "
+	    "/etc/update-motd.d") != NULL) {
+		pid_add(w->shellpids, &w->nshell, &w->shellhand, ev->pid);
+		return 0;
+	}
+	if (pid_in(w->shellpids, w->nshell, ev->pid) ||
+	    in_list(sshd_helpers, b, blen) ||
+	    configured_program(w, ev->exe.p, ev->exe.len))
+		return 0;
+	memset(&a, 0, sizeof(a));
+	enrich(rc, ev, &a);
+	a.rule = "sshd-unexpected-child";
+	a.severity = SEV_HIGH;
+	a.confidence = CONF_HIGH;
+	a.tags = tags_child;
+	a.ev = ev;
+	a.file_dirfd = -1;
+	snprintf(match, sizeof(match), "%.*s", (int)ev->exe.len, ev->exe.p);
+	a.match[a.nmatch++] = match;
+	if (ev->auid < 0 || ev->auid == 4294967295LL)
+		a.note = "started before the login completed (authentication: "
+		    "a PAM module or sshd itself)";
+	fn(ctx, &a);
+	return 1;
+}
+
 int
 sshdwatch_rules(const struct rules_ctx *rc, const struct event *ev,
     alert_fn fn, void *ctx)
@@ -1092,18 +1291,20 @@ sshdwatch_rules(const struct rules_ctx *rc, const struct event *ev,
 		return 0;
 	if (ev->have_execve)
 		count += keyhunt_rules(rc, ev, fn, ctx);
+	if (ev->have_syscall)
+		count += child_rule(rc, w, ev, fn, ctx);
 	if (ev->npaths == 0 || (op = event_wop(ev)) == WOP_NONE)
 		return count;
 	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
 	for (i = 0; i < ev->npaths; i++) {
 		const struct ev_path *p = &ev->paths[i];
 
-		/* The old name of a rename is gone like a deleted one. */
-		if (op == WOP_RENAME && p->nametype == NT_DELETE &&
-		    item_abs(ev, p, &path) && is_authkeys(rc, &path)) {
-			count += keys_rule(rc, w, ev, &path, op, 1, fn, ctx);
-			continue;
-		}
+		/*
+		 * The old name of a rename (an editor's backup, vim's
+		 * authorized_keys~) is not reported: the keys it held are
+		 * kept, so that the file written in its place is compared
+		 * with them rather than reported whole as added.
+		 */
 		if (!is_target(op, p->nametype) || !item_abs(ev, p, &path))
 			continue;
 		if (is_authkeys(rc, &path)) {

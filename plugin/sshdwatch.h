@@ -14,6 +14,9 @@
  *  - ssh-session-hook: ~/.ssh/rc, /etc/ssh/sshrc, ~/.ssh/environment;
  *  - openssh-binary-replaced: an OpenSSH program or a library sshd loads
  *    written, renamed or linked onto (low when a package manager did it);
+ *  - sshd-unexpected-child: a program sshd started that is not a shell
+ *    of the logged-in account, sftp-server, a configured Subsystem or
+ *    ForceCommand, or one of the helpers sshd and PAM run;
  *  - authorized-keys-added / authorized-keys-removed (akeys.h): the keys
  *    an authorized_keys write added or removed.
  * Reading the files is live state: only in plugin mode (sshdwatch_start())
@@ -34,6 +37,7 @@
 #define SSHDWATCH_MAX_PAMLINES		4096	/* line hashes kept */
 #define SSHDWATCH_MAX_ADDED		32	/* added lines in one alert */
 #define SSHDWATCH_MAX_KEYS		16	/* keys listed in one alert */
+#define SSHDWATCH_MAX_PIDS		1024	/* sshd pids, shell pids kept */
 
 struct sshdwatch_stats {
 	unsigned long long	 reloads;	/* config read again */
@@ -69,6 +73,13 @@ int		 sshdwatch_authkeys(const struct sshdwatch *w,
  */
 int		 sshdwatch_gate_name(const struct sshdwatch *w, const char *name,
 		    size_t n, const char *cwd, size_t cwdlen);
+/*
+ * For the gate: can this SYSCALL record (raw bytes) be an execution by
+ * sshd, or of a child of sshd (its ppid a known sshd process, or in
+ * plugin mode a process whose /proc/PID/stat names sshd)?
+ */
+int		 sshdwatch_gate_exec(const struct sshdwatch *w, const char *rec,
+		    size_t len);
 /* Runs the rules on ev; calls fn for each alert.  Returns the count. */
 int		 sshdwatch_rules(const struct rules_ctx *rc,
 		    const struct event *ev,

@@ -8,8 +8,12 @@
 #     config and PAM changes are medium with low confidence there.
 #  2. Plugin mode on the stream auditd handed its plugins, with no sshd
 #     configuration or PAM file readable (sshd_config names a missing
-#     file; /etc/pam.d is an empty directory in a private mount namespace):
-#     the same alerts as a replay.
+#     file; /etc/pam.d is an empty directory and /etc/passwd holds root
+#     alone, in a private mount namespace): expected-plugin.txt, the
+#     replay's alerts and two more: plugin mode knows root's home from the
+#     passwd file, so root's tar of another account's .ssh and its
+#     ssh-keygen into it are seen as such (a replay without --local-users
+#     knows no account).
 #  3. live-alerts.json, what the plugin said live during the capture, when
 #     it could read every file: exactly expected-live.txt, and the details:
 #     the directive and its old and new values, the planted keys'
@@ -45,7 +49,7 @@ print("\n".join(sorted(out)))'
 printf 'authorized_keys_paths = /var/lib/k/*\nsyslog_alerts = no\naudit_sink = no\ndedup_window = 0\n' >"$T/replay.conf"
 chmod 0600 "$T/replay.conf"
 for f in raw/audit.log ausearch-raw.txt ausearch.txt; do
-	"$PLUGIN" --replay --local-users -c "$T/replay.conf" "$F/$f" 2>"$T/err" |
+	"$PLUGIN" --replay -c "$T/replay.conf" "$F/$f" 2>"$T/err" |
 	    summary >"$T/got" || fail "replay of $f"
 	diff -u "$F/expected-replay.txt" "$T/got" >&2 ||
 		fail "replay of $f: alerts differ from expected-replay.txt"
@@ -53,6 +57,10 @@ done
 
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
 	mkdir -m 0755 "$T/pam.d"
+	# Only root in the accounts: who has the capture's uids here must
+	# not change the result (a replay knows no account either).
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$T/passwd"
+	chmod 0644 "$T/passwd"
 	cat >"$T/plugin.conf" <<EOC
 authorized_keys_paths = /var/lib/k/*
 syslog_alerts = no
@@ -63,12 +71,13 @@ sshd_config = $T/missing/sshd_config
 EOC
 	chmod 0600 "$T/plugin.conf"
 	unshare -m --propagation private sh -c \
-	    'mount --bind "$1" /etc/pam.d && exec "$2" -c "$3" <"$4"' sh \
-	    "$T/pam.d" "$PLUGIN" "$T/plugin.conf" "$F/stream.txt" 2>"$T/err" ||
+	    'mount --bind "$1" /etc/pam.d && mount --bind "$5" /etc/passwd &&
+	    exec "$2" -c "$3" <"$4"' sh "$T/pam.d" "$PLUGIN" "$T/plugin.conf" \
+	    "$F/stream.txt" "$T/passwd" 2>"$T/err" ||
 		fail "plugin mode: $(tail -3 "$T/err")"
 	summary <"$T/plugin.json" >"$T/got"
-	diff -u "$F/expected-replay.txt" "$T/got" >&2 ||
-		fail "plugin mode: alerts differ from expected-replay.txt"
+	diff -u "$F/expected-plugin.txt" "$T/got" >&2 ||
+		fail "plugin mode: alerts differ from expected-plugin.txt"
 else
 	echo "sshd_fixtures: plugin mode part skipped (needs root and unshare)" >&2
 fi
@@ -148,6 +157,13 @@ kg = sorted((a["severity"], a["keys"][0]["location"]) for a in alerts
 if kg != [("low", "own-home"), ("medium", "other-user-home"),
           ("medium", "temporary")]:
     bad.append("ssh-keygen: %r" % kg)
+ch = [a for a in alerts if a["rule"] == "sshd-unexpected-child"]
+if len(ch) != 2 or any("hook.sh" not in " ".join(a["process"]["argv"])
+                       for a in ch) or \
+        (ch[-1].get("session") or {}).get("account") != "sshw-sd-b" or \
+        (ch[-1].get("session") or {}).get("from") != "127.0.0.1":
+    bad.append("pam_exec hook as sshd's child: %r" %
+               [(a["process"]["argv"], a.get("session")) for a in ch])
 for b in bad:
     print("FAIL:", b, file=sys.stderr)
 sys.exit(1 if bad else 0)

@@ -179,6 +179,8 @@ ssh-keygen -q -t ed25519 -N '' -C planted@attacker -f "$W/evil"
 ssh-keygen -q -t rsa -b 3072 -N '' -C backdoor@attacker -f "$W/evil2"
 chmod 0644 "$W/evil" "$W/evil2"
 echo data >"$W/f.txt"
+printf '#!/bin/sh\ncat >/dev/null\nexit 0\n' >"$W/hook.sh"
+chmod 0755 "$W/hook.sh"
 chmod 0644 "$W/f.txt"
 
 /usr/sbin/sshd -D -f /etc/ssh/sshd_config -E "$W/sshd.log" &
@@ -310,8 +312,10 @@ scenario ak-delete "authorized_keys deleted" root \
     "rm /home/$A/.ssh/authorized_keys"
 scenario dropin-root "a drop-in under sshd_config.d opens root logins and empty passwords" root \
     "printf 'PermitRootLogin yes\nPermitEmptyPasswords yes\nPermitUserEnvironment yes\nMatch User $B\n    ForceCommand /tmp/x\n' >/etc/ssh/sshd_config.d/10-evil.conf"
-scenario pam-exec "pam_exec.so with expose_authtok added to /etc/pam.d/sshd" root \
-    "echo 'auth optional pam_exec.so expose_authtok quiet /usr/local/sbin/sshw-sd-none' >>/etc/pam.d/sshd"
+scenario pam-exec "pam_exec.so with expose_authtok added to /etc/pam.d/sshd, and a session hook" root \
+    "echo 'auth optional pam_exec.so expose_authtok quiet $W/hook.sh' >>/etc/pam.d/sshd; echo 'session optional pam_exec.so quiet $W/hook.sh' >>/etc/pam.d/sshd"
+scenario pam-exec-login "a login (the planted key): sshd's PAM session stack runs the hook" $A \
+    "ssh -i $W/evil $SSHO $B@127.0.0.1 true; true"
 scenario pam-module "a new module in the PAM module directory" root \
     "cp $PAMDIR/pam_permit.so $PAMDIR/pam_sshw_sd.so"
 scenario hook-rc "~/.ssh/rc written by the user" $A \
