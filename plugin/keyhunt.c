@@ -117,12 +117,20 @@ actor_of(const struct rules_ctx *rc, const struct event *ev, struct actor *a)
 	}
 }
 
-/* Does argument s name another account's .ssh (or all of them)? */
+/*
+ * Does argument s name another account's .ssh directory (or all of them)?
+ * A single file in it is ssh-key-read's (rules.c), which sees the open.
+ */
 static int
 foreign_ssh_dir(const struct rules_ctx *rc, const struct actor *ac,
     const char *s, struct buf *tmp)
 {
-	if (strstr(s, ".ssh") == NULL)
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	if (n < 4 || memcmp(s + n - 4, ".ssh", 4) != 0 ||
+	    (n > 4 && s[n - 5] != '/'))
 		return 0;
 	if (strstr(s, "/home/*/.ssh") != NULL || strstr(s, "*/.ssh") != NULL)
 		return 1;

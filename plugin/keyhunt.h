@@ -8,7 +8,8 @@
  *  - ssh-key-hunt (medium): find with -name/-iname/-path/-regex naming a
  *    private key (id_rsa, id_ed25519, id_*, *.pem, *.key), locate of one,
  *    grep -r (or rg) for "PRIVATE KEY", and tar, zip, 7z, rsync or cp of
- *    another account's .ssh directory;
+ *    another account's .ssh directory (a single key file copied is
+ *    ssh-key-read's);
  *  - ssh-keygen-key: ssh-keygen generating a key into another account's
  *    .ssh or a temporary directory (medium), into one's own ~/.ssh (low).
  * The argument vector is matched as the programs read it (an option and

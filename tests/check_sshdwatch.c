@@ -322,8 +322,11 @@ START_TEST(test_keyhunt)
 		{ "grep", "-rl", "BEGIN OPENSSH PRIVATE KEY", "/", NULL },
 		{ "locate", "id_ed25519", NULL },
 		{ "tar", "czf", "/tmp/k.tgz", "/home/bob/.ssh", NULL },
+		{ "cp", "-r", "/home/bob/.ssh/", "/tmp/x", NULL },
 	};
 	static const char *const quiet[][8] = {
+		/* One key copied: ssh-key-read's, which sees the open. */
+		{ "cp", "/home/bob/.ssh/id_rsa", "/tmp/x", NULL },
 		{ "find", "/", "-name", "*.c", NULL },
 		{ "grep", "PRIVATE KEY", "notes.txt", NULL },
 		{ "grep", "-r", "TODO", ".", NULL },
@@ -332,8 +335,9 @@ START_TEST(test_keyhunt)
 		{ "ssh-keygen", "-t", "ed25519", NULL },
 	};
 	static const char *const exe[] = { "/usr/bin/find", "/usr/bin/find",
-	    "/usr/bin/grep", "/usr/bin/locate", "/usr/bin/tar" };
-	static const char *const qexe[] = { "/usr/bin/find", "/usr/bin/grep",
+	    "/usr/bin/grep", "/usr/bin/locate", "/usr/bin/tar", "/usr/bin/cp" };
+	static const char *const qexe[] = { "/usr/bin/cp", "/usr/bin/find",
+	    "/usr/bin/grep",
 	    "/usr/bin/grep", "/usr/bin/tar", "/usr/bin/ssh-keygen",
 	    "/usr/bin/ssh-keygen" };
 	static const char *const kg_other[] = { "ssh-keygen", "-t", "ed25519",
