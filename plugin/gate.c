@@ -36,6 +36,7 @@ struct gate {
 	struct buf		 val;
 	long			 pid;		/* ours */
 	const struct sshdwatch	*sshd;		/* or NULL */
+	const struct framer_event *fe;		/* the event gate_pass() reads */
 	struct gate_stats	 st;
 };
 
@@ -131,8 +132,9 @@ exe_matters(struct gate *g, const char *rec, size_t len)
 	if ((v = field(rec, len, "exe=", 4, 1, &n)) == NULL ||
 	    (b = decode(g, v, n)) == NULL)
 		return 0;
-	/* Key hunting and ssh-keygen (keyhunt.h). */
-	if (keyhunt_gate_exe(b->p, b->len))
+	/* Key hunting and ssh-keygen (keyhunt.h); sshd (sshdwatch.h). */
+	if (keyhunt_gate(b->p, b->len, g->fe) ||
+	    sshdwatch_gate_exe(b->p, b->len))
 		return 1;
 	return prog_is_ldso(b->p, b->len) ||
 	    (prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE &&
@@ -238,6 +240,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	size_t i, cwdlen = 0;
 	int pass = 0;
 
+	g->fe = fe;
 	/* Relative names need the CWD. */
 	for (i = 0; i < fe->nrecs; i++)
 		if (fe->recs[i].type == AUDIT_CWD) {

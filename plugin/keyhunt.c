@@ -8,7 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libaudit.h>
+
 #include "alert.h"
+#include "framer.h"
 #include "keyhunt.h"
 #include "path.h"
 #include "pathclass.h"
@@ -39,17 +42,58 @@ prog_of(const char *exe, size_t n)
 	size_t blen, i;
 	const char *b = path_base(exe, n, &blen);
 
+	if (blen == 0 || blen > 10)
+		return HP_NONE;
 	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
-		if (strlen(progs[i].name) == blen &&
+		if (progs[i].name[0] == b[0] && strlen(progs[i].name) == blen &&
 		    memcmp(progs[i].name, b, blen) == 0)
 			return progs[i].prog;
 	return HP_NONE;
 }
 
+/* Markers per program, as text and as the kernel's upper-case hex. */
+static const char *const mk_find[] = { "id_", "69645F", ".pem", "2E70656D",
+    ".key", "2E6B6579", NULL };
+static const char *const mk_grep[] = { "PRIVATE", "50524956415445", "BEGIN",
+    "424547494E", NULL };
+static const char *const mk_archive[] = { ".ssh", "2E737368", NULL };
+
 int
-keyhunt_gate_exe(const char *exe, size_t n)
+keyhunt_gate(const char *exe, size_t n, const struct framer_event *fe)
 {
-	return prog_of(exe, n) != HP_NONE;
+	const char *const *mk;
+	size_t i, j;
+
+	switch (prog_of(exe, n)) {
+	case HP_NONE:
+		return 0;
+	case HP_KEYGEN:
+	case HP_LOCATE:
+		return 1;
+	case HP_FIND:
+		mk = mk_find;
+		break;
+	case HP_GREP:
+	case HP_RG:
+		mk = mk_grep;
+		break;
+	default:
+		mk = mk_archive;
+		break;
+	}
+	if (fe == NULL)
+		return 1;
+	for (i = 0; i < fe->nrecs; i++) {
+		const char *rec = fe->text + fe->recs[i].off;
+
+		if (fe->recs[i].type != AUDIT_EXECVE)
+			continue;
+		for (j = 0; mk[j] != NULL; j++)
+			if (memmem(rec, fe->recs[i].len, mk[j],
+			    strlen(mk[j])) != NULL)
+				return 1;
+	}
+	return 0;
 }
 
 /* A name a private key goes by (a find -name pattern or a plain name). */

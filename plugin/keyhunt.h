@@ -24,8 +24,16 @@ struct rules_ctx;
 struct event;
 struct alert;
 
-/* For the gate: is exe (decoded bytes) a program these rules read? */
-int	 keyhunt_gate_exe(const char *exe, size_t n);
+struct framer_event;
+/*
+ * For the gate: can an execution of exe (decoded bytes) in event fe
+ * matter to these rules?  ssh-keygen and locate: always; find, grep, rg,
+ * tar, zip, 7z, rsync and cp only when an EXECVE record of fe holds a
+ * word these rules look for (id_, .pem, .key, PRIVATE, BEGIN, .ssh), as
+ * text or in the kernel's hex encoding: grep runs thousands of times a
+ * second on a busy host, and most runs are not worth decoding.
+ */
+int	 keyhunt_gate(const char *exe, size_t n, const struct framer_event *fe);
 /* Runs the rules on an execution event.  Returns the alerts raised. */
 int	 keyhunt_rules(const struct rules_ctx *rc, const struct event *ev,
 	    void (*fn)(void *, const struct alert *), void *ctx);

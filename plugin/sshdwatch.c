@@ -109,8 +109,11 @@ in_list(const char *const *l, const char *s, size_t n)
 {
 	size_t i;
 
+	if (n == 0)
+		return 0;
 	for (i = 0; l[i] != NULL; i++)
-		if (strlen(l[i]) == n && memcmp(l[i], s, n) == 0)
+		if (l[i][0] == s[0] && strlen(l[i]) == n &&
+		    memcmp(l[i], s, n) == 0)
 			return 1;
 	return 0;
 }
@@ -310,7 +313,8 @@ is_ssh_binary(const char *p, size_t n)
 
 	if (in_list(ssh_programs, b, blen) && in_dir(p, n, ssh_dirs))
 		return 1;
-	if (!has_prefix(p, n, "/lib") && !has_prefix(p, n, "/usr/lib"))
+	if (blen < 4 || memcmp(b, "lib", 3) != 0 ||
+	    (!has_prefix(p, n, "/lib") && !has_prefix(p, n, "/usr/lib")))
 		return 0;
 	for (i = 0; ssh_libs[i] != NULL; i++) {
 		k = strlen(ssh_libs[i]);
@@ -370,8 +374,11 @@ sshdwatch_gate_name(const struct sshdwatch *w, const char *name, size_t n,
 	if (n == 8 && memcmp(name, "/etc/ssh", 8) == 0)
 		return 1;
 	b = path_base(name, n, &blen);
-	if (in_list(ssh_programs, b, blen) || is_ssh_binary(name, n) ||
-	    is_pam_module(name, n))
+	/* Any file named like an OpenSSH program; a library; a module. */
+	if (in_list(ssh_programs, b, blen) || (blen > 3 &&
+	    memcmp(b, "lib", 3) == 0 && is_ssh_binary(name, n)) ||
+	    (blen > 3 && memcmp(b + blen - 3, ".so", 3) == 0 &&
+	    is_pam_module(name, n)))
 		return 1;
 	for (i = 0; i < w->nakf; i++) {
 		const char *pat = w->akf[i].pat;
@@ -948,10 +955,11 @@ read_keys(const char *path, struct keyset *ks)
 static int
 keyset_init(struct keyset *ks)
 {
+	/* Not zeroed: only the first n entries are written and read. */
 	memset(ks, 0, sizeof(*ks));
-	ks->d = calloc(AKEYS_MAX_KEYS, sizeof(*ks->d));
-	ks->added = calloc(AKEYS_MAX_KEYS, sizeof(*ks->added));
-	ks->all = calloc(AKEYS_MAX_KEYS, sizeof(*ks->all));
+	ks->d = malloc(AKEYS_MAX_KEYS * sizeof(*ks->d));
+	ks->added = malloc(AKEYS_MAX_KEYS * sizeof(*ks->added));
+	ks->all = malloc(AKEYS_MAX_KEYS * sizeof(*ks->all));
 	return ks->d != NULL && ks->added != NULL && ks->all != NULL ? 0 :
 	    -1;
 }
@@ -1159,34 +1167,42 @@ proc_is_sshd(long long pid)
 }
 
 int
+sshdwatch_gate_exe(const char *exe, size_t n)
+{
+	size_t blen;
+	const char *b = path_base(exe, n, &blen);
+
+	return is_sshd_name(b, blen);
+}
+
+int
 sshdwatch_gate_exec(const struct sshdwatch *w, const char *rec, size_t len)
 {
-	const char *v;
-	size_t n, blen;
-	long long sc, ppid, ses;
-	char exe[256];
-	const char *b;
+	static const char *const execs[] = { " syscall=59 ", " syscall=322 ",
+	    " syscall=11 ", " syscall=358 ", " syscall=221 ", " syscall=281 ",
+	    NULL };
+	size_t i, head = len < 96 ? len : 96;
+	long long ppid, ses;
 
-	if (w == NULL)
+	/* execve or execveat (x86_64, i386, aarch64), near the start. */
+	if (w == NULL || (w->nsshd == 0 && !w->live))
 		return 0;
-	sc = rawrec_num(rec, len, "syscall=", 8);
-	if (sc != 59 && sc != 322)	/* execve, execveat (x86_64) */
+	for (i = 0; execs[i] != NULL; i++)
+		if (memmem(rec, head, execs[i], strlen(execs[i])) != NULL)
+			break;
+	if (execs[i] == NULL)
 		return 0;
-	ppid = rawrec_num(rec, len, "ppid=", 5);
-	if (ppid > 0 && pid_in(w->sshdpids, w->nsshd, ppid))
+	ppid = -1;
+	if (w->nsshd > 0 && (ppid = rawrec_num(rec, len, "ppid=", 5)) > 0 &&
+	    pid_in(w->sshdpids, w->nsshd, ppid))
 		return 1;
 	/* /proc is read only for processes of a login session. */
+	if (!w->live || memmem(rec, len, " ses=4294967295", 15) != NULL)
+		return 0;
+	if (ppid == -1)
+		ppid = rawrec_num(rec, len, "ppid=", 5);
 	ses = rawrec_num(rec, len, "ses=", 4);
-	if ((v = rawrec_field(rec, len, "exe=", 4, 1, &n)) != NULL &&
-	    n >= 2 && v[0] == '"' && n - 2 < sizeof(exe)) {
-		memcpy(exe, v + 1, n - 2);
-		exe[n - 2] = '\0';
-		b = path_base(exe, n - 2, &blen);
-		if (is_sshd_name(b, blen))
-			return 1;
-	}
-	return w->live && ses >= 0 && ses != 4294967295LL &&
-	    proc_is_sshd(ppid);
+	return ses >= 0 && ses != 4294967295LL && proc_is_sshd(ppid);
 }
 
 /* The words of the model's Subsystem and ForceCommand: allowed programs. */

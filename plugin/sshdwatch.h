@@ -80,6 +80,8 @@ int		 sshdwatch_gate_name(const struct sshdwatch *w, const char *name,
  */
 int		 sshdwatch_gate_exec(const struct sshdwatch *w, const char *rec,
 		    size_t len);
+/* For the gate: is exe (decoded bytes) sshd, sshd-session or sshd-auth? */
+int		 sshdwatch_gate_exe(const char *exe, size_t n);
 /* Runs the rules on ev; calls fn for each alert.  Returns the count. */
 int		 sshdwatch_rules(const struct rules_ctx *rc,
 		    const struct event *ev,
