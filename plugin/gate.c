@@ -133,8 +133,8 @@ exe_matters(struct gate *g, const char *rec, size_t len)
 	    (b = decode(g, v, n)) == NULL)
 		return 0;
 	/* Key hunting and ssh-keygen (keyhunt.h); sshd (sshdwatch.h). */
-	if (keyhunt_gate(b->p, b->len, g->fe) ||
-	    (g->sshd != NULL && sshdwatch_gate_exe(b->p, b->len)))
+	if (g->sshd != NULL && (keyhunt_gate(b->p, b->len, g->fe) ||
+	    sshdwatch_gate_exe(b->p, b->len)))
 		return 1;
 	return prog_is_ldso(b->p, b->len) ||
 	    (prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE &&
