@@ -218,6 +218,48 @@ jsocket(struct buf *out, const struct alert *a)
 	buf_addc(out, '}');
 }
 
+/* What the sshd persistence rules say changed: config, keys, lines. */
+static void
+jsshd(struct buf *out, const struct alert *a)
+{
+	size_t i;
+
+	if (a->nconfig > 0) {
+		buf_adds(out, ",\"config\":[");
+		for (i = 0; i < a->nconfig; i++) {
+			const struct alert_config *c = &a->config[i];
+
+			buf_adds(out, i > 0 ? ",{" : "{");
+			jfield_first(out, "file", c->file);
+			buf_addf(out, ",\"line\":%u", c->line);
+			jfield_cstr(out, "directive", c->directive);
+			jfield_cstr(out, "block", c->block);
+			jfield_cstr(out, "old", c->old);
+			jfield_cstr(out, "new", c->new);
+			buf_addc(out, '}');
+		}
+		buf_addc(out, ']');
+	}
+	if (a->nakeys > 0) {
+		buf_adds(out, ",\"keys\":[");
+		for (i = 0; i < a->nakeys; i++) {
+			const struct alert_akey *k = &a->akeys[i];
+
+			buf_adds(out, i > 0 ? ",{" : "{");
+			jfield_first(out, "fingerprint", k->fingerprint);
+			jfield_cstr(out, "type", k->type);
+			jfield_cstr(out, "comment", k->comment);
+			jfield_cstr(out, "options", k->options);
+			jfield_cstr(out, "change", k->removed ? "removed" :
+			    "added");
+			buf_addc(out, '}');
+		}
+		buf_addc(out, ']');
+	}
+	if (a->nlines > 0)
+		jfield_strs(out, "lines", a->lines, a->nlines);
+}
+
 /* Appends a as one JSON line, strings cut to jcap.  -1 when out is full. */
 static int
 json_line(const struct alert *a, struct buf *out)
@@ -308,6 +350,7 @@ json_line(const struct alert *a, struct buf *out)
 		jfield_cstr(out, "start", se->start);
 		buf_addf(out, ",\"ended\":%s}", se->ended ? "true" : "false");
 	}
+	jsshd(out, a);
 	if (a->via != NULL)
 		jfield_cstr(out, "via", a->via);
 	if (a->sock != NULL)

@@ -31,6 +31,24 @@ struct alert_key {
 	enum keyloc	 loc;
 };
 
+/* A directive of sshd's configuration that changed (sshdwatch.h). */
+struct alert_config {
+	const char	*file;
+	unsigned	 line;
+	const char	*directive;
+	const char	*block;		/* Match criteria, NULL: global */
+	const char	*old, *new;	/* NULL: not set */
+};
+
+/* A key added to or removed from an authorized_keys file (akeys.h). */
+struct alert_akey {
+	const char	*fingerprint;	/* "SHA256:..." */
+	const char	*type;
+	const char	*comment;	/* or NULL */
+	const char	*options;	/* or NULL */
+	int		 removed;
+};
+
 struct alert {
 	const char		*rule;
 	enum severity		 severity;
@@ -65,6 +83,13 @@ struct alert {
 	const struct sockaddr_info *sock;
 	long long		 sock_owner;	/* unix socket's uid, -1 */
 	int			 sock_in_argv;	/* 1, 0; -1 not known */
+	/* sshd persistence rules (sshdwatch.h): what changed. */
+	const struct alert_config *config;
+	size_t			 nconfig;
+	const struct alert_akey	*akeys;
+	size_t			 nakeys;
+	const char *const	*lines;		/* lines added to a file */
+	size_t			 nlines;
 };
 
 const char	*severity_name(enum severity s);

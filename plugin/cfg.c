@@ -156,6 +156,7 @@ cfg_free(struct cfg *c)
 		strlist_free(&c->prog_paths[i]);
 	strlist_free(&c->authorized_keys_paths);
 	free(c->json_file);
+	free(c->sshd_config);
 	free(c->remote_server);
 	free(c->name);
 	free(c->spool_file);
@@ -442,6 +443,12 @@ cfg_set(struct cfg *c, const char *k, const char *v, unsigned line,
 				    word_keys[i].values[j]);
 		return errf(err, errsz, "line %u: %s must be one of: %s", line,
 		    k, word_list(word_keys[i].words));
+	}
+	if (strcmp(k, "sshd_config") == 0) {
+		if (v[0] != '/')
+			return errf(err, errsz, "line %u: sshd_config must be "
+			    "an absolute path", line);
+		return set_str(&c->sshd_config, v, err, errsz);
 	}
 	if (strcmp(k, "remote_server") == 0) {
 		if (strpbrk(v, " \t/") != NULL)
@@ -734,6 +741,8 @@ cfg_print(const struct cfg *c, FILE *fp)
 				    c->allow[i].pat[f]);
 		fprintf(fp, "  # %s\n", c->allow[i].src);
 	}
+	fprintf(fp, "sshd_config = %s\n", c->sshd_config != NULL ?
+	    c->sshd_config : "/etc/ssh/sshd_config");
 }
 
 char *

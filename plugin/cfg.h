@@ -48,6 +48,8 @@ struct cfg {
 	/* OpenSSH release whose syntax to follow; 0 = detect. */
 	int		 openssh_version;
 	char		*json_file;
+	/* sshd's configuration file (sshdwatch.h); NULL: the default. */
+	char		*sshd_config;
 	int		 syslog_alerts;
 	/* The local audit trail. */
 	int		 audit_sink;

@@ -17,6 +17,8 @@
 #include "gate.h"
 #include "prog.h"
 #include "rawrec.h"
+#include "keyhunt.h"
+#include "sshdwatch.h"
 
 #ifndef AUDIT_ANOM_EXEC
 #define AUDIT_ANOM_EXEC		2112
@@ -34,6 +36,8 @@ struct gate {
 	size_t			 nprefixes;
 	struct buf		 val;
 	long			 pid;		/* ours */
+	const struct sshdwatch	*sshd;		/* or NULL */
+	const struct framer_event *fe;		/* the event gate_pass() reads */
 	struct gate_stats	 st;
 	struct binids		*binids;	/* or NULL */
 	int			 prog_paths;	/* cfg names program paths */
@@ -151,6 +155,10 @@ exe_matters(struct gate *g, const char *rec, size_t len, int sock)
 		return 0;
 	if (sock && sock_exe(g, b))
 		return 1;
+	/* Key hunting and ssh-keygen (keyhunt.h); sshd (sshdwatch.h). */
+	if (g->sshd != NULL && (keyhunt_gate(b->p, b->len, g->fe) ||
+	    sshdwatch_gate_exe(b->p, b->len)))
+		return 1;
 	return prog_is_ldso(b->p, b->len) ||
 	    (prog_of_path(g->cfg, b->p, b->len) != SSHPROG_NONE &&
 	    prog_of_path(g->cfg, b->p, b->len) != SSHPROG_SSH_AGENT);
@@ -250,6 +258,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 	    (b = decode(g, v, n)) != NULL) {
 		if (memmem(b->p, b->len, "authorized_keys", 15) != NULL)
 			return 1;
+		/* sshd's configuration, PAM, binaries (sshdwatch.h). */
+		if (sshdwatch_gate_name(g->sshd, b->p, b->len, cwd, cwdlen))
+			return 1;
 		/* Keys in someone's ~/.ssh (rules.c's ssh-key-read). */
 		if (ssh_dir_name(b, cwd, cwdlen))
 			return 1;
@@ -314,6 +325,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 
 	int sock = 0, execve = 0;
 
+	g->fe = fe;
 	/* Relative names need the CWD. */
 	for (i = 0; i < fe->nrecs; i++)
 		if (fe->recs[i].type == AUDIT_SOCKADDR)
@@ -335,7 +347,8 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 
 		switch (fe->recs[i].type) {
 		case AUDIT_SYSCALL:
-			pass = exe_matters(g, rec, len, sock);
+			pass = exe_matters(g, rec, len, sock) ||
+			    sshdwatch_gate_exec(g->sshd, rec, len);
 			break;
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen,
@@ -368,4 +381,10 @@ const struct gate_stats *
 gate_stats(const struct gate *g)
 {
 	return &g->st;
+}
+
+void
+gate_set_sshd(struct gate *g, const struct sshdwatch *w)
+{
+	g->sshd = w;
 }

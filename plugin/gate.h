@@ -12,7 +12,14 @@
  *  - a PATH `name' (quoted or hex) contains "authorized_keys", starts
  *    with the directory part of a configured authorized_keys_paths
  *    pattern (or is relative to a CWD under it), or its dev and inode are
- *    those of a known authorized_keys file (inodes.h).
+ *    those of a known authorized_keys file (inodes.h);
+ *  - with the sshd rules attached (gate_set_sshd()): a PATH name they
+ *    read (/etc/ssh, /etc/pam.d, PAM modules, OpenSSH programs and the
+ *    libraries sshd loads, sshd's AuthorizedKeysFile directories:
+ *    sshdwatch_gate_name()), an execution of sshd or of a child of sshd
+ *    (sshdwatch_gate_exec()), and an execution of ssh-keygen, locate, or
+ *    of find, grep, rg, tar, zip, 7z, rsync or cp whose arguments hold a
+ *    word the key hunting rules look for (keyhunt_gate()).
  * Everything the rules read is in such events (see rules.c); the test
  * suite checks that the alerts are the same with and without the gate.
  * The plugin's own alert records come back to it from auditd: they are
@@ -53,5 +60,8 @@ struct binids;
  * every event.
  */
 void		 gate_set_binids(struct gate *g, struct binids *b);
+struct sshdwatch;
+/* Also lets through the names the sshd rules read (sshdwatch.h). */
+void		 gate_set_sshd(struct gate *g, const struct sshdwatch *w);
 
 #endif

@@ -41,6 +41,7 @@
 #include "priv.h"
 #include "replay.h"
 #include "sink.h"
+#include "sshdwatch.h"
 #include "users.h"
 
 #define DEFAULT_CONFIG	CFG_DEFAULT_CONFIG	/* under sysconfdir */
@@ -277,6 +278,9 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	/* Live events: parents without an exec record come from /proc. */
 	if (pl != NULL)
 		context_set_procfs(pipeline_context(pl), 1);
+	if (pl != NULL)
+		log_msg(LOG_INFO, "%zu sshd directives known at start",
+		    sshdwatch_start(pipeline_sshd(pl), &users));
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");

@@ -14,6 +14,7 @@
 #include "context.h"
 #include "gate.h"
 #include "pipeline.h"
+#include "sshdwatch.h"
 
 struct pipeline {
 	auparse_state_t		*au;
@@ -65,6 +66,15 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 		free(p);
 		return NULL;
 	}
+	if ((p->rc.sshd = sshdwatch_new(cfg->sshd_config)) == NULL) {
+		gate_free(p->gate);
+		inodes_free(p->rc.inodes);
+		context_free(p->context);
+		auparse_destroy(p->au);
+		free(p);
+		return NULL;
+	}
+	gate_set_sshd(p->gate, p->rc.sshd);
 	p->rc.cfg = cfg;
 	p->rc.users = u;
 	p->rc.ctx = p->context;
@@ -90,6 +100,7 @@ pipeline_free(struct pipeline *p)
 	gate_free(p->gate);
 	binids_free(p->rc.binids);
 	context_free(p->context);
+	sshdwatch_free(p->rc.sshd);
 	free(p);
 }
 
@@ -151,6 +162,8 @@ pipeline_set_gate(struct pipeline *p, int on)
 	} else if (p->gate == NULL) {
 		p->gate = gate_new(p->rc.cfg, p->rc.inodes);
 		gate_set_binids(p->gate, p->rc.binids);
+		if (p->gate != NULL)
+			gate_set_sshd(p->gate, p->rc.sshd);
 	}
 }
 
@@ -173,6 +186,12 @@ struct binids *
 pipeline_binids(struct pipeline *p)
 {
 	return p->rc.binids;
+}
+
+struct sshdwatch *
+pipeline_sshd(struct pipeline *p)
+{
+	return p->rc.sshd;
 }
 
 struct context *

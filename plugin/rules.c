@@ -15,6 +15,7 @@
 #include "rules.h"
 #include "sockrules.h"
 #include "sshconf.h"
+#include "sshdwatch.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
     NULL };
@@ -48,6 +49,10 @@ const char *const rules_ids[] = {
 	"ssh-config-planted",
 	"ssh-forward-listen", "ssh-control-master", "ssh-agent-hijack",
 	"sshd-tunnel-connect", "sshd-tunnel-listen", "ssh-client-copied",
+	"sshd-config-change", "pam-config-change", "pam-module-change",
+	"ssh-session-hook", "openssh-binary-replaced", "authorized-keys-added",
+	"authorized-keys-removed", "ssh-key-hunt", "ssh-keygen-key",
+	"sshd-unexpected-child",
 	NULL
 };
 
@@ -669,7 +674,9 @@ is_ak(const struct rules_ctx *rc, const struct buf *path, int resolved)
 	if (resolved)
 		return pathclass_authkeys(path->p, path->len,
 		    rc->cfg->authorized_keys_paths.v,
-		    rc->cfg->authorized_keys_paths.n);
+		    rc->cfg->authorized_keys_paths.n) ||
+		    sshdwatch_authkeys(rc->sshd, rc->users, path->p,
+		    path->len);
 	if (!is_ak_name(path->p, path->len))
 		return 0;
 	pb = path_parent_base(path->p, path->len, &pblen);
@@ -1035,6 +1042,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	n = rules_exec(rc, ev, fn, ctx, st);
 	n += rules_file(rc, ev, fn, ctx);
 	n += sockrules_run(rc, ev, fn, ctx);
+	n += sshdwatch_rules(rc, ev, fn, ctx);
 	st->alerts += (unsigned long long)n;
 	return n;
 }

@@ -33,6 +33,7 @@ struct rules_ctx {
 	struct inodes		*inodes;	/* learned; NULL: not used */
 	struct context		*ctx;		/* ancestry, sessions; or NULL */
 	struct correlate	*corr;		/* replay --correlate, or NULL */
+	struct sshdwatch	*sshd;		/* sshd persistence, or NULL */
 	int			 openssh_version;
 	int			 read_configs;	/* read client config files */
 	struct binids		*binids;	/* client files; or NULL */

@@ -164,7 +164,8 @@ START_TEST(test_print)
 	    "spool_file = " CFG_DEFAULT_SPOOL "\n"
 	    "spool_max_size = 67108864\n"
 	    "queue_depth = 4096\n"
-	    "allow_dir = (none)\n";
+	    "allow_dir = (none)\n"
+	    "sshd_config = /etc/ssh/sshd_config\n";
 	struct cfg c;
 	char err[256], *out = NULL;
 	size_t outlen = 0;

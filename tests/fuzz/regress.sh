@@ -15,7 +15,8 @@ export LSAN_OPTIONS
 fail=0
 total=0
 nharness=0
-for t in stream encode sshopt cfg spool rmw json sshconf sockaddr follow procfs; do
+for t in stream encode sshopt cfg spool rmw json sshconf sockaddr follow procfs \
+    sshdconf akeys; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	files=$(find "$srcdir/tests/fuzz/seeds/$t" "$srcdir/tests/fuzz/regress/$t" \
 	    -type f 2>/dev/null | sort)

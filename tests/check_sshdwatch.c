@@ -1,0 +1,405 @@
+/*
+ * check_sshdwatch: the sshd persistence rules on synthetic records, live
+ * (the plugin reads the files, in a temporary directory named by
+ * sshd_config) and as a replay: config diff and severities, the
+ * AuthorizedKeysFile paths joining the authorized_keys rules, the gate,
+ * PAM lines, session hooks, a package manager's write (low, naming the
+ * tool) against any other (high).  Real kernel captures: sshd_fixtures.sh.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "framer.h"
+#include "pipeline.h"
+#include "sshdwatch.h"
+#include "testutil.h"
+
+static char dir[] = "/tmp/check_sshdwatch.XXXXXX";
+static char conf[256];
+static unsigned serial;
+
+static void
+collect(void *arg, const struct alert *a)
+{
+	alert_json(a, arg);
+}
+
+/* One successful openat (or other syscall) event naming path. */
+static void
+event(struct buf *b, const char *syscall_nr, const char *exe,
+    const char *path, const char *nametype, const char *flags)
+{
+	serial++;
+	buf_addf(b, "type=SYSCALL msg=audit(1795820700.100:%u): arch=c000003e "
+	    "syscall=%s success=yes exit=3 a0=ffffff9c a1=55 a2=%s a3=1b6 "
+	    "items=2 ppid=100 pid=200 auid=0 uid=0 gid=0 euid=0 suid=0 "
+	    "fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"x\" "
+	    "exe=\"%s\" key=(null)\n", serial, syscall_nr, flags, exe);
+	buf_addf(b, "type=CWD msg=audit(1795820700.100:%u): cwd=\"/\"\n",
+	    serial);
+	buf_addf(b, "type=PATH msg=audit(1795820700.100:%u): item=0 "
+	    "name=\"/x/\" inode=10 dev=fe:00 mode=040755 ouid=0 ogid=0 "
+	    "rdev=00:00 nametype=PARENT cap_fp=0 cap_fi=0 cap_fe=0 "
+	    "cap_fver=0 cap_frootid=0\n", serial);
+	buf_addf(b, "type=PATH msg=audit(1795820700.100:%u): item=1 "
+	    "name=\"%s\" inode=11 dev=fe:00 mode=0100644 ouid=0 ogid=0 "
+	    "rdev=00:00 nametype=%s cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 "
+	    "cap_frootid=0\n", serial, path, nametype);
+	buf_addf(b, "type=EOE msg=audit(1795820700.100:%u): \n", serial);
+}
+
+/* One execve by uid 1000 (alice) in /home/alice, argv given. */
+static void
+exec_event(struct buf *b, const char *exe, const char *const *argv)
+{
+	size_t i, n;
+
+	for (n = 0; argv[n] != NULL; n++)
+		;
+	serial++;
+	buf_addf(b, "type=SYSCALL msg=audit(1795820700.100:%u): arch=c000003e "
+	    "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+	    "ppid=100 pid=201 auid=1000 uid=1000 gid=1000 euid=1000 "
+	    "suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 "
+	    "ses=3 comm=\"x\" exe=\"%s\" key=(null)\n", serial, exe);
+	buf_addf(b, "type=EXECVE msg=audit(1795820700.100:%u): argc=%zu",
+	    serial, n);
+	for (i = 0; i < n; i++) {
+		buf_addf(b, " a%zu=", i);
+		if (strchr(argv[i], ' ') != NULL) {
+			const char *c;
+
+			for (c = argv[i]; *c != '\0'; c++)
+				buf_addf(b, "%02X", (unsigned char)*c);
+		} else
+			buf_addf(b, "\"%s\"", argv[i]);
+	}
+	buf_addc(b, '\n');
+	buf_addf(b, "type=CWD msg=audit(1795820700.100:%u): cwd=\"/home/alice\"\n",
+	    serial);
+	buf_addf(b, "type=PATH msg=audit(1795820700.100:%u): item=0 "
+	    "name=\"%s\" inode=12 dev=fe:00 mode=0100755 ouid=0 ogid=0 "
+	    "rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 "
+	    "cap_fver=0 cap_frootid=0\n", serial, exe);
+	buf_addf(b, "type=EOE msg=audit(1795820700.100:%u): \n", serial);
+}
+
+struct run {
+	struct cfg	 cfg;
+	struct users	 users;
+	struct pipeline	*pl;
+	struct framer	*fr;
+	struct buf	 out;
+};
+
+static void
+run_start(struct run *r, int live)
+{
+	cfg_defaults(&r->cfg);
+	r->cfg.sshd_config = strdup(conf);
+	users_init(&r->users);
+	users_add(&r->users, "alice", 1000, "/home/alice");
+	buf_init(&r->out, 1 << 20);
+	r->pl = pipeline_new(&r->cfg, &r->users, 0, collect, &r->out);
+	ck_assert_ptr_nonnull(r->pl);
+	r->fr = framer_new(&framer_replay_limits, pipeline_event, r->pl);
+	if (live)
+		sshdwatch_start(pipeline_sshd(r->pl), &r->users);
+}
+
+static void
+feed(struct run *r, const struct buf *b)
+{
+	const char *p = b->p, *end = b->p + b->len, *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		framer_line(r->fr, p, (size_t)((nl ? nl : end) - p));
+		p = nl ? nl + 1 : end;
+	}
+	framer_flush(r->fr);
+}
+
+static void
+run_end(struct run *r)
+{
+	framer_free(r->fr);
+	pipeline_free(r->pl);
+	cfg_free(&r->cfg);
+	users_free(&r->users);
+	buf_free(&r->out);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/sshd_config", dir);
+	serial = 0;
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}
+
+START_TEST(test_config_diff_live)
+{
+	struct run r;
+	struct buf ev;
+	char k[300];
+
+	write_file(conf, "PermitRootLogin no\nClientAliveInterval 0\n");
+	run_start(&r, 1);
+	ck_assert_ptr_nonnull(sshdwatch_model(pipeline_sshd(r.pl)));
+	buf_init(&ev, 1 << 16);
+	/* A harmless directive: low. */
+	write_file(conf, "PermitRootLogin no\nClientAliveInterval 300\n");
+	event(&ev, "257", "/usr/bin/vi", conf, "NORMAL", "241");
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"sshd-config-change\","
+	    "\"severity\":\"low\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"directive\":"
+	    "\"ClientAliveInterval\",\"block\":null,\"old\":\"0\","
+	    "\"new\":\"300\""));
+	/* Comments and white space: nothing. */
+	buf_reset(&r.out);
+	buf_reset(&ev);
+	write_file(conf, "# x\n  PermitRootLogin   no # y\nClientAliveInterval "
+	    "300\n\n");
+	event(&ev, "257", "/usr/bin/vi", conf, "NORMAL", "241");
+	feed(&r, &ev);
+	ck_assert_uint_eq(r.out.len, 0);
+	/* AuthorizedKeysFile: high, and its path is an authorized_keys. */
+	snprintf(k, sizeof(k), "%s/k", dir);
+	buf_reset(&ev);
+	write_file(conf, "PermitRootLogin no\nClientAliveInterval 300\n"
+	    "AuthorizedKeysFile .ssh/authorized_keys /tmp/check-sshdwatch-k/%u\n");
+	event(&ev, "257", "/usr/bin/vi", conf, "NORMAL", "241");
+	event(&ev, "257", "/usr/bin/cp", "/tmp/check-sshdwatch-k/alice",
+	    "CREATE", "241");
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"sshd-config-change\","
+	    "\"severity\":\"high\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"authorized-keys-write\""
+	    ));
+	ck_assert_ptr_nonnull(strstr(r.out.p,
+	    "\"path\":\"/tmp/check-sshdwatch-k/alice\""));
+	ck_assert(sshdwatch_authkeys(pipeline_sshd(r.pl), &r.users,
+	    "/home/alice/.ssh/authorized_keys", 32));
+	ck_assert(!sshdwatch_authkeys(pipeline_sshd(r.pl), &r.users,
+	    "/tmp/check-sshdwatch-k/a/b", 26));
+	/* Closing a door (PermitRootLogin no -> still no, yes -> no). */
+	buf_reset(&r.out);
+	buf_reset(&ev);
+	write_file(conf, "PermitRootLogin yes\n");
+	event(&ev, "257", "/usr/bin/vi", conf, "NORMAL", "241");
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"severity\":\"high\""));
+	buf_reset(&r.out);
+	buf_reset(&ev);
+	write_file(conf, "PermitRootLogin no\nLogLevel QUIET\n");
+	event(&ev, "257", "/usr/bin/vi", conf, "NORMAL", "241");
+	feed(&r, &ev);
+	/* LogLevel QUIET makes it high although root logins close. */
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"severity\":\"high\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"directive\":\"LogLevel\""));
+	buf_free(&ev);
+	run_end(&r);
+}
+END_TEST
+
+START_TEST(test_replay_and_gate)
+{
+	struct run r;
+	struct buf ev;
+
+	write_file(conf, "PermitRootLogin no\n");
+	run_start(&r, 0);
+	buf_init(&ev, 1 << 16);
+	/* Replay: no file read, the write said with low confidence. */
+	event(&ev, "257", "/usr/bin/vi", "/etc/ssh/sshd_config", "NORMAL",
+	    "241");
+	/* A read of it: nothing. */
+	event(&ev, "257", "/usr/bin/cat", "/etc/ssh/sshd_config", "NORMAL",
+	    "0");
+	/* Host keys and other files of /etc/ssh: nothing in a replay. */
+	event(&ev, "257", "/usr/bin/vi", "/etc/ssh/moduli", "NORMAL", "241");
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"sshd-config-change\","
+	    "\"severity\":\"medium\",\"confidence\":\"low\""));
+	ck_assert_ptr_null(strstr(strchr(r.out.p, '\n') + 1, "\"rule\""));
+	ck_assert_uint_eq(pipeline_gate_stats(r.pl)->passed, 3);
+	buf_free(&ev);
+	run_end(&r);
+}
+END_TEST
+
+START_TEST(test_binaries_and_package_tool)
+{
+	struct run r;
+	struct buf ev;
+
+	run_start(&r, 0);
+	buf_init(&ev, 1 << 16);
+	event(&ev, "82", "/usr/bin/mv", "/usr/sbin/sshd", "CREATE", "0");
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"openssh-binary-"
+	    "replaced\",\"severity\":\"high\""));
+	buf_reset(&r.out);
+	buf_reset(&ev);
+	event(&ev, "82", "/usr/bin/dpkg", "/usr/sbin/sshd", "CREATE", "0");
+	event(&ev, "82", "/usr/bin/dpkg", "/lib/x86_64-linux-gnu/liblzma.so.5.4.1",
+	    "CREATE", "0");
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"openssh-binary-"
+	    "replaced\",\"severity\":\"low\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"via\":\"dpkg\""));
+	ck_assert_ptr_null(strstr(r.out.p, "\"severity\":\"high\""));
+	/* A program of the same name elsewhere, or a library sshd does not
+	 * load: nothing. */
+	buf_reset(&r.out);
+	buf_reset(&ev);
+	event(&ev, "82", "/usr/bin/mv", "/home/alice/bin/sshd", "CREATE", "0");
+	event(&ev, "82", "/usr/bin/mv", "/usr/lib/libfoo.so.1", "CREATE", "0");
+	event(&ev, "82", "/usr/bin/mv", "/usr/lib/x86_64-linux-gnu/security/"
+	    "pam_x.so", "CREATE", "0");
+	feed(&r, &ev);
+	ck_assert_ptr_null(strstr(r.out.p, "openssh-binary-replaced"));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"pam-module-change\""));
+	buf_free(&ev);
+	run_end(&r);
+}
+END_TEST
+
+START_TEST(test_hooks)
+{
+	struct run r;
+	struct buf ev;
+
+	write_file(conf, "PermitUserEnvironment no\n");
+	run_start(&r, 1);
+	buf_init(&ev, 1 << 16);
+	event(&ev, "257", "/usr/bin/bash", "/home/alice/.ssh/environment",
+	    "CREATE", "241");
+	event(&ev, "257", "/usr/bin/bash", "/home/alice/.ssh/rc", "CREATE",
+	    "241");
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"ssh-session-hook\","
+	    "\"severity\":\"low\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"ssh-session-hook\","
+	    "\"severity\":\"medium\""));
+	buf_free(&ev);
+	run_end(&r);
+}
+END_TEST
+
+START_TEST(test_keyhunt)
+{
+	static const char *const hunt[][8] = {
+		{ "find", "/", "-name", "id_rsa", NULL },
+		{ "find", "/home", "-type", "f", "-iname", "*.pem", NULL },
+		{ "grep", "-rl", "BEGIN OPENSSH PRIVATE KEY", "/", NULL },
+		{ "locate", "id_ed25519", NULL },
+		{ "tar", "czf", "/tmp/k.tgz", "/home/bob/.ssh", NULL },
+		{ "cp", "-r", "/home/bob/.ssh/", "/tmp/x", NULL },
+	};
+	static const char *const quiet[][8] = {
+		/* One key copied: ssh-key-read's, which sees the open. */
+		{ "cp", "/home/bob/.ssh/id_rsa", "/tmp/x", NULL },
+		{ "find", "/", "-name", "*.c", NULL },
+		{ "grep", "PRIVATE KEY", "notes.txt", NULL },
+		{ "grep", "-r", "TODO", ".", NULL },
+		{ "tar", "czf", "/tmp/k.tgz", "/home/alice/.ssh", NULL },
+		{ "ssh-keygen", "-lf", "/home/bob/.ssh/id_rsa.pub", NULL },
+		{ "ssh-keygen", "-t", "ed25519", NULL },
+	};
+	static const char *const exe[] = { "/usr/bin/find", "/usr/bin/find",
+	    "/usr/bin/grep", "/usr/bin/locate", "/usr/bin/tar", "/usr/bin/cp" };
+	static const char *const qexe[] = { "/usr/bin/cp", "/usr/bin/find",
+	    "/usr/bin/grep",
+	    "/usr/bin/grep", "/usr/bin/tar", "/usr/bin/ssh-keygen",
+	    "/usr/bin/ssh-keygen" };
+	static const char *const kg_other[] = { "ssh-keygen", "-t", "ed25519",
+	    "-N", "", "-f", "/home/bob/.ssh/id_x", NULL };
+	static const char *const kg_tmp[] = { "ssh-keygen", "-q", "-f",
+	    "/tmp/k", NULL };
+	static const char *const kg_own[] = { "ssh-keygen", "-f",
+	    "~/.ssh/id_new", NULL };
+	struct run r;
+	struct buf ev;
+	size_t i;
+
+	run_start(&r, 0);
+	users_add(&r.users, "bob", 1001, "/home/bob");
+	buf_init(&ev, 1 << 16);
+	for (i = 0; i < sizeof(hunt) / sizeof(hunt[0]); i++) {
+		buf_reset(&ev);
+		buf_reset(&r.out);
+		exec_event(&ev, exe[i], hunt[i]);
+		feed(&r, &ev);
+		ck_assert_msg(strstr(r.out.p, "\"rule\":\"ssh-key-hunt\","
+		    "\"severity\":\"medium\"") != NULL, "hunt %zu: %s", i,
+		    r.out.p);
+	}
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+		buf_reset(&ev);
+		buf_reset(&r.out);
+		exec_event(&ev, qexe[i], quiet[i]);
+		feed(&r, &ev);
+		ck_assert_msg(r.out.len == 0, "quiet %zu: %s", i, r.out.p);
+	}
+	buf_reset(&ev);
+	buf_reset(&r.out);
+	exec_event(&ev, "/usr/bin/ssh-keygen", kg_other);
+	exec_event(&ev, "/usr/bin/ssh-keygen", kg_tmp);
+	exec_event(&ev, "/usr/bin/ssh-keygen", kg_own);
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"ssh-keygen-key\","
+	    "\"severity\":\"medium\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"location\":"
+	    "\"other-user-home\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"location\":\"temporary\""));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "\"rule\":\"ssh-keygen-key\","
+	    "\"severity\":\"low\""));
+	buf_free(&ev);
+	run_end(&r);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("sshdwatch");
+	TCase *tc = tcase_create("rules");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_config_diff_live);
+	tcase_add_test(tc, test_replay_and_gate);
+	tcase_add_test(tc, test_binaries_and_package_tool);
+	tcase_add_test(tc, test_hooks);
+	tcase_add_test(tc, test_keyhunt);
+	suite_add_tcase(s, tc);
+	return tu_run(s, 0);
+}
