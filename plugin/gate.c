@@ -14,6 +14,7 @@
 #include "auval.h"
 #include "buf.h"
 #include "gate.h"
+#include "keyfile.h"
 #include "prog.h"
 #include "rawrec.h"
 
@@ -181,6 +182,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 			return 1;
 		/* Keys in someone's ~/.ssh (rules.c's ssh-key-read). */
 		if (ssh_dir_name(b, cwd, cwdlen))
+			return 1;
+		/* A bare key name or a directory (dirfds.h feeds on it). */
+		if (keyfile_gate(b->p, b->len, rec, len))
 			return 1;
 		for (i = 0; i < g->nprefixes; i++) {
 			if (has_prefix(b, g->prefixes[i]))

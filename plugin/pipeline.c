@@ -64,6 +64,8 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 		free(p);
 		return NULL;
 	}
+	/* Without it, names relative to a descriptor stay unresolved. */
+	p->rc.dirfds = dirfds_new(DIRFDS_MAX);
 	p->rc.cfg = cfg;
 	p->rc.users = u;
 	p->rc.ctx = p->context;
@@ -84,6 +86,7 @@ pipeline_free(struct pipeline *p)
 	event_free(&p->ev);
 	buf_free(&p->eoe);
 	inodes_free(p->rc.inodes);
+	dirfds_free(p->rc.dirfds);
 	gate_free(p->gate);
 	context_free(p->context);
 	free(p);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyfile.h"
 #include "path.h"
 #include "prog.h"
 #include "rules.h"
@@ -573,6 +574,21 @@ item_path(const struct event *ev, const struct ev_path *p, int dirfd_arg,
 	return !out->over && out->len > 0 && out->p[0] == '/';
 }
 
+/*
+ * item_path(), and a name relative to a descriptor resolved through the
+ * process's earlier open of that directory (dirfds.h) when one was seen.
+ */
+static int
+item_path_rc(const struct rules_ctx *rc, const struct event *ev,
+    const struct ev_path *p, int dirfd_arg, struct buf *out,
+    long long *dirfd)
+{
+	if (item_path(ev, p, dirfd_arg, out, dirfd))
+		return 1;
+	return *dirfd >= 0 && dirfds_resolve(rc->dirfds, ev, *dirfd,
+	    buf_str(&p->name), p->name.len, out);
+}
+
 static int
 is_ak_name(const char *p, size_t n)
 {
@@ -776,61 +792,87 @@ rule_link_to(const struct rules_ctx *rc, const struct event *ev,
 	return found;
 }
 
-/* Files of ~/.ssh that are not private keys. */
-static int
-not_a_private_key(const char *b, size_t n)
+/*
+ * Which identity of the process is not the file owner's: the login
+ * identity (auid, when set), the real uid, the effective uid.  NULL when
+ * all are the owner's.
+ */
+static const char *
+reader_differs(const struct event *ev, long long ouid)
 {
-	static const char *const names[] = { "authorized_keys",
-	    "authorized_keys2", "known_hosts", "known_hosts2",
-	    "known_hosts.old", "config", "environment", "rc", NULL };
-	size_t i;
-
-	if (n > 4 && memcmp(b + n - 4, ".pub", 4) == 0)
-		return 1;
-	for (i = 0; names[i] != NULL; i++)
-		if (strlen(names[i]) == n && memcmp(b, names[i], n) == 0)
-			return 1;
-	return 0;
+	if (ev->auid >= 0 && ev->auid != 4294967295LL && ev->auid != ouid)
+		return "the login identity (auid) is not the key owner's";
+	if (ev->uid >= 0 && ev->uid != ouid)
+		return "the real uid is not the key owner's";
+	if (ev->euid >= 0 && ev->euid != ouid)
+		return "the effective uid is not the key owner's";
+	return NULL;
 }
 
 /*
- * Key theft: a process opens a file of another account's ~/.ssh that is
- * not one of its public files -- a private key, whatever its name.  The
- * owner is the file's (the PATH record's ouid), the reader the process's
- * uid; root reading a user's key counts, the owner reading it does not.
+ * Key theft: a process whose login identity, real or effective uid is not
+ * the owner's (the PATH record's ouid) opens for reading a regular file
+ * under a .ssh directory (at any depth) that is a private key by its name
+ * (high), or any other file there that is not one of the public ones
+ * (medium).  Names relative to a directory descriptor are resolved
+ * through dirfds.h; a bare private-key name whose directory is unknown
+ * still alerts, with medium confidence.  keyfile.h has the judgements.
  */
 static int
 rule_key_read(const struct rules_ctx *rc, const struct event *ev,
-    int dirfd_arg, struct buf *path, alert_fn fn, void *ctx)
+    int dirfd_arg, unsigned long long flags, int flags_known,
+    struct buf *path, alert_fn fn, void *ctx)
 {
 	static char owner[256];
+	const char *why, *b;
+	enum keyclass cls;
 	struct alert a;
 	long long dirfd;
-	int i;
+	size_t blen;
+	int i, resolved;
 
+	if (flags_known && !(keyfile_access(flags) & KEYFILE_READ))
+		return 0;
 	for (i = 0; i < ev->npaths; i++) {
 		const struct ev_path *p = &ev->paths[i];
-		const char *b, *pb;
-		size_t blen, pblen;
 
 		if (!p->have_name || (p->nametype != NT_NORMAL &&
-		    p->nametype != NT_UNSET) || p->ouid < 0 || ev->uid < 0 ||
-		    p->ouid == ev->uid || (p->mode & 0170000) == 0040000)
+		    p->nametype != NT_UNSET) || p->ouid < 0 ||
+		    (p->mode != 0 && (p->mode & 0170000) != 0100000) ||
+		    (why = reader_differs(ev, p->ouid)) == NULL)
 			continue;
-		if (!item_path(ev, p, dirfd_arg, path, &dirfd))
+		resolved = item_path_rc(rc, ev, p, dirfd_arg, path, &dirfd);
+		if (path->over || path->len == 0)
 			continue;
 		b = path_base(path->p, path->len, &blen);
-		pb = path_parent_base(path->p, path->len, &pblen);
-		if (pb == NULL || pblen != 4 || memcmp(pb, ".ssh", 4) != 0 ||
-		    not_a_private_key(b, blen) ||
-		    !users_owner_of_path(rc->users, path->p, path->len, owner,
-		    sizeof(owner)))
+		cls = keyfile_class(b, blen);
+		if (cls == KEYCLASS_PUBLIC)
 			continue;
-		file_alert(rc, &a, ev, "ssh-key-read", SEV_HIGH, path, 1, -1,
-		    rc->users);
+		if (resolved && keyfile_ssh_dir(path->p, path->len) == 0)
+			continue;
+		if (!resolved && (cls != KEYCLASS_PRIVATE || dirfd < 0 ||
+		    memchr(path->p, '/', path->len) != NULL))
+			continue;
+		file_alert(rc, &a, ev, "ssh-key-read", cls == KEYCLASS_PRIVATE ?
+		    SEV_HIGH : SEV_MEDIUM, path, resolved, dirfd, rc->users);
 		a.tags = tags_keyread;
 		a.file_op = "read";
+		if (!(resolved && users_owner_of_path(rc->users, path->p,
+		    path->len, owner, sizeof(owner)))) {
+			const char *n = users_name_of_uid(rc->users, p->ouid);
+
+			if (n != NULL)
+				snprintf(owner, sizeof(owner), "%s", n);
+			else
+				snprintf(owner, sizeof(owner), "%lld", p->ouid);
+		}
 		a.file_owner = owner;
+		if (resolved)
+			a.note = why;
+		if (cls == KEYCLASS_OTHER) {
+			a.confidence = CONF_MEDIUM;
+			a.note = "not a private key by its name";
+		}
 		fn(ctx, &a);
 		return 1;
 	}
@@ -853,12 +895,14 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		return 0;
 	op = file_syscall(ev, &flags, &flags_known, &dirfd_arg);
 	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
+	if (rc->dirfds != NULL)
+		dirfds_feed(rc->dirfds, ev);
 	if (rc->inodes != NULL && ev->success == 1)
 		learn_inodes(rc, ev, dirfd_arg, &path);
 	if (ev->success != 1 || op == FOP_NONE)
 		goto out;
 	if (op == FOP_OPEN && (count = rule_key_read(rc, ev, dirfd_arg,
-	    &path, fn, ctx)) > 0)
+	    flags, flags_known, &path, fn, ctx)) > 0)
 		goto out;
 	if (op == FOP_OPEN && flags_known &&
 	    (flags & SW_O_ACCMODE) == 0 &&
@@ -870,7 +914,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		if (!p->have_name || p->name.len == 0 ||
 		    !is_target(op, p->nametype))
 			continue;
-		resolved = item_path(ev, p, dirfd_arg, &path, &dirfd);
+		resolved = item_path_rc(rc, ev, p, dirfd_arg, &path, &dirfd);
 		if (path.over)
 			continue;
 		if (is_ak(rc, &path, resolved)) {

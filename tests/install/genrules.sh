@@ -80,8 +80,12 @@ pair() {
 {
 	pair "-F dir=$T/root/.ssh -F perm=wa -F key=sshwatch-home"
 	pair "-F dir=$T/root/.ssh -F perm=r -F euid!=$(id -u) -F key=sshwatch-keyread"
+	pair "-F dir=$T/root/.ssh -F perm=r -F auid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
+	pair "-F dir=$T/root/.ssh -F perm=r -F uid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
 	pair "-F dir=$T/home/alice/.ssh -F perm=wa -F key=sshwatch-home"
 	pair "-F dir=$T/home/alice/.ssh -F perm=r -F euid!=$(id -u) -F key=sshwatch-keyread"
+	pair "-F dir=$T/home/alice/.ssh -F perm=r -F auid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
+	pair "-F dir=$T/home/alice/.ssh -F perm=r -F uid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
 	pair "-F path=$T/home/bob/.ssh -F perm=wa -F key=sshwatch-home"
 	pair "-F path=$T/shared/users/.ssh -F perm=wa -F key=sshwatch-home"
 	# AuthorizedKeysFile, sorted: /etc/ssh/keys is the host's, the rest ours.

@@ -74,7 +74,9 @@ fi
 for want in "-F path=/usr/bin/ssh -F perm=x" "-F path=/usr/bin/ssh-agent -F perm=x" \
     "-w /root/.ssh -p wa -k sshwatch-home" "-w /etc/ssh -p wa -k sshwatch-config" \
     "-F dir=$SI_T/home/swload/.ssh -F perm=wa -F key=sshwatch-home" \
-    "-F dir=$SI_T/home/swload/.ssh -F perm=r -F euid!=0 -F key=sshwatch-keyread"; do
+    "-F dir=$SI_T/home/swload/.ssh -F perm=r -F euid!=0 -F key=sshwatch-keyread" \
+    "-F dir=$SI_T/home/swload/.ssh -F perm=r -F auid!=0 -F auid!=-1 -F key=sshwatch-keyread" \
+    "-F dir=$SI_T/home/swload/.ssh -F perm=r -F uid!=0 -F auid!=-1 -F key=sshwatch-keyread"; do
 	grep -qF -- "$want" "$SI_T/loaded" || si_fail "not loaded: $want"
 done
 for arch in b64 b32; do

@@ -1,0 +1,382 @@
+/*
+ * check_keys: key theft by who, not by which uid (issue 12).  The pure
+ * judgements of keyfile.h (private-key names, the .ssh directory at any
+ * depth, open flags decoded exactly), the descriptor table of dirfds.h
+ * with its caps, and ssh-key-read on records shaped as the kernel writes
+ * them (tests/fixtures/keys has the real captures).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "dirfds.h"
+#include "keyfile.h"
+#include "testutil.h"
+
+/* keyfile_class() ---------------------------------------------------- */
+
+struct class_case {
+	const char	*name;
+	enum keyclass	 want;
+};
+
+static const struct class_case class_cases[] = {
+	{ "id_rsa", KEYCLASS_PRIVATE },
+	{ "id_ed25519", KEYCLASS_PRIVATE },
+	{ "id_ecdsa_sk", KEYCLASS_PRIVATE },
+	{ "id_ed25519-cert", KEYCLASS_PRIVATE },
+	{ "prod.pem", KEYCLASS_PRIVATE },
+	{ "deploy.key", KEYCLASS_PRIVATE },
+	{ "id_rsa.pub", KEYCLASS_PUBLIC },
+	{ "id_ed25519-cert.pub", KEYCLASS_PUBLIC },
+	{ "authorized_keys", KEYCLASS_PUBLIC },
+	{ "authorized_keys2", KEYCLASS_PUBLIC },
+	{ "authorized_keys.bak", KEYCLASS_PUBLIC },
+	{ "known_hosts", KEYCLASS_PUBLIC },
+	{ "known_hosts.old", KEYCLASS_PUBLIC },
+	{ "config", KEYCLASS_PUBLIC },
+	{ "environment", KEYCLASS_PUBLIC },
+	{ "rc", KEYCLASS_PUBLIC },
+	/* Look-alikes. */
+	{ "id_", KEYCLASS_OTHER },
+	{ ".pem", KEYCLASS_OTHER },
+	{ "config.d", KEYCLASS_OTHER },
+	{ "rc2", KEYCLASS_OTHER },
+	{ "bob_key", KEYCLASS_OTHER },
+	{ "", KEYCLASS_OTHER },
+};
+
+START_TEST(test_class_table)
+{
+	const struct class_case *c = &class_cases[_i];
+
+	ck_assert_msg(keyfile_class(c->name, strlen(c->name)) == c->want,
+	    "%s: got %s", c->name,
+	    keyclass_name(keyfile_class(c->name, strlen(c->name))));
+}
+END_TEST
+
+START_TEST(test_ssh_dir)
+{
+	const char *p;
+
+	p = "/home/a/.ssh/id_rsa";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 12);
+	p = "/home/a/.ssh/keys/prod.pem";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 12);
+	p = "/home/a/.ssh/x/.ssh/k";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 19);
+	p = "/home/a/.ssh";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 0);
+	p = "/home/a/.ssh/";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 0);
+	p = "/home/a/.sshx/id_rsa";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 0);
+	p = "/home/a/x.ssh/id_rsa";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 0);
+}
+END_TEST
+
+/* Octal, as open(2) on x86_64 takes them. */
+START_TEST(test_access)
+{
+	ck_assert_int_eq(keyfile_access(0), KEYFILE_READ);
+	ck_assert_int_eq(keyfile_access(0100000), KEYFILE_READ); /* LARGEFILE */
+	ck_assert_int_eq(keyfile_access(02000000), KEYFILE_READ); /* CLOEXEC */
+	ck_assert_int_eq(keyfile_access(0200000 | 04000), KEYFILE_READ);
+	ck_assert_int_eq(keyfile_access(01 | 01000), KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(01 | 0100 | 01000), KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(01 | 02000), KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(02), KEYFILE_READ | KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(02 | 01000),
+	    KEYFILE_READ | KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(03), KEYFILE_READ | KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(010000000), 0);		/* O_PATH */
+	ck_assert_int_eq(keyfile_access(010000000 | 0200000), 0);
+}
+END_TEST
+
+START_TEST(test_gate)
+{
+	const char *dir = "type=PATH msg=audit(1.0:1): item=0 name=\"keys\" "
+	    "inode=5 dev=fe:00 mode=040700 ouid=0 nametype=NORMAL";
+	const char *reg = "type=PATH msg=audit(1.0:1): item=0 name=\"x\" "
+	    "inode=5 dev=fe:00 mode=0100600 ouid=0 nametype=NORMAL";
+	const char *par = "type=PATH msg=audit(1.0:1): item=0 name=\"d\" "
+	    "inode=5 dev=fe:00 mode=040700 ouid=0 nametype=PARENT";
+
+	ck_assert(keyfile_gate("id_rsa", 6, reg, strlen(reg)));
+	ck_assert(keyfile_gate("a/b/prod.pem", 12, reg, strlen(reg)));
+	ck_assert(!keyfile_gate("x", 1, reg, strlen(reg)));
+	ck_assert(!keyfile_gate("id_rsa.pub", 10, reg, strlen(reg)));
+	ck_assert(keyfile_gate("keys", 4, dir, strlen(dir)));
+	ck_assert(!keyfile_gate("d", 1, par, strlen(par)));
+}
+END_TEST
+
+/* dirfds ------------------------------------------------------------- */
+
+START_TEST(test_dirfds_table)
+{
+	struct dirfds *t = dirfds_new(2);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(dirfds_note(t, NULL, 10, 3, "/home/a/.ssh", 12), 0);
+	ck_assert_int_eq(dirfds_note(t, "hostB", 10, 3, "/srv", 4), 0);
+	ck_assert_str_eq(dirfds_lookup(t, NULL, 10, 3), "/home/a/.ssh");
+	ck_assert_str_eq(dirfds_lookup(t, "hostB", 10, 3), "/srv");
+	ck_assert_ptr_null(dirfds_lookup(t, NULL, 10, 4));
+	ck_assert_ptr_null(dirfds_lookup(t, NULL, 11, 3));
+	/* The same fd again: replaced, not added. */
+	ck_assert_int_eq(dirfds_note(t, NULL, 10, 3, "/tmp", 4), 0);
+	ck_assert_uint_eq(dirfds_count(t), 2);
+	ck_assert_str_eq(dirfds_lookup(t, NULL, 10, 3), "/tmp");
+	/* Full: the least recently used (hostB's) goes, counted. */
+	ck_assert_int_eq(dirfds_note(t, NULL, 12, 5, "/x", 2), 0);
+	ck_assert_uint_eq(dirfds_evicted(t), 1);
+	ck_assert_ptr_null(dirfds_lookup(t, "hostB", 10, 3));
+	ck_assert_str_eq(dirfds_lookup(t, NULL, 10, 3), "/tmp");
+	/* exec forgets the process's descriptors only. */
+	dirfds_forget_pid(t, NULL, 10);
+	ck_assert_ptr_null(dirfds_lookup(t, NULL, 10, 3));
+	ck_assert_str_eq(dirfds_lookup(t, NULL, 12, 5), "/x");
+	dirfds_free(t);
+}
+END_TEST
+
+START_TEST(test_dirfds_caps)
+{
+	struct dirfds *t = dirfds_new(4);
+	char *big = malloc(DIRFDS_MAX_PATH + 2);
+	char node[DIRFDS_NODELEN + 1];
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', DIRFDS_MAX_PATH + 1);
+	big[0] = '/';
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, 3, big, DIRFDS_MAX_PATH), 0);
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, 4, big,
+	    DIRFDS_MAX_PATH + 1), -1);
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, 5, "rel", 3), -1);
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, -1, "/a", 2), -1);
+	ck_assert_int_eq(dirfds_note(t, NULL, -1, 5, "/a", 2), -1);
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, 5, "/a\0b", 4), -1);
+	memset(node, 'n', sizeof(node) - 1);
+	node[sizeof(node) - 1] = '\0';
+	ck_assert_int_eq(dirfds_note(t, node, 1, 5, "/a", 2), -1);
+	ck_assert_uint_eq(dirfds_refused(t), 6);
+	ck_assert_uint_eq(dirfds_count(t), 1);
+	ck_assert_ptr_null(dirfds_new(0));
+	free(big);
+	dirfds_free(t);
+}
+END_TEST
+
+/* ssh-key-read on records -------------------------------------------- */
+
+/* openat(a0, name, a2): the flags in hex, as the kernel logs them. */
+#define SC(serial, sc, a0, a2, exit, ids) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e syscall=" sc \
+	" success=yes exit=" exit " a0=" a0 " a1=7ffd0000 a2=" a2 " a3=0 items=1 " \
+	"ppid=1 pid=50 " ids " gid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 " \
+	"tty=pts0 ses=3 comm=\"x\" exe=\"/usr/bin/x\" key=(null)\n"
+#define CWD(serial, dir) \
+	"type=CWD msg=audit(1.000:" serial "): cwd=\"" dir "\"\n"
+#define PATHM(serial, name, mode, ouid) \
+	"type=PATH msg=audit(1.000:" serial "): item=0 name=\"" name "\" " \
+	"inode=42 dev=fe:00 mode=" mode " ouid=" ouid " ogid=0 rdev=00:00 " \
+	"nametype=NORMAL\n"
+#define ROOT	"auid=0 uid=0 euid=0"
+#define ALICE	"auid=1000 uid=1000 euid=1000"
+/* setpriv --reuid=alice run by root from root's login. */
+#define REUID	"auid=0 uid=1000 euid=1000"
+/* sshd's monitor checking authorized_keys: no login yet, euid alice. */
+#define SSHD	"auid=4294967295 uid=0 euid=1000"
+/* openat(AT_FDCWD, ...) and openat(3, ...) */
+#define FDCWD	"ffffff9c"
+
+static struct buf out;
+
+static void
+replay(const char *text)
+{
+	buf_reset(&out);
+	ck_assert_int_eq(tu_replay_text(text, strlen(text), 902, &out), 0);
+	if (out.p == NULL)
+		buf_add(&out, "", 0);
+	if (getenv("CHECK_KEYS_DEBUG") != NULL)
+		fprintf(stderr, "%s\n", buf_str(&out));
+}
+
+static int
+count(const char *needle)
+{
+	const char *p = buf_str(&out);
+	int n = 0;
+
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static void
+setup(void)
+{
+	buf_init(&out, 16 << 20);
+}
+
+static void
+teardown(void)
+{
+	buf_free(&out);
+}
+
+/* tar/rsync: open the directory, then the key relative to it. */
+START_TEST(test_dirfd_theft)
+{
+	replay(SC("1", "257", FDCWD, "98800", "3", ROOT)
+	    CWD("1", "/root")
+	    PATHM("1", "/home/alice/.ssh", "040700", "1000")
+	    SC("2", "257", "3", "20000", "4", ROOT)
+	    CWD("2", "/root")
+	    PATHM("2", "id_rsa", "0100600", "1000")
+	    /* A subdirectory relative to the first, then a key in it. */
+	    SC("3", "257", "3", "98800", "5", ROOT)
+	    CWD("3", "/root")
+	    PATHM("3", "keys", "040700", "1000")
+	    SC("4", "257", "5", "0", "6", ROOT)
+	    CWD("4", "/root")
+	    PATHM("4", "prod.pem", "0100600", "1000")
+	    /* Public files by the same walk: nothing. */
+	    SC("5", "257", "3", "0", "7", ROOT)
+	    CWD("5", "/root")
+	    PATHM("5", "id_rsa.pub", "0100644", "1000")
+	    SC("6", "257", "3", "0", "7", ROOT)
+	    CWD("6", "/root")
+	    PATHM("6", "authorized_keys", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 2);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/id_rsa\""), 2);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/keys/prod.pem\""), 2);
+	ck_assert_int_eq(count("\"resolved\":true"), 2);
+	ck_assert_int_eq(count("\"severity\":\"high\""), 2);
+}
+END_TEST
+
+/* Without the directory's open the bare key name still alerts (medium). */
+START_TEST(test_dirfd_unknown)
+{
+	replay(SC("1", "257", "3", "0", "4", ROOT)
+	    CWD("1", "/")
+	    PATHM("1", "id_ed25519", "0100600", "1000")
+	    SC("2", "257", "3", "0", "4", ROOT)
+	    CWD("2", "/")
+	    PATHM("2", "notes.txt", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"resolved\":false,\"dirfd\":3"), 1);
+	ck_assert_int_eq(count("\"confidence\":\"medium\""), 1);
+}
+END_TEST
+
+/* An exec by the process forgets its descriptors. */
+START_TEST(test_dirfd_exec_forgets)
+{
+	replay(SC("1", "257", FDCWD, "98800", "3", ROOT)
+	    CWD("1", "/")
+	    PATHM("1", "/home/alice/.ssh", "040700", "1000")
+	    "type=SYSCALL msg=audit(1.000:2): arch=c000003e syscall=59 "
+	    "success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=1 ppid=1 pid=50 "
+	    ROOT " gid=0 tty=pts0 ses=3 comm=\"ssh\" exe=\"/usr/bin/ssh\" "
+	    "key=(null)\n"
+	    CWD("2", "/")
+	    PATHM("2", "/usr/bin/cat", "0100755", "0")
+	    SC("3", "257", "3", "0", "4", ROOT)
+	    CWD("3", "/")
+	    PATHM("3", "id_rsa", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"resolved\":false"), 1);
+}
+END_TEST
+
+/* The owner's uids under another login; the owner itself; sshd. */
+START_TEST(test_who)
+{
+	replay(SC("1", "257", FDCWD, "0", "3", REUID)
+	    CWD("1", "/")
+	    PATHM("1", "/home/alice/.ssh/id_ed25519", "0100600", "1000")
+	    SC("2", "257", FDCWD, "0", "3", ALICE)
+	    CWD("2", "/")
+	    PATHM("2", "/home/alice/.ssh/id_ed25519", "0100600", "1000")
+	    SC("3", "257", FDCWD, "0", "3", SSHD)
+	    CWD("3", "/")
+	    PATHM("3", "/home/alice/.ssh/authorized_keys", "0100600", "1000")
+	    /* cd ~/.ssh && cat ./id_ed25519, as root */
+	    SC("4", "257", FDCWD, "0", "3", ROOT)
+	    CWD("4", "/home/alice/.ssh")
+	    PATHM("4", "./id_ed25519", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 2);
+	ck_assert_int_eq(count("\"serial\":1,"), 1);
+	ck_assert_int_eq(count("\"serial\":4,"), 1);
+	ck_assert_int_eq(count("login identity (auid)"), 2);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/id_ed25519\""), 4);
+}
+END_TEST
+
+/*
+ * Writes are not reads: root's cp onto authorized_keys.bak (O_WRONLY|
+ * O_CREAT|O_TRUNC, 0x241) and onto a key file; O_PATH (0x200000) opens
+ * neither.  O_RDWR reads; so does any other file under .ssh that is
+ * not a public one (medium).
+ */
+START_TEST(test_flags)
+{
+	replay(SC("1", "257", FDCWD, "241", "3", ROOT)
+	    CWD("1", "/")
+	    PATHM("1", "/home/alice/.ssh/authorized_keys.bak", "0100600",
+	    "1000")
+	    SC("2", "257", FDCWD, "241", "3", ROOT)
+	    CWD("2", "/")
+	    PATHM("2", "/home/alice/.ssh/id_rsa", "0100600", "1000")
+	    SC("3", "257", FDCWD, "200000", "3", ROOT)
+	    CWD("3", "/")
+	    PATHM("3", "/home/alice/.ssh/id_rsa", "0100600", "1000")
+	    SC("4", "257", FDCWD, "2", "3", ROOT)
+	    CWD("4", "/")
+	    PATHM("4", "/home/alice/.ssh/id_rsa", "0100600", "1000")
+	    SC("5", "257", FDCWD, "0", "3", ROOT)
+	    CWD("5", "/")
+	    PATHM("5", "/home/alice/.ssh/bob_key", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 2);
+	ck_assert_int_eq(count("\"serial\":4,"), 1);
+	ck_assert_int_eq(count("\"serial\":5,"), 1);
+	ck_assert_int_eq(count("not a private key by its name"), 1);
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("keys");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_class_table, 0,
+	    (int)(sizeof(class_cases) / sizeof(class_cases[0])));
+	tcase_add_test(tc, test_ssh_dir);
+	tcase_add_test(tc, test_access);
+	tcase_add_test(tc, test_gate);
+	tcase_add_test(tc, test_dirfds_table);
+	tcase_add_test(tc, test_dirfds_caps);
+	tcase_add_test(tc, test_dirfd_theft);
+	tcase_add_test(tc, test_dirfd_unknown);
+	tcase_add_test(tc, test_dirfd_exec_forgets);
+	tcase_add_test(tc, test_who);
+	tcase_add_test(tc, test_flags);
+	suite_add_tcase(s, tc);
+	return tu_run(s, 0);
+}
