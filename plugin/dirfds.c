@@ -82,7 +82,7 @@ dirfds_note(struct dirfds *t, const char *node, long long pid, long long fd,
 	size_t i, old;
 
 	if (pid < 0 || fd < 0 || n == 0 || n > DIRFDS_MAX_PATH ||
-	    path[0] != '/' || memchr(path, '\0', n) != NULL ||
+	    memchr(path, '\0', n) != NULL ||
 	    (node != NULL && strlen(node) >= DIRFDS_NODELEN)) {
 		t->refused++;
 		return -1;
@@ -170,8 +170,13 @@ dirfds_resolve(struct dirfds *t, const struct event *ev, long long fd,
 	    NULL)
 		return 0;
 	buf_reset(out);
-	path_join(dir, strlen(dir), name, n, out);
-	return !out->over && out->len > 0 && out->p[0] == '/';
+	if (dir[0] == '/')
+		path_join(dir, strlen(dir), name, n, out);
+	else if (buf_adds(out, dir) == 0 && buf_addc(out, '/') == 0)
+		buf_add(out, name, n);
+	if (out->over || out->len == 0)
+		return 0;
+	return out->p[0] == '/' ? 1 : 2;
 }
 
 int
@@ -210,11 +215,14 @@ dirfds_feed(struct dirfds *t, const struct event *ev)
 	fd = dirfd_arg >= 0 ? ev->a[dirfd_arg] & 0xffffffffULL : AT_FDCWD_32;
 	if (name[0] == '/')
 		path_join(NULL, 0, name, p->name.len, &path);
-	else if (fd != AT_FDCWD_32)
-		dirfds_resolve(t, ev, (long long)fd, name, p->name.len, &path);
-	else if (ev->have_cwd)
+	else if (fd != AT_FDCWD_32) {
+		/* Unknown descriptor: keep the name, relative (tar -C). */
+		if (dirfds_resolve(t, ev, (long long)fd, name, p->name.len,
+		    &path) == 0)
+			buf_add(&path, name, p->name.len);
+	} else if (ev->have_cwd)
 		path_join(ev->cwd.p, ev->cwd.len, name, p->name.len, &path);
-	if (!path.over && path.len > 0 && path.p[0] == '/')
+	if (!path.over && path.len > 0)
 		r = dirfds_note(t, ev->node, ev->pid, ev->exit, path.p,
 		    path.len) == 0;
 	buf_free(&path);

@@ -37,8 +37,10 @@ struct dirfds	*dirfds_new(size_t max);
 void		 dirfds_free(struct dirfds *t);
 /*
  * Remembers that fd of process pid on node (NULL: local) is the directory
- * path[0..n) (absolute).  Paths over DIRFDS_MAX_PATH, relative paths and
- * negative fds are refused (returns -1, counted); 0 otherwise.
+ * path[0..n): absolute, or relative to a directory the records never
+ * showed (`tar -C HOME .ssh' opens HOME unrecorded, then ".ssh" relative
+ * to it).  Empty paths, paths over DIRFDS_MAX_PATH or with a NUL, and
+ * negative pids or fds are refused (returns -1, counted); 0 otherwise.
  */
 int		 dirfds_note(struct dirfds *t, const char *node, long long pid,
 		    long long fd, const char *path, size_t n);
@@ -57,8 +59,10 @@ void		 dirfds_forget_pid(struct dirfds *t, const char *node,
 int		 dirfds_feed(struct dirfds *t, const struct event *ev);
 /*
  * Resolves a name the event gave relative to descriptor fd: the remembered
- * directory joined to name (normalised) in out.  Returns 1 when out holds
- * an absolute path, 0 when fd is unknown (out untouched).
+ * directory joined to name in out.  Returns 1 when out holds an absolute
+ * (normalised) path, 2 when it holds a path relative to a directory the
+ * records never showed (".ssh/id_rsa"), 0 when fd is unknown (out
+ * untouched).
  */
 int		 dirfds_resolve(struct dirfds *t, const struct event *ev,
 		    long long fd, const char *name, size_t n, struct buf *out);

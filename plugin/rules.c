@@ -585,8 +585,9 @@ item_path_rc(const struct rules_ctx *rc, const struct event *ev,
 {
 	if (item_path(ev, p, dirfd_arg, out, dirfd))
 		return 1;
+	/* A partial (relative) result is left in out, unresolved. */
 	return *dirfd >= 0 && dirfds_resolve(rc->dirfds, ev, *dirfd,
-	    buf_str(&p->name), p->name.len, out);
+	    buf_str(&p->name), p->name.len, out) == 1;
 }
 
 static int
@@ -848,10 +849,17 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
 		cls = keyfile_class(b, blen);
 		if (cls == KEYCLASS_PUBLIC)
 			continue;
-		if (resolved && keyfile_ssh_dir(path->p, path->len) == 0)
+		if (resolved && keyfile_ssh_dir(path->p, path->len) == 0 &&
+		    cls != KEYCLASS_PRIVATE)
 			continue;
-		if (!resolved && (cls != KEYCLASS_PRIVATE || dirfd < 0 ||
-		    memchr(path->p, '/', path->len) != NULL))
+		/*
+		 * Unresolved: a bare private-key name, or a path under a
+		 * .ssh component relative to a directory never seen.
+		 */
+		if (!resolved && (dirfd < 0 || !((cls == KEYCLASS_PRIVATE &&
+		    memchr(path->p, '/', path->len) == NULL) ||
+		    (path->len > 5 && memcmp(path->p, ".ssh/", 5) == 0) ||
+		    memmem(path->p, path->len, "/.ssh/", 6) != NULL)))
 			continue;
 		file_alert(rc, &a, ev, "ssh-key-read", cls == KEYCLASS_PRIVATE ?
 		    SEV_HIGH : SEV_MEDIUM, path, resolved, dirfd, rc->users);
@@ -872,6 +880,12 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
 		if (cls == KEYCLASS_OTHER) {
 			a.confidence = CONF_MEDIUM;
 			a.note = "not a private key by its name";
+		} else if (resolved && keyfile_ssh_dir(path->p, path->len) == 0) {
+			/* The read rules record only .ssh: a link to one? */
+			a.severity = SEV_MEDIUM;
+			a.confidence = CONF_MEDIUM;
+			a.note = "a private key by its name, but no .ssh in the "
+			    "name: read through a link to a .ssh directory?";
 		}
 		fn(ctx, &a);
 		return 1;
@@ -942,6 +956,14 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		} else
 			continue;
 		a.file_op = op_name(op, flags, p->nametype);
+		if (op == FOP_OPEN && flags_known && p->nametype == NT_NORMAL &&
+		    !(flags & (SW_O_TRUNC | SW_O_APPEND))) {
+			/* touch(1): an existing file, neither cut nor added to. */
+			a.severity = SEV_LOW;
+			a.confidence = CONF_LOW;
+			a.note = "opened for writing without O_TRUNC or O_APPEND, "
+			    "as touch does; an overwrite in place looks the same";
+		}
 		if (op == FOP_OPEN && !flags_known) {
 			a.confidence = CONF_MEDIUM;
 			a.note = "open flags not logged";

@@ -1,0 +1,189 @@
+#!/bin/bash
+# tests/capture/capture-keys.sh -- capture REAL audit logs of key theft by
+# every route of issue 12 and of the false alarms around it, with the
+# SHIPPED rules (rules.d/25-sshwatch.rules.in) plus the output of the
+# shipped audisp-sshwatch-genrules, for tests/fixtures/keys/.
+#
+# Usage (as root): tests/capture/capture-keys.sh [OUTDIR]
+# OUTDIR defaults to tests/fixtures/keys; it gets audit.log (ENRICHED, node
+# keyhost, our events only: filter_events.py), ausearch-raw.txt and
+# ausearch.txt (ausearch --raw and default output of that log),
+# scenarios.tsv (id, session id, expected rules, expected file paths) and
+# rules.txt (the rules loaded, as `auditctl -l' lists them).
+#
+# It holds /tmp/sshwatch-kernel-audit.lock for the whole run, exits 77 when
+# not root, when a tool is missing or when the kernel audit is in use, and
+# puts back the kernel audit state it found (rules, enabled, rate, backlog)
+# on exit; it stops only the auditd it started (by pid) and deletes the
+# users sshw-ky-a (the victim) and sshw-ky-b and /tmp/swky it creates.
+#
+# Each scenario runs as root in a bash that first sets its own loginuid
+# (a LOGIN record, a new session id) -- 0 for root's scenarios, the
+# victim's uid for the owner's own reads -- and cds to /tmp/swky/<id>.
+set -eu
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C TZ=UTC
+umask 022
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+OUT=${1:-$HERE/../fixtures/keys}
+FILTER=$HERE/filter_events.py
+LOCK=/tmp/sshwatch-kernel-audit.lock
+W=/tmp/swky
+A=sshw-ky-a
+B=sshw-ky-b
+NODE=keyhost
+
+skip() { echo "capture-keys.sh: SKIP: $*" >&2; exit 77; }
+die() { echo "capture-keys.sh: ERROR: $*" >&2; exit 1; }
+say() { echo "[capture-keys] $*" >&2; }
+
+[ "$(id -u)" = 0 ] || skip "needs root"
+for t in auditd auditctl ssh-keygen setpriv tar rsync useradd python3; do
+	command -v "$t" >/dev/null || skip "missing $t"
+done
+! id "$A" >/dev/null 2>&1 || die "user $A exists (leftover?)"
+[ ! -e "$W" ] || die "$W exists (leftover?)"
+
+exec 9>>"$LOCK"
+flock -w 600 9 || skip "kernel audit lock held for 600 s"
+STATUS=$(auditctl -s)
+st() { awk -v k="$1" '$1 == k { print $2; exit }' <<<"$STATUS"; }
+[ "$(st pid)" = 0 ] || skip "kernel audit in use by pid $(st pid)"
+[ "$(st enabled)" != 2 ] || skip "kernel audit locked"
+ORIG_E=$(st enabled) ORIG_R=$(st rate_limit) ORIG_B=$(st backlog_limit)
+mkdir -m 0755 "$W"
+auditctl -l >"$W/orig.rules"
+AUDITD_PID= TOUCHED=
+
+cleanup() {
+	set +e
+	if [ -n "$TOUCHED" ]; then
+		auditctl -D >/dev/null
+	fi
+	if [ -n "$AUDITD_PID" ]; then
+		kill -TERM "$AUDITD_PID"
+		for _ in $(seq 50); do
+			kill -0 "$AUDITD_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
+	if [ -n "$TOUCHED" ]; then
+		grep -qx 'No rules' "$W/orig.rules" ||
+			auditctl -R "$W/orig.rules" >/dev/null
+		auditctl -r "$ORIG_R" >/dev/null
+		auditctl -b "$ORIG_B" >/dev/null
+		auditctl -e "$ORIG_E" >/dev/null
+	fi
+	for u in "$A" "$B"; do
+		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# The victim: keys at the top of ~/.ssh and in a subdirectory.
+useradd -m -s /bin/bash "$A"
+useradd -m -s /bin/bash "$B"
+AH=$(getent passwd "$A" | cut -d: -f6)
+AU=$(id -u "$A")
+runuser -u "$A" -- sh -c 'umask 077; mkdir -p ~/.ssh/keys &&
+	ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/id_ed25519 &&
+	ssh-keygen -q -t ecdsa -m PEM -N "" -f ~/.ssh/keys/prod.pem &&
+	cp ~/.ssh/id_ed25519.pub ~/.ssh/authorized_keys'
+
+# The shipped rules and the generated ones for these accounts.
+sed "s|@sbindir@|/usr/sbin|g" "$TOP/rules.d/25-sshwatch.rules.in" >"$W/25.rules"
+sed -e "s|@PACKAGE_VERSION@|capture|" -e "s|@sysconfdir@|/etc|g" \
+    "$TOP/scripts/audisp-sshwatch-genrules.in" >"$W/genrules"
+grep -E "^(root|$A|$B):" /etc/passwd >"$W/passwd"
+sh "$W/genrules" -n --passwd "$W/passwd" >"$W/26.rules"
+{ echo "-D"; cat "$W/25.rules" "$W/26.rules"; } >"$W/audit.rules"
+
+ADIR=$W/auditd
+mkdir -m 0700 "$ADIR" "$ADIR/log" "$ADIR/plugins.d"
+cat >"$ADIR/auditd.conf" <<EOC
+local_events = yes
+write_logs = yes
+log_file = $ADIR/log/audit.log
+log_group = root
+log_format = ENRICHED
+flush = INCREMENTAL_ASYNC
+freq = 50
+max_log_file = 1024
+num_logs = 5
+name_format = USER
+name = $NODE
+max_log_file_action = ROTATE
+space_left = 75
+space_left_action = SYSLOG
+admin_space_left = 50
+admin_space_left_action = SUSPEND
+disk_full_action = SUSPEND
+disk_error_action = SUSPEND
+plugin_dir = $ADIR/plugins.d
+q_depth = 20000
+end_of_event_timeout = 2
+EOC
+chmod 0640 "$ADIR/auditd.conf"
+TOUCHED=1
+auditd -n -c "$ADIR" >/dev/null 2>"$ADIR/auditd.err" &
+AUDITD_PID=$!
+for n in $(seq 100); do
+	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$AUDITD_PID" ] && break
+	kill -0 "$AUDITD_PID" 2>/dev/null || die "auditd died: $(cat "$ADIR/auditd.err")"
+	sleep 0.1
+done
+auditctl -R "$W/audit.rules" >"$W/load.out" 2>&1 || die "rules: $(cat "$W/load.out")"
+auditctl -l >"$W/loaded.rules"
+say "auditd $AUDITD_PID, $(grep -c '^-' "$W/loaded.rules") rules"
+
+# id  loginuid  expected-rules  expected-paths  command
+# (tar opens HOME unrecorded (-C), then .ssh relative to it: the path is
+# known from .ssh down only; touch is an authorized-keys-write of low
+# severity, see the man page.)
+SCEN=$(cat <<EOS
+setpriv	0	ssh-key-read	$AH/.ssh/id_ed25519	setpriv --reuid=$A --regid=$A --clear-groups cat $AH/.ssh/id_ed25519 >/dev/null
+subdir	0	ssh-key-read	$AH/.ssh/keys/prod.pem	cat $AH/.ssh/keys/prod.pem >/dev/null
+tar	0	ssh-key-read	.ssh/id_ed25519,.ssh/keys/prod.pem	tar -C $AH -cf $W/tar/k.tar .ssh
+rsync	0	ssh-key-read	$AH/.ssh/id_ed25519,$AH/.ssh/keys/prod.pem	rsync -a $AH/.ssh/ $W/rsync/copy/
+cwd	0	ssh-key-read	$AH/.ssh/id_ed25519	cd $AH/.ssh && cat ./id_ed25519 >/dev/null
+symlink	0	ssh-key-read	$W/symlink/d/id_ed25519	ln -s $AH/.ssh d && cat d/id_ed25519 >/dev/null
+touch	0	authorized-keys-write	$AH/.ssh/authorized_keys	touch $AH/.ssh/authorized_keys
+chmod	0	-	-	chmod 0600 $AH/.ssh/authorized_keys && chown $A: $AH/.ssh/authorized_keys
+cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
+pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
+owner	$AU	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
+EOS
+)
+: >"$W/scenarios.tsv"
+PIDS=$$
+while IFS='	' read -r id luid rules path cmd; do
+	mkdir -p "$W/$id"
+	bash -c 'echo "$1" >/proc/self/loginuid && cat /proc/self/sessionid >"$2/$3/ses" &&
+	    cd "$2/$3" && eval "$4"' sh "$luid" "$W" "$id" "$cmd" &
+	pid=$!
+	PIDS=$PIDS,$pid
+	wait "$pid" || die "scenario $id failed"
+	printf '%s\t%s\t%s\t%s\n' "$id" "$(cat "$W/$id/ses")" "$rules" "$path" >>"$W/scenarios.tsv"
+	say "$id: ses $(cat "$W/$id/ses")"
+done <<<"$SCEN"
+sleep 3
+auditctl -D >/dev/null
+kill -TERM "$AUDITD_PID"
+for _ in $(seq 100); do kill -0 "$AUDITD_PID" 2>/dev/null || break; sleep 0.1; done
+AUDITD_PID=
+mkdir -p "$OUT"
+python3 "$FILTER" --pids "$PIDS" --uids "$AU,$(id -u "$B")" \
+    "$ADIR/log/audit.log:$OUT/audit.log"
+{
+	echo "# id	ses	expected rules	expected file paths (victim $A, uid $AU)"
+	cat "$W/scenarios.tsv"
+} >"$OUT/scenarios.tsv"
+cp "$W/loaded.rules" "$OUT/rules.txt"
+# The same events as ausearch prints them (--raw, and its default form).
+ausearch --raw -if "$OUT/audit.log" >"$OUT/ausearch-raw.txt"
+ausearch -if "$OUT/audit.log" >"$OUT/ausearch.txt"
+say "wrote $OUT: $(wc -l <"$OUT/audit.log") lines"
