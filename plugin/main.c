@@ -30,6 +30,7 @@
 #include "filter.h"
 #include "framer.h"
 #include "inodes.h"
+#include "sshdirs.h"
 #include "remote.h"
 #include "log.h"
 #include "pipeline.h"
@@ -189,6 +190,17 @@ reload_privs(const struct cfg *c, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * An authorized_keys file with more than one hard link at start: the
+ * other name, made before the rules were loaded, writes it unnamed.
+ */
+static void
+warn_multilink(const char *path, unsigned long nlink)
+{
+	log_msg(LOG_WARNING, "%s has %lu hard links: another name for it "
+	    "writes it without naming it (find / -samefile)", path, nlink);
+}
+
 static int
 plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 {
@@ -256,6 +268,9 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	if (pl != NULL)
 		log_msg(LOG_INFO, "%zu authorized_keys files known at start",
 		    inodes_seed(pipeline_inodes(pl), &users, cfg));
+	if (pl != NULL)
+		log_msg(LOG_INFO, "%zu .ssh directories known at start",
+		    sshdirs_seed(pipeline_inodes(pl), &users, warn_multilink));
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");

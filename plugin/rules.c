@@ -11,6 +11,7 @@
 #include "path.h"
 #include "prog.h"
 #include "rules.h"
+#include "sshdirs.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
     NULL };
@@ -901,9 +902,11 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	int flags_known, dirfd_arg, i, count = 0, resolved;
 	long long dirfd;
 	const char *known;
+	static char aliased[2 * 4096 + 2];
 	enum fileop op;
 	struct buf path;
 	struct alert a;
+	size_t blen;
 
 	if (!ev->have_syscall || ev->npaths == 0)
 		return 0;
@@ -911,6 +914,8 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
 	if (rc->dirfds != NULL)
 		dirfds_feed(rc->dirfds, ev);
+	if (rc->inodes != NULL)
+		sshdirs_learn(rc->inodes, ev);
 	if (rc->inodes != NULL && ev->success == 1)
 		learn_inodes(rc, ev, dirfd_arg, &path);
 	if (ev->success != 1 || op == FOP_NONE)
@@ -953,6 +958,22 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			a.file_target = known;
 			a.note = "written through another name for an "
 			    "authorized_keys file (same device and inode)";
+		} else if (rc->inodes != NULL && is_ak_name(path.p, path.len) &&
+		    (known = sshdirs_parent(rc->inodes, ev)) != NULL) {
+			/* Created through another name for a .ssh directory. */
+			const char *b = path_base(path.p, path.len, &blen);
+
+			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
+			    &path, resolved, dirfd, rc->users);
+			a.confidence = CONF_HIGH;
+			snprintf(aliased, sizeof(aliased), "%s/%.*s", known,
+			    (int)blen, b);
+			if (users_owner_of_path(rc->users, aliased,
+			    strlen(aliased), file_owner, sizeof(file_owner)))
+				a.file_owner = file_owner;
+			a.file_target = aliased;
+			a.note = "written through another name for a .ssh "
+			    "directory (the PARENT record's device and inode)";
 		} else
 			continue;
 		a.file_op = op_name(op, flags, p->nametype);

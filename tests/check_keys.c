@@ -12,10 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
 #include "buf.h"
 #include "dirfds.h"
+#include "inodes.h"
 #include "keyfile.h"
+#include "sshdirs.h"
 #include "testutil.h"
+#include "users.h"
 
 /* keyfile_class() ---------------------------------------------------- */
 
@@ -358,6 +365,120 @@ START_TEST(test_flags)
 }
 END_TEST
 
+/* sshdirs ------------------------------------------------------------ */
+
+#define PATHP(serial, item, name, ino, mode, nt) \
+	"type=PATH msg=audit(1.000:" serial "): item=" item " name=\"" name \
+	"\" inode=" ino " dev=fe:00 mode=" mode " ouid=1000 ogid=0 " \
+	"rdev=00:00 nametype=" nt "\n"
+#define SCW(serial, sc, a0, a2, items) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e syscall=" sc \
+	" success=yes exit=3 a0=" a0 " a1=7ffd0000 a2=" a2 " a3=0 items=" \
+	items " ppid=1 pid=60 " ROOT " gid=0 tty=pts0 ses=3 comm=\"x\" " \
+	"exe=\"/usr/bin/x\" key=(null)\n"
+
+/*
+ * Root lists bob's ~/.ssh (the read rules record the open of the
+ * directory: its inode is learned), then creates authorized_keys2
+ * through a symbolic link to it, then through /dev/fd/3/: the PARENT
+ * item's inode is .ssh's.  After .ssh is renamed away, the same inode
+ * means nothing.
+ */
+START_TEST(test_parent_alias)
+{
+	replay(SCW("1", "257", FDCWD, "98800", "1")
+	    CWD("1", "/")
+	    PATHP("1", "0", "/home/bob/.ssh", "77", "040700", "NORMAL")
+	    SCW("2", "257", FDCWD, "441", "2")
+	    CWD("2", "/tmp/w")
+	    PATHP("2", "0", "d/", "77", "040700", "PARENT")
+	    PATHP("2", "1", "d/authorized_keys2", "90", "0100644", "CREATE")
+	    SCW("3", "257", FDCWD, "441", "2")
+	    CWD("3", "/tmp/w")
+	    PATHP("3", "0", "/dev/fd/3/", "77", "040700", "PARENT")
+	    PATHP("3", "1", "/dev/fd/3/authorized_keys2", "91", "0100644",
+	    "CREATE")
+	    /* A file of another name in it: not an authorized_keys write. */
+	    SCW("4", "257", FDCWD, "441", "2")
+	    CWD("4", "/tmp/w")
+	    PATHP("4", "0", "d/", "77", "040700", "PARENT")
+	    PATHP("4", "1", "d/notes", "92", "0100644", "CREATE")
+	    /* mv ~/.ssh ~/.ssh.old */
+	    SCW("5", "82", "7f00", "0", "4")
+	    CWD("5", "/home/bob")
+	    PATHP("5", "0", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("5", "1", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("5", "2", ".ssh", "77", "040700", "DELETE")
+	    PATHP("5", "3", ".ssh.old", "77", "040700", "CREATE")
+	    SCW("6", "257", FDCWD, "441", "2")
+	    CWD("6", "/tmp/w")
+	    PATHP("6", "0", "d/", "77", "040700", "PARENT")
+	    PATHP("6", "1", "d/authorized_keys", "93", "0100644", "CREATE"));
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 2);
+	ck_assert_int_eq(count("\"serial\":2,"), 1);
+	ck_assert_int_eq(count("\"serial\":3,"), 1);
+	ck_assert_int_eq(count("\"target\":\"/home/bob/.ssh/authorized_keys2\""),
+	    2);
+	ck_assert_int_eq(count("PARENT record's device and inode"), 2);
+}
+END_TEST
+
+static int nmulti;
+static char multi_path[4096];
+
+static void
+on_multi(const char *path, unsigned long nlink)
+{
+	nmulti++;
+	snprintf(multi_path, sizeof(multi_path), "%s:%lu", path, nlink);
+}
+
+/* Seeding from the file system: .ssh by inode, extra hard links told. */
+START_TEST(test_seed)
+{
+	char tmpl[] = "/tmp/check_keys.XXXXXX", p[4096], q[4096], want[4200];
+	char dev[INODES_DEVLEN];
+	struct users u;
+	struct inodes *t = inodes_new(16);
+	struct stat st;
+	char *dir = mkdtemp(tmpl);
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(t);
+	users_init(&u);
+	snprintf(p, sizeof(p), "%s/h", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	ck_assert_int_eq(users_add(&u, "hh", 4242, p), 0);
+	ck_assert_int_eq(users_add(&u, "nohome", 4243, "/nonexistent/x"), 0);
+	snprintf(p, sizeof(p), "%s/h/.ssh", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/h/.ssh/authorized_keys", dir);
+	{
+		FILE *fp = fopen(p, "w");
+
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+	nmulti = 0;
+	ck_assert_uint_eq(sshdirs_seed(t, &u, on_multi), 1);
+	ck_assert_int_eq(nmulti, 0);
+	snprintf(q, sizeof(q), "%s/h/ak-link", dir);
+	ck_assert_int_eq(link(p, q), 0);
+	ck_assert_uint_eq(sshdirs_seed(t, &u, on_multi), 1);
+	ck_assert_int_eq(nmulti, 1);
+	snprintf(want, sizeof(want), "%s:2", p);
+	ck_assert_str_eq(multi_path, want);
+	snprintf(p, sizeof(p), "%s/h/.ssh", dir);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	snprintf(dev, sizeof(dev), "%02x:%02x", major(st.st_dev),
+	    minor(st.st_dev));
+	ck_assert_str_eq(inodes_lookup(t, dev, st.st_ino), p);
+	inodes_free(t);
+	users_free(&u);
+	tu_rmtemp(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -377,6 +498,8 @@ main(void)
 	tcase_add_test(tc, test_dirfd_exec_forgets);
 	tcase_add_test(tc, test_who);
 	tcase_add_test(tc, test_flags);
+	tcase_add_test(tc, test_parent_alias);
+	tcase_add_test(tc, test_seed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
