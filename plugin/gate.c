@@ -37,6 +37,31 @@ struct gate {
 	struct gate_stats	 st;
 };
 
+/* gate_drop_pid(): set once in plugin mode, before the reader starts. */
+static long drop_pid;
+
+void
+gate_drop_pid(long pid)
+{
+	drop_pid = pid;
+}
+
+/* Is this SYSCALL record one of the process drop_pid's? */
+static int
+is_dropped_pid(const char *rec, size_t len)
+{
+	const char *v;
+	size_t n, i;
+	long pid = 0;
+
+	if (drop_pid <= 0 || (v = rawrec_field(rec, len, "pid=", 4, 0,
+	    &n)) == NULL)
+		return 0;
+	for (i = 0; i < n && v[i] >= '0' && v[i] <= '9' && pid < 1L << 30; i++)
+		pid = pid * 10 + (v[i] - '0');
+	return i == n && n > 0 && pid == drop_pid;
+}
+
 static void
 free_prefixes(struct gate *g)
 {
@@ -243,6 +268,14 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 				cwd = v + 1;
 				cwdlen -= 2;
 			}
+		}
+	for (i = 0; i < fe->nrecs; i++)
+		if (fe->recs[i].type == AUDIT_SYSCALL &&
+		    is_dropped_pid(fe->text + fe->recs[i].off,
+		    fe->recs[i].len)) {
+			g->st.own_events++;
+			g->st.dropped++;
+			return 0;
 		}
 	for (i = 0; i < fe->nrecs && !pass; i++) {
 		const char *rec = fe->text + fe->recs[i].off;

@@ -15,6 +15,8 @@
  *    those of a known authorized_keys file (inodes.h).
  * Everything the rules read is in such events (see rules.c); the test
  * suite checks that the alerts are the same with and without the gate.
+ * In plugin mode the plugin's own system calls are dropped first, by pid
+ * (gate_drop_pid()).
  * The plugin's own alert records come back to it from auditd: they are
  * known by their type, op=sshwatch and the plugin's pid, counted, and
  * dropped like every other record no rule reads.
@@ -30,6 +32,7 @@ struct gate_stats {
 	unsigned long long	 passed;
 	unsigned long long	 dropped;
 	unsigned long long	 own_records;	/* our alerts, come back */
+	unsigned long long	 own_events;	/* our own system calls */
 };
 
 struct gate;
@@ -41,5 +44,15 @@ int		 gate_configure(struct gate *g, const struct cfg *cfg);
 /* 1 when fe can matter to a rule, else 0. */
 int		 gate_pass(struct gate *g, const struct framer_event *fe);
 const struct gate_stats *gate_stats(const struct gate *g);
+/*
+ * From now on, every gate drops (and counts in own_events) the events
+ * whose SYSCALL record has pid == pid, before anything else: the plugin's
+ * own system calls, which the rules record (no exe-based never-rule: any
+ * process can run the plugin's binary).  A process-wide setting, so that
+ * a gate made again on reload keeps it; plugin mode only (a replayed log
+ * holds other processes that may have had the replaying process's pid).
+ * 0 turns it off.
+ */
+void		 gate_drop_pid(long pid);
 
 #endif

@@ -29,6 +29,7 @@
 #include "correlate.h"
 #include "filter.h"
 #include "framer.h"
+#include "gate.h"
 #include "inodes.h"
 #include "sshdirs.h"
 #include "remote.h"
@@ -137,13 +138,14 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 	    "drop_bad_lines=%llu drop_long_lines=%llu "
 	    "forced_no_eoe=%llu forced_by_cap=%llu cut_events=%llu "
 	    "field_anomalies=%llu argv_truncated=%llu argv_rejected=%llu "
-	    "json_failed=%llu alert_too_long=%llu alert_json_cut=%llu", when,
+	    "json_failed=%llu alert_too_long=%llu alert_json_cut=%llu "
+	    "gate_own_events=%llu", when,
 	    fs->records, fs->events, gs->passed, gs->dropped, ps->events,
 	    ps->rules.alerts, ss->json_written, framer_pending(fr),
 	    fs->pending_high, fs->bad_lines, fs->long_lines, fs->forced,
 	    fs->forced_by_cap, fs->cut_events, ps->anomalies,
 	    ps->rules.truncated_argv, ps->rules.rejected_argv,
-	    ss->json_failed, ss->too_long, ss->json_cut);
+	    ss->json_failed, ss->too_long, ss->json_cut, gs->own_events);
 }
 
 static void
@@ -262,6 +264,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		rc = 1;
 		goto out;
 	}
+	/* Our own system calls, dropped by pid (no exe never-rule). */
+	gate_drop_pid((long)getpid());
 	pl = pipeline_new(cfg, &users, version, filter_alert, filter);
 	fr = pl != NULL ? framer_new(&framer_stream_limits, pipeline_event,
 	    pl) : NULL;

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "dirfds.h"
+#include "gate.h"
 #include "inodes.h"
 #include "keyfile.h"
 #include "sshdirs.h"
@@ -365,6 +366,41 @@ START_TEST(test_flags)
 }
 END_TEST
 
+/*
+ * The plugin's own events are dropped by pid (gate_drop_pid(), set in
+ * plugin mode), whatever their exe; another pid running the same binary
+ * is still seen.  (tests/fixtures/keys has the kernel's records of
+ * `LD_PRELOAD=evil.so audisp-sshwatch --version' planting a key.)
+ */
+START_TEST(test_own_pid)
+{
+	const char *text =
+	    SC("1", "257", FDCWD, "0", "3", ROOT)
+	    CWD("1", "/")
+	    PATHM("1", "/home/alice/.ssh/id_ed25519", "0100600", "1000");
+	char other[2048];
+
+	gate_drop_pid(50);
+	replay(text);
+	ck_assert_uint_eq(out.len, 0);
+	gate_drop_pid(49);
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	gate_drop_pid(0);
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	/* pid=50 is not pid 5; pid=5 is. */
+	gate_drop_pid(5);
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	snprintf(other, sizeof(other), "%s", text);
+	memcpy(strstr(other, " pid=50 "), " pid=5 ", 7);
+	replay(other);
+	ck_assert_uint_eq(out.len, 0);
+	gate_drop_pid(0);
+}
+END_TEST
+
 /* sshdirs ------------------------------------------------------------ */
 
 #define PATHP(serial, item, name, ino, mode, nt) \
@@ -499,6 +535,7 @@ main(void)
 	tcase_add_test(tc, test_who);
 	tcase_add_test(tc, test_flags);
 	tcase_add_test(tc, test_parent_alias);
+	tcase_add_test(tc, test_own_pid);
 	tcase_add_test(tc, test_seed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);

@@ -40,9 +40,10 @@ die() { echo "capture-keys.sh: ERROR: $*" >&2; exit 1; }
 say() { echo "[capture-keys] $*" >&2; }
 
 [ "$(id -u)" = 0 ] || skip "needs root"
-for t in auditd auditctl ssh-keygen setpriv tar rsync useradd python3; do
+for t in auditd auditctl ssh-keygen setpriv tar rsync useradd python3 cc; do
 	command -v "$t" >/dev/null || skip "missing $t"
 done
+[ -x "$TOP/plugin/audisp-sshwatch" ] || skip "build the plugin first (make)"
 ! id "$A" >/dev/null 2>&1 || die "user $A exists (leftover?)"
 [ ! -e "$W" ] || die "$W exists (leftover?)"
 
@@ -94,8 +95,30 @@ runuser -u "$A" -- sh -c 'umask 077; mkdir -p ~/.ssh/keys &&
 	ssh-keygen -q -t ecdsa -m PEM -N "" -f ~/.ssh/keys/prod.pem &&
 	cp ~/.ssh/id_ed25519.pub ~/.ssh/authorized_keys'
 
+# The plugin's binary, and a library that plants a key from any program
+# it is preloaded into (issue 12: a never-rule on the plugin's exe let
+# `LD_PRELOAD=evil.so audisp-sshwatch --version' write unrecorded).
+mkdir -p "$W/sbin"
+cp "$TOP/plugin/audisp-sshwatch" "$W/sbin/audisp-sshwatch"
+cat >"$W/evil.c" <<EOC
+#include <fcntl.h>
+#include <unistd.h>
+__attribute__((constructor)) static void
+plant(void)
+{
+	static const char k[] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPreloadPlantedKeyxxxxxxxxxxxxxxxxxxxxxxx evil\\n";
+	int fd = open("$AH/.ssh/authorized_keys", O_WRONLY | O_APPEND);
+
+	if (fd >= 0) {
+		(void)!write(fd, k, sizeof(k) - 1);
+		close(fd);
+	}
+}
+EOC
+cc -shared -fPIC -o "$W/evil.so" "$W/evil.c"
+
 # The shipped rules and the generated ones for these accounts.
-sed "s|@sbindir@|/usr/sbin|g" "$TOP/rules.d/25-sshwatch.rules.in" >"$W/25.rules"
+sed "s|@sbindir@|$W/sbin|g" "$TOP/rules.d/25-sshwatch.rules.in" >"$W/25.rules"
 sed -e "s|@PACKAGE_VERSION@|capture|" -e "s|@sysconfdir@|/etc|g" \
     "$TOP/scripts/audisp-sshwatch-genrules.in" >"$W/genrules"
 grep -E "^(root|$A|$B):" /etc/passwd >"$W/passwd"
@@ -153,6 +176,9 @@ cwd	0	ssh-key-read	$AH/.ssh/id_ed25519	cd $AH/.ssh && cat ./id_ed25519 >/dev/nul
 symlink	0	ssh-key-read	$W/symlink/d/id_ed25519	ln -s $AH/.ssh d && cat d/id_ed25519 >/dev/null
 touch	0	authorized-keys-write	$AH/.ssh/authorized_keys	touch $AH/.ssh/authorized_keys
 chmod	0	-	-	chmod 0600 $AH/.ssh/authorized_keys && chown $A: $AH/.ssh/authorized_keys
+alias	0	authorized-keys-write	$W/alias/d/authorized_keys2	ls $AH/.ssh >/dev/null && ln -s $AH/.ssh d && cat $AH/.ssh/id_ed25519.pub >d/authorized_keys2
+devfd	0	authorized-keys-write	/dev/fd/3/authorized_keys2	rm -f $AH/.ssh/authorized_keys2 && exec 3<$AH/.ssh && cat $AH/.ssh/id_ed25519.pub >/dev/fd/3/authorized_keys2
+preload	0	authorized-keys-write	$AH/.ssh/authorized_keys	LD_PRELOAD=$W/evil.so $W/sbin/audisp-sshwatch --version >/dev/null
 cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$AU	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
