@@ -230,6 +230,31 @@ observe_session(struct context *c, const struct framer_event *fe,
 	}
 }
 
+/*
+ * A LOGIN record (old-ses -> ses, res=1): a chain that resets its
+ * loginuid stays one chain (sessions_relogin()).
+ */
+static void
+observe_login(struct context *c, const struct framer_event *fe,
+    const char *rec, size_t len)
+{
+	char node[SESSIONS_STR];
+	size_t n = 0;
+
+	if (rawrec_num(rec, len, "res=", 4) != 1)
+		return;
+	if (fe->node != NULL) {
+		n = fe->nodelen < SESSIONS_STR - 1 ? fe->nodelen :
+		    SESSIONS_STR - 1;
+		memcpy(node, fe->node, n);
+	}
+	node[n] = '\0';
+	if (sessions_relogin(c->sessions, node,
+	    rawrec_num(rec, len, "old-ses=", 8),
+	    rawrec_num(rec, len, "ses=", 4)))
+		c->st.sessions_opened++;
+}
+
 void
 context_observe(struct context *c, const struct framer_event *fe)
 {
@@ -252,6 +277,9 @@ context_observe(struct context *c, const struct framer_event *fe)
 		case AUDIT_USER_START:
 		case AUDIT_USER_END:
 			observe_session(c, fe, rec, len, fe->recs[i].type);
+			break;
+		case AUDIT_LOGIN:
+			observe_login(c, fe, rec, len);
 			break;
 		default:
 			break;

@@ -401,6 +401,46 @@ START_TEST(test_own_pid)
 }
 END_TEST
 
+/* Sessions across loginuid changes (LOGIN old-ses -> ses). */
+#define USTART(serial, ses) \
+	"type=USER_START msg=audit(1.000:" serial "): pid=77 uid=0 " \
+	"auid=1000 ses=" ses " subj=unconfined msg='op=PAM:session_open " \
+	"grantors=pam_unix acct=\"alice\" exe=\"/usr/sbin/sshd\" " \
+	"hostname=10.0.0.5 addr=10.0.0.5 terminal=ssh res=success'\n"
+#define RELOGIN(serial, old, new) \
+	"type=LOGIN msg=audit(1.000:" serial "): pid=90 uid=0 " \
+	"subj=unconfined old-auid=1000 auid=0 tty=pts1 old-ses=" old \
+	" ses=" new " res=1\n"
+#define SSHEXEC(serial, ses) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e " \
+	"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=90 " \
+	"pid=91 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 " \
+	"fsgid=0 tty=pts1 ses=" ses " comm=\"ssh\" exe=\"/usr/bin/ssh\" " \
+	"key=(null)\n" \
+	"type=EXECVE msg=audit(1.000:" serial "): argc=2 a0=\"ssh\" " \
+	"a1=\"next\"\n" \
+	"type=CWD msg=audit(1.000:" serial "): cwd=\"/root\"\n"
+
+START_TEST(test_relogin)
+{
+	/* echo 0 > /proc/self/loginuid inside alice's SSH session 5. */
+	replay(USTART("1", "5") RELOGIN("2", "5", "9") SSHEXEC("3", "9"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 1);
+	ck_assert_int_eq(count("from 10.0.0.5 as alice"), 1);
+	/* Without the LOGIN record, session 9 is no SSH session. */
+	replay(USTART("1", "5") SSHEXEC("3", "9"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 0);
+	/* A failed change (res=0) continues nothing. */
+	replay(USTART("1", "5")
+	    "type=LOGIN msg=audit(1.000:2): pid=90 uid=0 old-auid=1000 "
+	    "auid=0 tty=pts1 old-ses=5 ses=9 res=0\n" SSHEXEC("3", "9"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 0);
+	/* sshd's own LOGIN (old-ses unset) opens nothing either. */
+	replay(RELOGIN("2", "4294967295", "9") SSHEXEC("3", "9"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 0);
+}
+END_TEST
+
 /* sshdirs ------------------------------------------------------------ */
 
 #define PATHP(serial, item, name, ino, mode, nt) \
@@ -536,6 +576,7 @@ main(void)
 	tcase_add_test(tc, test_flags);
 	tcase_add_test(tc, test_parent_alias);
 	tcase_add_test(tc, test_own_pid);
+	tcase_add_test(tc, test_relogin);
 	tcase_add_test(tc, test_seed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
