@@ -88,6 +88,9 @@ keyfile_gate(const char *name, size_t n, const char *rec, size_t len)
 	b = b != NULL ? b + 1 : name;
 	if (keyfile_class(b, (size_t)(name + n - b)) == KEYCLASS_PRIVATE)
 		return 1;
+	/* A .ssh directory itself: renamed, mounted over (sshdirs.h). */
+	if (name + n - b == 4 && memcmp(b, ".ssh", 4) == 0)
+		return 1;
 	return memmem(rec, len, " mode=04", 8) != NULL &&
 	    memmem(rec, len, " nametype=NORMAL", 16) != NULL;
 }

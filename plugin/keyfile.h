@@ -53,7 +53,8 @@ int		 keyfile_access(unsigned long long flags);
 /*
  * For the gate (gate.c): does a PATH record rec[0..len) with the decoded
  * name[0..n) matter to the key rules although the name shows no .ssh:
- * a private key by its base name (opened relative to a descriptor), or a
+ * a private key by its base name (opened relative to a descriptor), a
+ * name whose last component is .ssh (renamed, mounted over), or a
  * directory (nametype=NORMAL, mode=04...), which dirfds.h remembers?
  */
 int		 keyfile_gate(const char *name, size_t n, const char *rec,

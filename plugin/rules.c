@@ -32,6 +32,8 @@ static const char *const tags_chain[] = { "chain", "pivot", "T1021.004",
     "T1090.003", NULL };
 static const char *const tags_keyread[] = { "key", "T1552.004",
     "T1021.004", NULL };
+static const char *const tags_sshdir[] = { "authorized-keys", "T1098.004",
+    NULL };
 
 const char *const rules_ids[] = {
 	"ssh-dynamic-forward", "ssh-local-forward", "ssh-remote-forward",
@@ -40,7 +42,7 @@ const char *const rules_ids[] = {
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
-	NULL
+	"ssh-dir-replaced", NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -918,6 +920,24 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		sshdirs_learn(rc->inodes, ev);
 	if (rc->inodes != NULL && ev->success == 1)
 		learn_inodes(rc, ev, dirfd_arg, &path);
+	if (ev->success == 1 && (count = sshdirs_replaced(ev, &path,
+	    &known)) > 0) {
+		/* Another directory in the place of a .ssh (sshdirs.h). */
+		file_alert(rc, &a, ev, "ssh-dir-replaced", count == 2 ?
+		    SEV_HIGH : SEV_MEDIUM, &path, path.len > 0 &&
+		    path.p[0] == '/', -1, rc->users);
+		a.tags = tags_sshdir;
+		a.file_op = known;
+		a.note = count == 2 ? "another directory now stands for .ssh: "
+		    "the kernel's watch follows the old one until "
+		    "audisp-sshwatch-genrules and augenrules --load run again" :
+		    ".ssh renamed away: the kernel's watch follows it to its "
+		    "new name";
+		fn(ctx, &a);
+		count = 1;
+		goto out;
+	}
+	count = 0;
 	if (ev->success != 1 || op == FOP_NONE)
 		goto out;
 	if (op == FOP_OPEN && (count = rule_key_read(rc, ev, dirfd_arg,

@@ -131,3 +131,61 @@ sshdirs_parent(struct inodes *t, const struct event *ev)
 	}
 	return NULL;
 }
+
+/* Is b ".ssh", or an absolute or relative path ending in "/.ssh"? */
+static int
+names_ssh(const struct buf *b)
+{
+	if (b->over)
+		return 0;
+	if (b->len == 4)
+		return memcmp(b->p, ".ssh", 4) == 0;
+	return b->len > 5 && memcmp(b->p + b->len - 5, "/.ssh", 5) == 0;
+}
+
+int
+sshdirs_replaced(const struct event *ev, struct buf *path, const char **op)
+{
+	const char *s = ev->syscall_name;
+	struct buf cand;
+	int i, mount, best = 0;
+
+	if (!ev->have_syscall || ev->success != 1 || s == NULL)
+		return 0;
+	mount = strcmp(s, "mount") == 0 || strcmp(s, "move_mount") == 0;
+	if (!mount && strcmp(s, "rename") != 0 && strcmp(s, "renameat") != 0 &&
+	    strcmp(s, "renameat2") != 0)
+		return 0;
+	buf_init(&cand, 2 * EVENT_MAX_FIELD + 2);
+	for (i = 0; i < ev->npaths && best < 2; i++) {
+		const struct ev_path *p = &ev->paths[i];
+		const char *name = buf_str(&p->name);
+		int score;
+
+		if (!p->have_name || (p->mode != 0 && !S_DIR(p->mode)))
+			continue;
+		if (mount)
+			score = p->nametype == NT_NORMAL ||
+			    p->nametype == NT_UNSET ? 2 : 0;
+		else
+			score = p->nametype == NT_CREATE ? 2 :
+			    p->nametype == NT_DELETE ? 1 : 0;
+		if (score <= best)
+			continue;
+		buf_reset(&cand);
+		if (name[0] != '/' && ev->have_cwd)
+			path_join(ev->cwd.p, ev->cwd.len, name, p->name.len,
+			    &cand);
+		else
+			path_join(NULL, 0, name, p->name.len, &cand);
+		if (!names_ssh(&cand))
+			continue;
+		best = score;
+		*op = mount ? "mount" : score == 2 ? "rename-into" :
+		    "rename-away";
+		buf_reset(path);
+		buf_add(path, cand.p, cand.len);
+	}
+	buf_free(&cand);
+	return best;
+}

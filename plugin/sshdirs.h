@@ -46,4 +46,17 @@ int		 sshdirs_learn(struct inodes *t, const struct event *ev);
  */
 const char	*sshdirs_parent(struct inodes *t, const struct event *ev);
 
+/*
+ * Does ev put another directory in the place of a .ssh directory?  A
+ * successful rename whose CREATE item is a directory named .ssh (mv
+ * ~/.stage ~/.ssh: 2), one whose DELETE item is (mv ~/.ssh ~/.old: the
+ * kernel's dir= watch now follows the old directory: 1), or a successful
+ * mount or move_mount naming a .ssh directory (a mount over it: 2).  The
+ * path (absolute when the record allows) is left in path and the
+ * operation ("rename-into", "rename-away", "mount") in *op.  Returns 0
+ * when none.
+ */
+int		 sshdirs_replaced(const struct event *ev, struct buf *path,
+		    const char **op);
+
 #endif

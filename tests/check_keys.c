@@ -123,6 +123,9 @@ START_TEST(test_gate)
 	ck_assert(!keyfile_gate("id_rsa.pub", 10, reg, strlen(reg)));
 	ck_assert(keyfile_gate("keys", 4, dir, strlen(dir)));
 	ck_assert(!keyfile_gate("d", 1, par, strlen(par)));
+	ck_assert(keyfile_gate("/home/a/.ssh", 12, par, strlen(par)));
+	ck_assert(keyfile_gate(".ssh", 4, reg, strlen(reg)));
+	ck_assert(!keyfile_gate("/home/a/x.ssh", 13, par, strlen(par)));
 }
 END_TEST
 
@@ -499,6 +502,48 @@ START_TEST(test_parent_alias)
 }
 END_TEST
 
+/* mv ~/.ssh ~/.ssh.old; mv ~/.stage ~/.ssh; a bind mount over .ssh. */
+START_TEST(test_replaced)
+{
+	replay(SCW("1", "82", "7f00", "0", "4")
+	    CWD("1", "/home/bob")
+	    PATHP("1", "0", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("1", "1", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("1", "2", ".ssh", "77", "040700", "DELETE")
+	    PATHP("1", "3", ".ssh.old", "77", "040700", "CREATE")
+	    SCW("2", "82", "7f00", "0", "4")
+	    CWD("2", "/home/bob")
+	    PATHP("2", "0", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("2", "1", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("2", "2", ".stage", "78", "040700", "DELETE")
+	    PATHP("2", "3", ".ssh", "78", "040700", "CREATE")
+	    SCW("3", "165", "7f00", "0", "2")
+	    CWD("3", "/")
+	    PATHP("3", "0", "/tmp/x", "79", "040700", "NORMAL")
+	    PATHP("3", "1", "/home/bob/.ssh", "78", "040700", "NORMAL")
+	    /* A file named .ssh renamed: not a directory. */
+	    SCW("4", "82", "7f00", "0", "4")
+	    CWD("4", "/tmp")
+	    PATHP("4", "0", "/tmp/", "70", "040755", "PARENT")
+	    PATHP("4", "1", "/tmp/", "70", "040755", "PARENT")
+	    PATHP("4", "2", "f", "80", "0100600", "DELETE")
+	    PATHP("4", "3", ".ssh", "80", "0100600", "CREATE")
+	    /* Then a create through the new .ssh is known by its inode. */
+	    SCW("5", "257", FDCWD, "441", "2")
+	    CWD("5", "/tmp/w")
+	    PATHP("5", "0", "d/", "78", "040700", "PARENT")
+	    PATHP("5", "1", "d/authorized_keys", "93", "0100644", "CREATE"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-dir-replaced\""), 3);
+	ck_assert_int_eq(count("\"operation\":\"rename-away\""), 1);
+	ck_assert_int_eq(count("\"operation\":\"rename-into\""), 1);
+	ck_assert_int_eq(count("\"operation\":\"mount\""), 1);
+	ck_assert_int_eq(count("\"path\":\"/home/bob/.ssh\""), 3);
+	ck_assert_int_eq(count("\"serial\":4,"), 0);
+	ck_assert_int_eq(count("\"target\":\"/home/bob/.ssh/authorized_keys\""),
+	    1);
+}
+END_TEST
+
 static int nmulti;
 static char multi_path[4096];
 
@@ -577,6 +622,7 @@ main(void)
 	tcase_add_test(tc, test_parent_alias);
 	tcase_add_test(tc, test_own_pid);
 	tcase_add_test(tc, test_relogin);
+	tcase_add_test(tc, test_replaced);
 	tcase_add_test(tc, test_seed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);

@@ -40,7 +40,7 @@ die() { echo "capture-keys.sh: ERROR: $*" >&2; exit 1; }
 say() { echo "[capture-keys] $*" >&2; }
 
 [ "$(id -u)" = 0 ] || skip "needs root"
-for t in auditd auditctl ssh-keygen setpriv tar rsync useradd python3 cc; do
+for t in auditd auditctl ssh-keygen setpriv tar rsync useradd python3 cc unshare mount; do
 	command -v "$t" >/dev/null || skip "missing $t"
 done
 [ -x "$TOP/plugin/audisp-sshwatch" ] || skip "build the plugin first (make)"
@@ -166,7 +166,9 @@ say "auditd $AUDITD_PID, $(grep -c '^-' "$W/loaded.rules") rules"
 # id  loginuid  expected-rules  expected-paths  command
 # (tar opens HOME unrecorded (-C), then .ssh relative to it: the path is
 # known from .ssh down only; touch is an authorized-keys-write of low
-# severity, see the man page.)
+# severity, see the man page.  mvswap and bindmount come last: they put
+# another directory in the place of the victim's .ssh; the bind mount
+# stays inside its own mount namespace.)
 SCEN=$(cat <<EOS
 setpriv	0	ssh-key-read	$AH/.ssh/id_ed25519	setpriv --reuid=$A --regid=$A --clear-groups cat $AH/.ssh/id_ed25519 >/dev/null
 subdir	0	ssh-key-read	$AH/.ssh/keys/prod.pem	cat $AH/.ssh/keys/prod.pem >/dev/null
@@ -182,6 +184,8 @@ preload	0	authorized-keys-write	$AH/.ssh/authorized_keys	LD_PRELOAD=$W/evil.so $
 cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$AU	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
+mvswap	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 $AH/.stage && mv $AH/.ssh $AH/.ssh.old && mv $AH/.stage $AH/.ssh
+bindmount	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 fake && unshare -m sh -c "mount --make-rprivate / && mount --bind $W/bindmount/fake $AH/.ssh"
 EOS
 )
 : >"$W/scenarios.tsv"

@@ -88,6 +88,13 @@ pair() {
 	pair "-F dir=$T/home/alice/.ssh -F perm=r -F uid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
 	pair "-F path=$T/home/bob/.ssh -F perm=wa -F key=sshwatch-home"
 	pair "-F path=$T/shared/users/.ssh -F perm=wa -F key=sshwatch-home"
+	# A directory renamed or mounted onto each ~/.ssh (by name).
+	for h in root home/alice home/bob shared/users; do
+		echo "-a always,exit -F arch=b64 -S rename,mount,renameat,renameat2,move_mount -F path=$T/$h/.ssh -F key=sshwatch-move"
+		echo "-a always,exit -F arch=b32 -S mount,rename,renameat,renameat2,move_mount -F path=$T/$h/.ssh -F key=sshwatch-move"
+	done
+	# carol's home does not exist: its creation.
+	pair "-F path=$T/home/carol -F perm=wa -F key=sshwatch-home"
 	# AuthorizedKeysFile, sorted: /etc/ssh/keys is the host's, the rest ours.
 	sed -n 's/^\(-a always,exit -F arch=b64 .*-F \(dir\|path\)=\/etc\/ssh\/keys .*\)$/\1/p' "$T/out.n"
 	sed -n 's/^\(-a always,exit -F arch=b32 .*-F \(dir\|path\)=\/etc\/ssh\/keys .*\)$/\1/p' "$T/out.n"
@@ -124,7 +131,8 @@ for want in "skipped $T/shared/sys: shared with a system account" \
     " $T/keys/*/authorized_keys"; do
 	grep -qF -- "$want" "$T/out.n" || si_fail "missing: $want"
 done
-for bad in "/nonexistent" "/dev/null/" "dir=/.ssh" "path=/.ssh" "carol" "none"; do
+# carol has a rule: the creation of her missing home (above).
+for bad in "/nonexistent" "/dev/null/" "dir=/.ssh" "path=/.ssh" "carol/.ssh" "none"; do
 	if grep -- "^-a" "$T/out.n" | grep -qF -- "$bad"; then
 		si_fail "a rule for $bad"
 	fi
