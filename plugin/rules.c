@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "keyfile.h"
 #include "path.h"
 #include "prog.h"
@@ -42,7 +43,7 @@ const char *const rules_ids[] = {
 	"ssh-add-key", "ssh-no-hostcheck", "ssh-agent-forward",
 	"ssh-identity-agent", "ssh-argv-truncated", "ssh-chain",
 	"ssh-key-read", "authorized-keys-write", "authorized-keys-link",
-	"ssh-dir-replaced", NULL
+	"ssh-dir-replaced", "account-unwatched", NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -1028,6 +1029,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 
 	n = rules_exec(rc, ev, fn, ctx, st);
 	n += rules_file(rc, ev, fn, ctx);
+	n += accounts_run(rc, ev, fn, ctx);
 	st->alerts += (unsigned long long)n;
 	return n;
 }

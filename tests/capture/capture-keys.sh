@@ -15,7 +15,8 @@
 # not root, when a tool is missing or when the kernel audit is in use, and
 # puts back the kernel audit state it found (rules, enabled, rate, backlog)
 # on exit; it stops only the auditd it started (by pid) and deletes the
-# users sshw-ky-a (the victim) and sshw-ky-b and /tmp/swky it creates.
+# users sshw-ky-a (the victim), sshw-ky-b, sshw-ky-c (made during the
+# capture: an account newer than the rules) and /tmp/swky it creates.
 #
 # Each scenario runs as root in a bash that first sets its own loginuid
 # (a LOGIN record, a new session id) -- 0 for root's scenarios, the
@@ -33,6 +34,7 @@ LOCK=/tmp/sshwatch-kernel-audit.lock
 W=/tmp/swky
 A=sshw-ky-a
 B=sshw-ky-b
+C=sshw-ky-c
 NODE=keyhost
 
 skip() { echo "capture-keys.sh: SKIP: $*" >&2; exit 77; }
@@ -45,6 +47,7 @@ for t in auditd auditctl ssh-keygen setpriv tar rsync useradd python3 cc unshare
 done
 [ -x "$TOP/plugin/audisp-sshwatch" ] || skip "build the plugin first (make)"
 ! id "$A" >/dev/null 2>&1 || die "user $A exists (leftover?)"
+! id "$C" >/dev/null 2>&1 || die "user $C exists (leftover?)"
 [ ! -e "$W" ] || die "$W exists (leftover?)"
 
 exec 9>>"$LOCK"
@@ -77,7 +80,7 @@ cleanup() {
 		auditctl -b "$ORIG_B" >/dev/null
 		auditctl -e "$ORIG_E" >/dev/null
 	fi
-	for u in "$A" "$B"; do
+	for u in "$A" "$B" "$C"; do
 		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
 	done
 	rm -rf "$W"
@@ -184,6 +187,7 @@ preload	0	authorized-keys-write	$AH/.ssh/authorized_keys	LD_PRELOAD=$W/evil.so $
 cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$AU	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
+newacct	0	account-unwatched	-	useradd -m -s /bin/bash $C
 mvswap	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 $AH/.stage && mv $AH/.ssh $AH/.ssh.old && mv $AH/.stage $AH/.ssh
 bindmount	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 fake && unshare -m sh -c "mount --make-rprivate / && mount --bind $W/bindmount/fake $AH/.ssh"
 EOS

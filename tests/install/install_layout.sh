@@ -41,6 +41,8 @@ $A/rules.d/25-sshwatch.rules 640
 $mandir/man8/audisp-sshwatch.8 644
 $mandir/man8/audisp-sshwatch-genrules.8 644
 $mandir/man5/sshwatch.conf.5 644
+$prefix/lib/systemd/system/audisp-sshwatch-genrules.path 644
+$prefix/lib/systemd/system/audisp-sshwatch-genrules.service 644
 EOF
 (cd "$R" && find . -type f -printf '/%P %m\n' | sort) >"$SI_T/got"
 if ! diff -u <(sort "$SI_T/want") "$SI_T/got" >"$SI_T/diff"; then
