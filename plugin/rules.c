@@ -512,6 +512,11 @@ file_syscall(const struct event *ev, unsigned long long *flags, int *flags_known
 		*dirfd_arg = 0;
 		return FOP_OPEN;
 	}
+	if (strcmp(s, "open_by_handle_at") == 0) {
+		/* (mount_fd, handle, flags): no name, no directory. */
+		*flags = ev->a[2];
+		return FOP_OPEN;
+	}
 	if (strcmp(s, "creat") == 0) {
 		*flags = 01 | SW_O_CREAT | SW_O_TRUNC;
 		return FOP_OPEN;
@@ -906,6 +911,7 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	long long dirfd;
 	const char *known;
 	static char aliased[2 * 4096 + 2];
+	int handle;
 	enum fileop op;
 	struct buf path;
 	struct alert a;
@@ -914,6 +920,8 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	if (!ev->have_syscall || ev->npaths == 0)
 		return 0;
 	op = file_syscall(ev, &flags, &flags_known, &dirfd_arg);
+	handle = op == FOP_OPEN && ev->syscall_name != NULL &&
+	    strcmp(ev->syscall_name, "open_by_handle_at") == 0;
 	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
 	if (rc->dirfds != NULL)
 		dirfds_feed(rc->dirfds, ev);
@@ -951,13 +959,26 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	for (i = 0; i < ev->npaths && count == 0; i++) {
 		const struct ev_path *p = &ev->paths[i];
 
-		if (!p->have_name || p->name.len == 0 ||
-		    !is_target(op, p->nametype))
+		if (!p->have_name || !is_target(op, p->nametype) ||
+		    (p->name.len == 0 && !handle))
 			continue;
-		resolved = item_path_rc(rc, ev, p, dirfd_arg, &path, &dirfd);
+		resolved = handle ? 0 : item_path_rc(rc, ev, p, dirfd_arg,
+		    &path, &dirfd);
 		if (path.over)
 			continue;
-		if (is_ak(rc, &path, resolved)) {
+		if (handle) {
+			/* open_by_handle_at names nothing: the inode only. */
+			if (rc->inodes == NULL || p->inode == 0 ||
+			    (known = inodes_lookup(rc->inodes, p->dev,
+			    p->inode)) == NULL)
+				continue;
+			buf_reset(&path);
+			buf_adds(&path, known);
+			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
+			    &path, 1, -1, rc->users);
+			a.note = "opened by a file handle, which names nothing: "
+			    "known by its device and inode";
+		} else if (is_ak(rc, &path, resolved)) {
 			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd, rc->users);
 		} else if (rc->inodes != NULL && p->inode != 0 &&

@@ -119,6 +119,29 @@ plant(void)
 }
 EOC
 cc -shared -fPIC -o "$W/evil.so" "$W/evil.c"
+# A write through a file handle (open_by_handle_at: no name at all).
+cat >"$W/byhandle.c" <<'EOC'
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+int
+main(int argc, char **argv)
+{
+	struct file_handle *h = malloc(sizeof(*h) + MAX_HANDLE_SZ);
+	int mnt, mfd, fd;
+
+	if (argc != 3 || h == NULL)
+		return 2;
+	h->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, argv[1], h, &mnt, 0) == -1 ||
+	    (mfd = open(argv[2], O_RDONLY | O_DIRECTORY)) == -1 ||
+	    (fd = open_by_handle_at(mfd, h, O_WRONLY | O_APPEND)) == -1)
+		return 1;
+	return write(fd, "# by handle\n", 12) == 12 ? 0 : 1;
+}
+EOC
+cc -o "$W/handle-open" "$W/byhandle.c"
 
 # The shipped rules and the generated ones for these accounts.
 sed "s|@sbindir@|$W/sbin|g" "$TOP/rules.d/25-sshwatch.rules.in" >"$W/25.rules"
@@ -184,6 +207,7 @@ chmod	0	-	-	chmod 0600 $AH/.ssh/authorized_keys && chown $A: $AH/.ssh/authorized
 alias	0	authorized-keys-write	$W/alias/d/authorized_keys2	ls $AH/.ssh >/dev/null && ln -s $AH/.ssh d && cat $AH/.ssh/id_ed25519.pub >d/authorized_keys2
 devfd	0	authorized-keys-write	/dev/fd/3/authorized_keys2	rm -f $AH/.ssh/authorized_keys2 && exec 3<$AH/.ssh && cat $AH/.ssh/id_ed25519.pub >/dev/fd/3/authorized_keys2
 preload	0	authorized-keys-write	$AH/.ssh/authorized_keys	LD_PRELOAD=$W/evil.so $W/sbin/audisp-sshwatch --version >/dev/null
+byhandle	0	authorized-keys-write	$AH/.ssh/authorized_keys	$W/handle-open $AH/.ssh/authorized_keys /
 cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$AU	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
