@@ -12,6 +12,7 @@
 #include "path.h"
 #include "prog.h"
 #include "rules.h"
+#include "sshchain.h"
 #include "sshdirs.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
@@ -119,6 +120,7 @@ struct execrun {
 	const struct sshopt	*so;
 	struct actor		 actor;
 	const char		*via;
+	size_t			 off;		/* argv index of the program */
 	alert_fn		 fn;
 	void			*ctx;
 	int			 count;
@@ -371,6 +373,7 @@ rule_chain(struct execrun *r)
 {
 	static char from[2 * SESSIONS_STR + 16], to[512];
 	const struct session *se;
+	const char *git;
 	struct alert a;
 
 	if (r->so->prog == SSHPROG_SSH_ADD || r->so->host == NULL ||
@@ -380,6 +383,18 @@ rule_chain(struct execrun *r)
 	if (se == NULL)
 		return;
 	alert_init(r, &a, "ssh-chain", SEV_HIGH, tags_chain);
+	if (r->so->command_argi >= 0 && (git = sshchain_git_service(
+	    r->ev->x.out_argv + r->off + r->so->command_argi,
+	    r->ev->x.out_len + r->off + r->so->command_argi,
+	    r->ev->x.out_argc - r->off - (size_t)r->so->command_argi)) !=
+	    NULL) {
+		/* git fetch/push over SSH: repository data, not a shell. */
+		a.severity = SEV_LOW;
+		add_match(&a, git);
+		if (a.note == NULL)
+			a.note = "the remote command is git's own "
+			    "(git fetch, push, ls-remote)";
+	}
 	snprintf(from, sizeof(from), "from %s as %s",
 	    se->addr[0] != '\0' ? se->addr : "?",
 	    se->acct[0] != '\0' ? se->acct : "?");
@@ -423,6 +438,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	r.rc = rc;
 	r.ev = ev;
 	r.so = &so;
+	r.off = off;
 	r.fn = fn;
 	r.ctx = ctx;
 	r.count = 0;

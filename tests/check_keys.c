@@ -444,6 +444,55 @@ START_TEST(test_relogin)
 }
 END_TEST
 
+/* An ssh-family exec by alice (uid 1000, ENRICHED names) in session ses. */
+#define AEXEC(serial, ses, exe, argv) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e " \
+	"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=90 " \
+	"pid=9" serial " auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 " \
+	"fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts1 ses=" ses \
+	" comm=\"x\" exe=\"" exe "\" key=(null)\x1d" \
+	"AUID=\"alice\" UID=\"alice\"\n" \
+	"type=EXECVE msg=audit(1.000:" serial "): " argv "\n" \
+	"type=CWD msg=audit(1.000:" serial "): cwd=\"/home/alice\"\n"
+/* "git-upload-pack '/srv/repo.git'" and the same with "; bash -i". */
+#define GIT_OK	"6769742D75706C6F61642D7061636B20272F7372762F7265706F2E67697427"
+#define GIT_BAD	"6769742D75706C6F61642D7061636B20272F7372762F72273B2062617368202D69"
+
+/*
+ * The false alarms of issue 12 that must stay low: git over ssh inside
+ * an SSH session, -i and ssh-add with one's own key, a ControlMaster
+ * started with -fN.
+ */
+START_TEST(test_low_noise)
+{
+	replay(USTART("1", "5")
+	    AEXEC("2", "5", "/usr/bin/ssh", "argc=5 a0=\"ssh\" "
+	    "a1=\"-o\" a2=\"SendEnv=GIT_PROTOCOL\" a3=\"git@10.0.0.9\" "
+	    "a4=" GIT_OK)
+	    AEXEC("3", "5", "/usr/bin/ssh", "argc=3 a0=\"ssh\" "
+	    "a1=\"git@10.0.0.9\" a2=" GIT_BAD));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 2);
+	ck_assert_int_eq(count("\"severity\":\"low\""), 1);
+	ck_assert_int_eq(count("\"severity\":\"high\""), 1);
+	ck_assert_int_eq(count("\"git-upload-pack\""), 1);
+	/* Outside any SSH session: own keys, a control master. */
+	replay(AEXEC("1", "7", "/usr/bin/ssh", "argc=4 a0=\"ssh\" "
+	    "a1=\"-i\" a2=\"/home/alice/.ssh/id_ed25519\" a3=\"h\"")
+	    AEXEC("2", "7", "/usr/bin/ssh-add", "argc=2 a0=\"ssh-add\" "
+	    "a1=\"/home/alice/.ssh/id_ed25519\"")
+	    AEXEC("3", "7", "/usr/bin/ssh", "argc=7 a0=\"ssh\" "
+	    "a1=\"-fN\" a2=\"-o\" a3=\"ControlMaster=yes\" a4=\"-o\" "
+	    "a5=\"ControlPath=~/.ssh/cm-%r@%h:%p\" a6=\"h\"")
+	    AEXEC("4", "7", "/usr/bin/ssh", "argc=3 a0=\"ssh\" "
+	    "a1=\"-fN\" a2=\"h\""));
+	ck_assert_int_eq(count("\"rule\":"), 4);
+	ck_assert_int_eq(count("\"rule\":\"ssh-identity-file\""), 1);
+	ck_assert_int_eq(count("\"rule\":\"ssh-add-key\""), 1);
+	ck_assert_int_eq(count("\"rule\":\"ssh-no-command\""), 2);
+	ck_assert_int_eq(count("\"severity\":\"low\""), 4);
+}
+END_TEST
+
 /* sshdirs ------------------------------------------------------------ */
 
 #define PATHP(serial, item, name, ino, mode, nt) \
@@ -623,6 +672,7 @@ main(void)
 	tcase_add_test(tc, test_own_pid);
 	tcase_add_test(tc, test_relogin);
 	tcase_add_test(tc, test_replaced);
+	tcase_add_test(tc, test_low_noise);
 	tcase_add_test(tc, test_seed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
