@@ -251,6 +251,9 @@ json_line(const struct alert *a, struct buf *out)
 			jfield_cstr(out, "argv", p->argv);
 			if (p->cut)
 				buf_adds(out, ",\"cut\":true");
+			/* Which source: an exec record, or /proc (procfs.h). */
+			jfield_cstr(out, "source", p->from_proc ? "proc" :
+			    "exec");
 			buf_addc(out, '}');
 		}
 		buf_addc(out, ']');

@@ -13,6 +13,7 @@
 #include "auval.h"
 #include "buf.h"
 #include "context.h"
+#include "procfs.h"
 #include "correlate.h"
 #include "path.h"
 #include "rawrec.h"
@@ -289,6 +290,22 @@ context_observe(struct context *c, const struct framer_event *fe)
 		observe_exec(c, fe, sys, syslen);
 }
 
+/*
+ * A parent the table lacks, read from /proc (plugin mode only: local
+ * events, now) and entered in the table marked from_proc.
+ */
+static const struct proc *
+from_procfs(struct context *c, const char *node, long long pid, double t)
+{
+	struct proc e;
+
+	if (!procfs_enabled() || (node != NULL && node[0] != '\0') ||
+	    procfs_lookup(pid, t, &e) == -1)
+		return NULL;
+	procs_exec(c->procs, &e);
+	return procs_find(c->procs, node, pid, t);
+}
+
 size_t
 context_ancestry(struct context *c, const char *node, long long ppid,
     double t, const struct proc **out, size_t max)
@@ -297,7 +314,8 @@ context_ancestry(struct context *c, const char *node, long long ppid,
 	size_t n = 0;
 
 	while (n < max && ppid > 1 &&
-	    (p = procs_find(c->procs, node, ppid, t)) != NULL) {
+	    ((p = procs_find(c->procs, node, ppid, t)) != NULL ||
+	    (p = from_procfs(c, node, ppid, t)) != NULL)) {
 		size_t i;
 
 		/* A loop in the table (pid reuse) ends the walk. */

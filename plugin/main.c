@@ -36,6 +36,7 @@
 #include "log.h"
 #include "pipeline.h"
 #include "priv.h"
+#include "procfs.h"
 #include "replay.h"
 #include "sink.h"
 #include "users.h"
@@ -266,6 +267,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	}
 	/* Our own system calls, dropped by pid (no exe never-rule). */
 	gate_drop_pid((long)getpid());
+	/* Parents the records do not show: from /proc (procfs.h). */
+	procfs_enable(1);
 	pl = pipeline_new(cfg, &users, version, filter_alert, filter);
 	fr = pl != NULL ? framer_new(&framer_stream_limits, pipeline_event,
 	    pl) : NULL;

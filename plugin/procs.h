@@ -29,6 +29,7 @@ struct proc {
 	char		 exe[PROCS_EXE];
 	char		 argv[PROCS_ARGV];	/* args joined by spaces */
 	int		 cut;			/* exe or argv was cut */
+	int		 from_proc;		/* read from /proc (procfs.h) */
 	/* Table links. */
 	int		 used;			/* since the hand passed */
 	int		 next;			/* hash chain, -1 ends */

@@ -220,8 +220,10 @@ START_TEST(test_ancestry_and_chain)
 	/* Parent first; the split argument joined without a space. */
 	ck_assert_int_eq(count(&out, "\"ancestry\":[{\"pid\":51,\"exe\":"
 	    "\"/usr/bin/dash\",\"argv\":\"/bin/sh -c ssh -o StrictHostKeyCheck"
-	    "\"},{\"pid\":50,\"exe\":\"/usr/bin/python3.11\",\"argv\":"
-	    "\"/usr/bin/python3 /usr/local/bin/ansible-playbook site.yml\"}]"),
+	    "\",\"source\":\"exec\"},{\"pid\":50,\"exe\":"
+	    "\"/usr/bin/python3.11\",\"argv\":"
+	    "\"/usr/bin/python3 /usr/local/bin/ansible-playbook site.yml\","
+	    "\"source\":\"exec\"}]"),
 	    2);
 	ck_assert_int_eq(count(&out, "\"session\":{\"id\":7,\"account\":"
 	    "\"alice\",\"from\":\"10.0.0.5\""), 2);

@@ -14,6 +14,7 @@
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -21,6 +22,7 @@
 #include "gate.h"
 #include "inodes.h"
 #include "keyfile.h"
+#include "procfs.h"
 #include "sshdirs.h"
 #include "testutil.h"
 #include "users.h"
@@ -493,6 +495,81 @@ START_TEST(test_low_noise)
 }
 END_TEST
 
+/* /proc ancestry: the pure parsers. */
+START_TEST(test_procfs_parse)
+{
+	const char *st = "1234 (a (b) c) S 99 1234 1234 0 -1 4194560 100 0 "
+	    "0 0 1 2 0 0 20 0 1 0 5555 1000 10 18446744073709551615";
+	const char *bad = "1234 (x) S";
+	char cl[16];
+	long long ppid = 0;
+	unsigned long long start = 0;
+
+	ck_assert_int_eq(procfs_parse_stat(st, strlen(st), &ppid, &start), 0);
+	ck_assert_int_eq(ppid, 99);
+	ck_assert_uint_eq(start, 5555);
+	ck_assert_int_eq(procfs_parse_stat(bad, strlen(bad), &ppid, &start),
+	    -1);
+	ck_assert_int_eq(procfs_parse_stat("", 0, &ppid, &start), -1);
+	ck_assert_int_eq(procfs_parse_cmdline("a\0bb\0", 5, cl,
+	    sizeof(cl)), 0);
+	ck_assert_str_eq(cl, "a bb");
+	ck_assert_int_eq(procfs_parse_cmdline("0123456789\0abcdefgh", 19,
+	    cl, sizeof(cl)), 1);
+	ck_assert_str_eq(cl, "0123456789 abcd");
+}
+END_TEST
+
+/* A root key read at time t (seconds) by a child of ppid. */
+static void
+keyread_at(char *buf, size_t sz, long t, long ppid)
+{
+	snprintf(buf, sz, "type=SYSCALL msg=audit(%ld.000:1): arch=c000003e "
+	    "syscall=257 success=yes exit=3 a0=ffffff9c a1=7ffd0000 a2=0 "
+	    "a3=0 items=1 ppid=%ld pid=999999 auid=0 uid=0 euid=0 gid=0 "
+	    "tty=pts0 ses=3 comm=\"cat\" exe=\"/usr/bin/cat\" key=(null)\n"
+	    "type=CWD msg=audit(%ld.000:1): cwd=\"/\"\n"
+	    "type=PATH msg=audit(%ld.000:1): item=0 "
+	    "name=\"/home/alice/.ssh/id_ed25519\" inode=42 dev=fe:00 "
+	    "mode=0100600 ouid=1000 ogid=0 rdev=00:00 nametype=NORMAL\n",
+	    t, ppid, t, t);
+}
+
+/*
+ * Plugin mode: a parent no exec record shows is read from /proc -- here
+ * this very test process, the parent of a key read "now" -- and the
+ * alert says so ("source":"proc").  Replay (procfs off) shows none; a
+ * parent that started after the event is a reused pid and is refused.
+ */
+START_TEST(test_procfs_ancestry)
+{
+	char text[2048], want[128];
+	long now = (long)time(NULL);
+
+	keyread_at(text, sizeof(text), now, (long)getpid());
+	procfs_enable(1);
+	replay(text);
+	procfs_enable(0);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	/* This process first, then its own parents, all from /proc. */
+	ck_assert_int_ge(count("\"source\":\"proc\""), 1);
+	ck_assert_int_eq(count("\"source\":\"exec\""), 0);
+	snprintf(want, sizeof(want), "\"ancestry\":[{\"pid\":%ld,",
+	    (long)getpid());
+	ck_assert_int_eq(count(want), 1);
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"ancestry\""), 0);
+	/* A year before this process started: its pid was someone else's. */
+	keyread_at(text, sizeof(text), now - 365L * 86400, (long)getpid());
+	procfs_enable(1);
+	replay(text);
+	procfs_enable(0);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"ancestry\""), 0);
+}
+END_TEST
+
 /* sshdirs ------------------------------------------------------------ */
 
 #define PATHP(serial, item, name, ino, mode, nt) \
@@ -673,6 +750,8 @@ main(void)
 	tcase_add_test(tc, test_relogin);
 	tcase_add_test(tc, test_replaced);
 	tcase_add_test(tc, test_low_noise);
+	tcase_add_test(tc, test_procfs_parse);
+	tcase_add_test(tc, test_procfs_ancestry);
 	tcase_add_test(tc, test_seed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
