@@ -63,6 +63,7 @@ for form in ('raw', 'ausearch-raw', 'ausearch', 'plugin'):
     # link to .ssh medium, every other route high.
     # mvswap: .ssh renamed away (medium), then another renamed onto it.
     sev = {'touch': ['low'], 'symlink': ['medium'], 'newacct': ['low'],
+           'accounts': ['low', 'low'],
            'mvswap': ['medium', 'high']}
     for sid, ses, rules, paths in scen:
         got = [a['severity'] for a in alerts

@@ -18,6 +18,10 @@
 # users sshw-ky-a (the victim), sshw-ky-b, sshw-ky-c (made during the
 # capture: an account newer than the rules) and /tmp/swky it creates.
 #
+# The rules are generated and loaded BEFORE the test accounts exist: the
+# first scenario (accounts) makes them and then does what the shipped
+# audisp-sshwatch-genrules.service does when /etc/passwd changes (the
+# generator, then the rules loaded; auditctl -R here, augenrules there).
 # Each scenario runs as root in a bash that first sets its own loginuid
 # (a LOGIN record, a new session id) -- 0 for root's scenarios, the
 # victim's uid for the owner's own reads -- and cds to /tmp/swky/<id>.
@@ -88,15 +92,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# The victim: keys at the top of ~/.ssh and in a subdirectory.
-useradd -m -s /bin/bash "$A"
-useradd -m -s /bin/bash "$B"
-AH=$(getent passwd "$A" | cut -d: -f6)
-AU=$(id -u "$A")
-runuser -u "$A" -- sh -c 'umask 077; mkdir -p ~/.ssh/keys &&
-	ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/id_ed25519 &&
-	ssh-keygen -q -t ecdsa -m PEM -N "" -f ~/.ssh/keys/prod.pem &&
-	cp ~/.ssh/id_ed25519.pub ~/.ssh/authorized_keys'
+# The victim (made by the first scenario, after the rules were generated
+# and loaded): keys at the top of ~/.ssh and in a subdirectory.
+AH=/home/$A
+[ "$(useradd -D | sed -n 's/^HOME=//p')" = /home ] || skip "useradd's HOME is not /home"
 
 # The plugin's binary, and a library that plants a key from any program
 # it is preloaded into (issue 12: a never-rule on the plugin's exe let
@@ -147,9 +146,20 @@ cc -o "$W/handle-open" "$W/byhandle.c"
 sed "s|@sbindir@|$W/sbin|g" "$TOP/rules.d/25-sshwatch.rules.in" >"$W/25.rules"
 sed -e "s|@PACKAGE_VERSION@|capture|" -e "s|@sysconfdir@|/etc|g" \
     "$TOP/scripts/audisp-sshwatch-genrules.in" >"$W/genrules"
+# regen: what audisp-sshwatch-genrules.service does when /etc/passwd
+# changes (the generator, then the rules loaded), for root and the test
+# accounts only (not the other accounts of this machine).
+cat >"$W/regen" <<EOC
+#!/bin/sh
+set -e
 grep -E "^(root|$A|$B):" /etc/passwd >"$W/passwd"
 sh "$W/genrules" -n --passwd "$W/passwd" >"$W/26.rules"
 { echo "-D"; cat "$W/25.rules" "$W/26.rules"; } >"$W/audit.rules"
+[ "\$1" = load ] || exit 0
+auditctl -R "$W/audit.rules" >"$W/load.out" 2>&1
+EOC
+chmod 0755 "$W/regen"
+"$W/regen"
 
 ADIR=$W/auditd
 mkdir -m 0700 "$ADIR" "$ADIR/log" "$ADIR/plugins.d"
@@ -196,6 +206,7 @@ say "auditd $AUDITD_PID, $(grep -c '^-' "$W/loaded.rules") rules"
 # another directory in the place of the victim's .ssh; the bind mount
 # stays inside its own mount namespace.)
 SCEN=$(cat <<EOS
+accounts	0	account-unwatched	-	useradd -m -s /bin/bash $A && useradd -m -s /bin/bash $B && runuser -u $A -- sh -c 'umask 077; mkdir -p ~/.ssh/keys && ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/id_ed25519 && ssh-keygen -q -t ecdsa -m PEM -N "" -f ~/.ssh/keys/prod.pem && cp ~/.ssh/id_ed25519.pub ~/.ssh/authorized_keys' && $W/regen load
 setpriv	0	ssh-key-read	$AH/.ssh/id_ed25519	setpriv --reuid=$A --regid=$A --clear-groups cat $AH/.ssh/id_ed25519 >/dev/null
 subdir	0	ssh-key-read	$AH/.ssh/keys/prod.pem	cat $AH/.ssh/keys/prod.pem >/dev/null
 tar	0	ssh-key-read	.ssh/id_ed25519,.ssh/keys/prod.pem	tar -C $AH -cf $W/tar/k.tar .ssh
@@ -210,7 +221,7 @@ preload	0	authorized-keys-write	$AH/.ssh/authorized_keys	LD_PRELOAD=$W/evil.so $
 byhandle	0	authorized-keys-write	$AH/.ssh/authorized_keys	$W/handle-open $AH/.ssh/authorized_keys /
 cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
-owner	$AU	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
+owner	$A	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
 newacct	0	account-unwatched	-	useradd -m -s /bin/bash $C
 mvswap	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 $AH/.stage && mv $AH/.ssh $AH/.ssh.old && mv $AH/.stage $AH/.ssh
 bindmount	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 fake && unshare -m sh -c "mount --make-rprivate / && mount --bind $W/bindmount/fake $AH/.ssh"
@@ -220,6 +231,10 @@ EOS
 PIDS=$$
 while IFS='	' read -r id luid rules path cmd; do
 	mkdir -p "$W/$id"
+	# A user name as loginuid: its uid (the account is made meanwhile).
+	case $luid in
+	*[!0-9]*) luid=$(id -u "$luid") ;;
+	esac
 	bash -c 'echo "$1" >/proc/self/loginuid && cat /proc/self/sessionid >"$2/$3/ses" &&
 	    cd "$2/$3" && eval "$4"' sh "$luid" "$W" "$id" "$cmd" &
 	pid=$!
@@ -229,10 +244,13 @@ while IFS='	' read -r id luid rules path cmd; do
 	say "$id: ses $(cat "$W/$id/ses")"
 done <<<"$SCEN"
 sleep 3
+# The rules in force at the end (after the accounts scenario's reload).
+auditctl -l >"$W/loaded.rules"
 auditctl -D >/dev/null
 kill -TERM "$AUDITD_PID"
 for _ in $(seq 100); do kill -0 "$AUDITD_PID" 2>/dev/null || break; sleep 0.1; done
 AUDITD_PID=
+AU=$(id -u "$A")
 mkdir -p "$OUT"
 python3 "$FILTER" --pids "$PIDS" --uids "$AU,$(id -u "$B")" \
     "$ADIR/log/audit.log:$OUT/audit.log"
