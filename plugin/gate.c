@@ -39,17 +39,25 @@ struct gate {
 
 /* gate_drop_pid(): set once in plugin mode, before the reader starts. */
 static long drop_pid;
+static char *drop_exe;
 
 void
-gate_drop_pid(long pid)
+gate_drop_pid(long pid, const char *exe)
 {
-	drop_pid = pid;
+	free(drop_exe);
+	drop_exe = NULL;
+	drop_pid = exe != NULL ? pid : 0;
+	if (drop_pid > 0 && (drop_exe = strdup(exe)) == NULL)
+		drop_pid = 0;
 }
 
-/* Is this SYSCALL record one of the process drop_pid's? */
+static const struct buf *decode(struct gate *g, const char *v, size_t n);
+
+/* Is this SYSCALL record the process drop_pid's, running drop_exe? */
 static int
-is_dropped_pid(const char *rec, size_t len)
+is_dropped_pid(struct gate *g, const char *rec, size_t len)
 {
+	const struct buf *b;
 	const char *v;
 	size_t n, i;
 	long pid = 0;
@@ -59,7 +67,11 @@ is_dropped_pid(const char *rec, size_t len)
 		return 0;
 	for (i = 0; i < n && v[i] >= '0' && v[i] <= '9' && pid < 1L << 30; i++)
 		pid = pid * 10 + (v[i] - '0');
-	return i == n && n > 0 && pid == drop_pid;
+	if (i != n || n == 0 || pid != drop_pid)
+		return 0;
+	return (v = rawrec_field(rec, len, "exe=", 4, 1, &n)) != NULL &&
+	    (b = decode(g, v, n)) != NULL && b->len == strlen(drop_exe) &&
+	    memcmp(b->p, drop_exe, b->len) == 0;
 }
 
 static void
@@ -271,7 +283,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		}
 	for (i = 0; i < fe->nrecs; i++)
 		if (fe->recs[i].type == AUDIT_SYSCALL &&
-		    is_dropped_pid(fe->text + fe->recs[i].off,
+		    is_dropped_pid(g, fe->text + fe->recs[i].off,
 		    fe->recs[i].len)) {
 			g->st.own_events++;
 			g->st.dropped++;

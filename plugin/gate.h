@@ -46,13 +46,14 @@ int		 gate_pass(struct gate *g, const struct framer_event *fe);
 const struct gate_stats *gate_stats(const struct gate *g);
 /*
  * From now on, every gate drops (and counts in own_events) the events
- * whose SYSCALL record has pid == pid, before anything else: the plugin's
- * own system calls, which the rules record (no exe-based never-rule: any
- * process can run the plugin's binary).  A process-wide setting, so that
- * a gate made again on reload keeps it; plugin mode only (a replayed log
- * holds other processes that may have had the replaying process's pid).
- * 0 turns it off.
+ * whose SYSCALL record has pid == pid and exe == exe, before anything
+ * else: the plugin's own system calls, which the rules record (no
+ * exe-based never-rule: any process can run the plugin's binary, but
+ * only the plugin has its pid).  The exe check keeps events of another
+ * host (node=) or of a synthetic stream that reuse the number.  A
+ * process-wide setting, so that a gate made again on reload keeps it;
+ * plugin mode only.  pid 0 or exe NULL turns it off.
  */
-void		 gate_drop_pid(long pid);
+void		 gate_drop_pid(long pid, const char *exe);
 
 #endif

@@ -266,7 +266,18 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		goto out;
 	}
 	/* Our own system calls, dropped by pid (no exe never-rule). */
-	gate_drop_pid((long)getpid());
+	{
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self,
+		    sizeof(self) - 1);
+
+		if (n > 0) {
+			self[n] = '\0';
+			gate_drop_pid((long)getpid(), self);
+		} else
+			log_msg(LOG_WARNING, "cannot read /proc/self/exe: "
+			    "the plugin's own events are not dropped");
+	}
 	/* Parents the records do not show: from /proc (procfs.h). */
 	procfs_enable(1);
 	pl = pipeline_new(cfg, &users, version, filter_alert, filter);

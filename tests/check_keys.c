@@ -372,9 +372,10 @@ START_TEST(test_flags)
 END_TEST
 
 /*
- * The plugin's own events are dropped by pid (gate_drop_pid(), set in
- * plugin mode), whatever their exe; another pid running the same binary
- * is still seen.  (tests/fixtures/keys has the kernel's records of
+ * The plugin's own events are dropped by pid and exe (gate_drop_pid(),
+ * set in plugin mode); another pid running the same binary is still seen,
+ * and so is another program that has the same pid number (another
+ * host's).  (tests/fixtures/keys has the kernel's records of
  * `LD_PRELOAD=evil.so audisp-sshwatch --version' planting a key.)
  */
 START_TEST(test_own_pid)
@@ -385,24 +386,28 @@ START_TEST(test_own_pid)
 	    PATHM("1", "/home/alice/.ssh/id_ed25519", "0100600", "1000");
 	char other[2048];
 
-	gate_drop_pid(50);
+	gate_drop_pid(50, "/usr/bin/x");
 	replay(text);
 	ck_assert_uint_eq(out.len, 0);
-	gate_drop_pid(49);
+	gate_drop_pid(49, "/usr/bin/x");
 	replay(text);
 	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
-	gate_drop_pid(0);
+	gate_drop_pid(0, NULL);
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	/* Our pid, another program (another host's, a synthetic stream). */
+	gate_drop_pid(50, "/usr/sbin/audisp-sshwatch");
 	replay(text);
 	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
 	/* pid=50 is not pid 5; pid=5 is. */
-	gate_drop_pid(5);
+	gate_drop_pid(5, "/usr/bin/x");
 	replay(text);
 	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
 	snprintf(other, sizeof(other), "%s", text);
 	memcpy(strstr(other, " pid=50 "), " pid=5 ", 7);
 	replay(other);
 	ck_assert_uint_eq(out.len, 0);
-	gate_drop_pid(0);
+	gate_drop_pid(0, NULL);
 }
 END_TEST
 

@@ -18,6 +18,9 @@
 # users sshw-ky-a (the victim), sshw-ky-b, sshw-ky-c (made during the
 # capture: an account newer than the rules) and /tmp/swky it creates.
 #
+# relogin: root logs in over SSH to our own sshd (127.0.0.1:2304), resets
+# its loginuid (echo 0 > /proc/self/loginuid: a new session id) and runs
+# ssh: ssh-chain must still be raised in the new session (relogin-after).
 # The rules are generated and loaded BEFORE the test accounts exist: the
 # first scenario (accounts) makes them and then does what the shipped
 # audisp-sshwatch-genrules.service does when /etc/passwd changes (the
@@ -46,7 +49,7 @@ die() { echo "capture-keys.sh: ERROR: $*" >&2; exit 1; }
 say() { echo "[capture-keys] $*" >&2; }
 
 [ "$(id -u)" = 0 ] || skip "needs root"
-for t in auditd auditctl ssh-keygen setpriv tar rsync useradd python3 cc unshare mount; do
+for t in auditd auditctl ssh ssh-keygen setpriv tar rsync useradd python3 cc unshare mount ss; do
 	command -v "$t" >/dev/null || skip "missing $t"
 done
 [ -x "$TOP/plugin/audisp-sshwatch" ] || skip "build the plugin first (make)"
@@ -63,12 +66,16 @@ st() { awk -v k="$1" '$1 == k { print $2; exit }' <<<"$STATUS"; }
 ORIG_E=$(st enabled) ORIG_R=$(st rate_limit) ORIG_B=$(st backlog_limit)
 mkdir -m 0755 "$W"
 auditctl -l >"$W/orig.rules"
-AUDITD_PID= TOUCHED=
+AUDITD_PID= TOUCHED= SSHD_PID=
 
 cleanup() {
 	set +e
 	if [ -n "$TOUCHED" ]; then
 		auditctl -D >/dev/null
+	fi
+	if [ -n "$SSHD_PID" ]; then
+		kill -TERM "$SSHD_PID"
+		wait "$SSHD_PID" 2>/dev/null
 	fi
 	if [ -n "$AUDITD_PID" ]; then
 		kill -TERM "$AUDITD_PID"
@@ -161,6 +168,35 @@ EOC
 chmod 0755 "$W/regen"
 "$W/regen"
 
+# Our own sshd on 127.0.0.1:2304 for the relogin scenario: root logs in
+# with a key from $W/ak (AuthorizedKeysFile there: root's own files are
+# not touched), UsePAM yes (pam_loginuid, USER_START with addr=).
+PORT=2304
+ss -Hltn "( sport = :$PORT )" | grep -q . && die "port $PORT busy"
+ssh-keygen -q -t ed25519 -N "" -f "$W/hostkey"
+ssh-keygen -q -t ed25519 -N "" -f "$W/client"
+mkdir -m 0755 "$W/ak"
+cp "$W/client.pub" "$W/ak/root"
+echo "[127.0.0.1]:$PORT $(cat "$W/hostkey.pub")" >"$W/known_hosts"
+cat >"$W/sshd_config" <<EOC
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $W/hostkey
+PidFile $W/sshd.pid
+AuthorizedKeysFile $W/ak/%u
+StrictModes no
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM yes
+EOC
+/usr/sbin/sshd -D -f "$W/sshd_config" -E "$W/sshd.log" &
+SSHD_PID=$!
+for _ in $(seq 50); do
+	ss -Hltn "( sport = :$PORT )" | grep -q . && break
+	sleep 0.1
+done
+
 ADIR=$W/auditd
 mkdir -m 0700 "$ADIR" "$ADIR/log" "$ADIR/plugins.d"
 cat >"$ADIR/auditd.conf" <<EOC
@@ -223,12 +259,14 @@ cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$A	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
 newacct	0	account-unwatched	-	useradd -m -s /bin/bash $C
+relogin	0	ssh-identity-file	-	ssh -i $W/client -p $PORT -o UserKnownHostsFile=$W/known_hosts -o BatchMode=yes root@127.0.0.1 "cat /proc/self/sessionid >$W/relogin/ses.login; echo 0 >/proc/self/loginuid; cat /proc/self/sessionid >$W/relogin/ses.after; cd $W/relogin; ssh -o BatchMode=yes -o ConnectTimeout=2 -p 1 nobody@127.0.0.1 true; true"
 mvswap	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 $AH/.stage && mv $AH/.ssh $AH/.ssh.old && mv $AH/.stage $AH/.ssh
 bindmount	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 fake && unshare -m sh -c "mount --make-rprivate / && mount --bind $W/bindmount/fake $AH/.ssh"
 EOS
 )
 : >"$W/scenarios.tsv"
 PIDS=$$
+SESS=
 while IFS='	' read -r id luid rules path cmd; do
 	mkdir -p "$W/$id"
 	# A user name as loginuid: its uid (the account is made meanwhile).
@@ -241,6 +279,12 @@ while IFS='	' read -r id luid rules path cmd; do
 	PIDS=$PIDS,$pid
 	wait "$pid" || die "scenario $id failed"
 	printf '%s\t%s\t%s\t%s\n' "$id" "$(cat "$W/$id/ses")" "$rules" "$path" >>"$W/scenarios.tsv"
+	if [ -f "$W/$id/ses.after" ]; then
+		# The session that reset its loginuid inside the SSH login.
+		printf '%s\t%s\t%s\t%s\n' "$id-after" "$(cat "$W/$id/ses.after")" \
+		    ssh-chain - >>"$W/scenarios.tsv"
+		SESS=$SESS,$(cat "$W/$id/ses.login"),$(cat "$W/$id/ses.after")
+	fi
 	say "$id: ses $(cat "$W/$id/ses")"
 done <<<"$SCEN"
 sleep 3
@@ -252,7 +296,7 @@ for _ in $(seq 100); do kill -0 "$AUDITD_PID" 2>/dev/null || break; sleep 0.1; d
 AUDITD_PID=
 AU=$(id -u "$A")
 mkdir -p "$OUT"
-python3 "$FILTER" --pids "$PIDS" --uids "$AU,$(id -u "$B")" \
+python3 "$FILTER" --pids "$PIDS,$SSHD_PID" --ses "$SESS" --uids "$AU,$(id -u "$B")" \
     "$ADIR/log/audit.log:$OUT/audit.log"
 {
 	echo "# id	ses	expected rules	expected file paths (victim $A, uid $AU)"
