@@ -49,7 +49,7 @@ die() { echo "capture-keys.sh: ERROR: $*" >&2; exit 1; }
 say() { echo "[capture-keys] $*" >&2; }
 
 [ "$(id -u)" = 0 ] || skip "needs root"
-for t in auditd auditctl ssh ssh-keygen setpriv tar rsync useradd python3 cc unshare mount ss; do
+for t in auditd auditctl ssh ssh-keygen setpriv tar rsync useradd python3 cc unshare mount ss git; do
 	command -v "$t" >/dev/null || skip "missing $t"
 done
 [ -x "$TOP/plugin/audisp-sshwatch" ] || skip "build the plugin first (make)"
@@ -260,6 +260,7 @@ pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$A	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
 newacct	0	account-unwatched	-	useradd -m -s /bin/bash $C
 relogin	0	ssh-identity-file	-	ssh -i $W/client -p $PORT -o UserKnownHostsFile=$W/known_hosts -o BatchMode=yes root@127.0.0.1 "cat /proc/self/sessionid >$W/relogin/ses.login; echo 0 >/proc/self/loginuid; cat /proc/self/sessionid >$W/relogin/ses.after; cd $W/relogin; ssh -o BatchMode=yes -o ConnectTimeout=2 -p 1 nobody@127.0.0.1 true; true"
+gitfetch	0	ssh-identity-file	-	git init -q --bare $W/gitfetch/repo.git && ssh -i $W/client -p $PORT -o UserKnownHostsFile=$W/known_hosts -o BatchMode=yes root@127.0.0.1 "cat /proc/self/sessionid >$W/gitfetch/ses.inner; cd $W/gitfetch; GIT_SSH_COMMAND='ssh -i $W/client -o UserKnownHostsFile=$W/known_hosts -o BatchMode=yes' git ls-remote ssh://root@127.0.0.1:$PORT$W/gitfetch/repo.git"
 mvswap	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 $AH/.stage && mv $AH/.ssh $AH/.ssh.old && mv $AH/.stage $AH/.ssh
 bindmount	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 fake && unshare -m sh -c "mount --make-rprivate / && mount --bind $W/bindmount/fake $AH/.ssh"
 EOS
@@ -274,11 +275,18 @@ while IFS='	' read -r id luid rules path cmd; do
 	*[!0-9]*) luid=$(id -u "$luid") ;;
 	esac
 	bash -c 'echo "$1" >/proc/self/loginuid && cat /proc/self/sessionid >"$2/$3/ses" &&
-	    cd "$2/$3" && eval "$4"' sh "$luid" "$W" "$id" "$cmd" &
+	    cd "$2/$3" && eval "$4"' sh "$luid" "$W" "$id" "$cmd" </dev/null &
 	pid=$!
 	PIDS=$PIDS,$pid
 	wait "$pid" || die "scenario $id failed"
 	printf '%s\t%s\t%s\t%s\n' "$id" "$(cat "$W/$id/ses")" "$rules" "$path" >>"$W/scenarios.tsv"
+	if [ -f "$W/$id/ses.inner" ]; then
+		# git ls-remote over ssh inside the SSH login: ssh-chain low
+		# (and -i with a key under /tmp: ssh-identity-file high).
+		printf '%s\t%s\t%s\t%s\n' "$id-inner" "$(cat "$W/$id/ses.inner")" \
+		    ssh-identity-file,ssh-chain - >>"$W/scenarios.tsv"
+		SESS=$SESS,$(cat "$W/$id/ses.inner")
+	fi
 	if [ -f "$W/$id/ses.after" ]; then
 		# The session that reset its loginuid inside the SSH login.
 		printf '%s\t%s\t%s\t%s\n' "$id-after" "$(cat "$W/$id/ses.after")" \
@@ -287,6 +295,8 @@ while IFS='	' read -r id luid rules path cmd; do
 	fi
 	say "$id: ses $(cat "$W/$id/ses")"
 done <<<"$SCEN"
+[ "$(cut -f1 "$W/scenarios.tsv" | grep -vc -- '-')" -eq "$(grep -c . <<<"$SCEN")" ] ||
+	die "not every scenario ran: $(cut -f1 "$W/scenarios.tsv" | tr '\n' ' ')"
 sleep 3
 # The rules in force at the end (after the accounts scenario's reload).
 auditctl -l >"$W/loaded.rules"
