@@ -38,7 +38,7 @@ accounts_run(const struct rules_ctx *rc, const struct event *ev,
 	for (i = 0; i < ev->nsessions; i++) {
 		const struct ev_session *s = &ev->sessions[i];
 
-		if (s->type != AUDIT_ADD_USER || s->success != 1 || s->op.len == 0 ||
+		if (s->type != AUDIT_ADD_USER || s->success != 1 ||
 		    !accounts_op_matters(s->type, s->op.p, s->op.len))
 			continue;
 		memset(&a, 0, sizeof(a));

@@ -905,12 +905,14 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
 		if (cls == KEYCLASS_OTHER) {
 			a.confidence = CONF_MEDIUM;
 			a.note = "not a private key by its name";
-		} else if (resolved && keyfile_ssh_dir(path->p, path->len) == 0) {
+		} else if (resolved &&
+		    keyfile_ssh_dir(path->p, path->len) == 0) {
 			/* The read rules record only .ssh: a link to one? */
 			a.severity = SEV_MEDIUM;
 			a.confidence = CONF_MEDIUM;
-			a.note = "a private key by its name, but no .ssh in the "
-			    "name: read through a link to a .ssh directory?";
+			a.note = "a private key by its name, but no .ssh in "
+			    "the name: read through a link to a .ssh "
+			    "directory?";
 		}
 		fn(ctx, &a);
 		return 1;
@@ -990,10 +992,10 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 				continue;
 			buf_reset(&path);
 			buf_adds(&path, known);
-			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
-			    &path, 1, -1, rc->users);
-			a.note = "opened by a file handle, which names nothing: "
-			    "known by its device and inode";
+			file_alert(rc, &a, ev, "authorized-keys-write",
+			    SEV_HIGH, &path, 1, -1, rc->users);
+			a.note = "opened by a file handle, which names "
+			    "nothing: known by its device and inode";
 		} else if (is_ak(rc, &path, resolved)) {
 			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd, rc->users);
@@ -1021,8 +1023,8 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			/* Created through another name for a .ssh directory. */
 			const char *b = path_base(path.p, path.len, &blen);
 
-			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
-			    &path, resolved, dirfd, rc->users);
+			file_alert(rc, &a, ev, "authorized-keys-write",
+			    SEV_HIGH, &path, resolved, dirfd, rc->users);
 			a.confidence = CONF_HIGH;
 			snprintf(aliased, sizeof(aliased), "%s/%.*s", known,
 			    (int)blen, b);
@@ -1037,11 +1039,12 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		a.file_op = op_name(op, flags, p->nametype);
 		if (op == FOP_OPEN && flags_known && p->nametype == NT_NORMAL &&
 		    !(flags & (SW_O_TRUNC | SW_O_APPEND))) {
-			/* touch(1): an existing file, neither cut nor added to. */
+			/* touch(1): an existing file, not cut, not added to. */
 			a.severity = SEV_LOW;
 			a.confidence = CONF_LOW;
-			a.note = "opened for writing without O_TRUNC or O_APPEND, "
-			    "as touch does; an overwrite in place looks the same";
+			a.note = "opened for writing without O_TRUNC or "
+			    "O_APPEND, as touch does; an overwrite in place "
+			    "looks the same";
 		}
 		if (op == FOP_OPEN && !flags_known) {
 			a.confidence = CONF_MEDIUM;

@@ -21,7 +21,7 @@
  * quote, backslash or control byte in it?  Returns the service name
  * (static) or NULL.
  */
-const char	*sshchain_git_service(const char *const *words, const size_t *lens,
-		    size_t n);
+const char	*sshchain_git_service(const char *const *words,
+		    const size_t *lens, size_t n);
 
 #endif

@@ -193,7 +193,8 @@ END_TEST
 /* openat(a0, name, a2): the flags in hex, as the kernel logs them. */
 #define SC(serial, sc, a0, a2, exit, ids) \
 	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e syscall=" sc \
-	" success=yes exit=" exit " a0=" a0 " a1=7ffd0000 a2=" a2 " a3=0 items=1 " \
+	" success=yes exit=" exit " a0=" a0 " a1=7ffd0000 a2=" a2 \
+	" a3=0 items=1 " \
 	"ppid=1 pid=50 " ids " gid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 " \
 	"tty=pts0 ses=3 comm=\"x\" exe=\"/usr/bin/x\" key=(null)\n"
 #define CWD(serial, dir) \
@@ -462,8 +463,10 @@ END_TEST
 	"type=EXECVE msg=audit(1.000:" serial "): " argv "\n" \
 	"type=CWD msg=audit(1.000:" serial "): cwd=\"/home/alice\"\n"
 /* "git-upload-pack '/srv/repo.git'" and the same with "; bash -i". */
-#define GIT_OK	"6769742D75706C6F61642D7061636B20272F7372762F7265706F2E67697427"
-#define GIT_BAD	"6769742D75706C6F61642D7061636B20272F7372762F72273B2062617368202D69"
+#define GIT_OK	"6769742D75706C6F61642D7061636B20272F7372762F" \
+		"7265706F2E67697427"
+#define GIT_BAD	"6769742D75706C6F61642D7061636B20272F7372762F" \
+		"72273B2062617368202D69"
 
 /*
  * The false alarms of issue 12 that must stay low: git over ssh inside
@@ -627,8 +630,8 @@ START_TEST(test_parent_alias)
 	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 2);
 	ck_assert_int_eq(count("\"serial\":2,"), 1);
 	ck_assert_int_eq(count("\"serial\":3,"), 1);
-	ck_assert_int_eq(count("\"target\":\"/home/bob/.ssh/authorized_keys2\""),
-	    2);
+	ck_assert_int_eq(count("\"target\":"
+	    "\"/home/bob/.ssh/authorized_keys2\""), 2);
 	ck_assert_int_eq(count("PARENT record's device and inode"), 2);
 }
 END_TEST
