@@ -46,7 +46,7 @@ bad = 0
 ids = {x[0] for x in scen}
 need = {'accounts', 'setpriv', 'subdir', 'tar', 'rsync', 'cwd', 'symlink',
         'touch', 'chmod', 'alias', 'devfd', 'preload', 'byhandle', 'cpbak',
-        'pubread', 'owner', 'newacct', 'relogin', 'relogin-after',
+        'pubread', 'owner', 'newacct', 'spacehome', 'relogin', 'relogin-after',
         'gitfetch', 'gitfetch-inner', 'mvswap', 'bindmount'}
 if need - ids:
     print('FAIL: scenarios missing from the fixture: %s' % sorted(need - ids))
@@ -73,7 +73,7 @@ for form in ('raw', 'ausearch-raw', 'ausearch', 'plugin'):
     # link to .ssh medium, every other route high.
     # mvswap: .ssh renamed away (medium), then another renamed onto it.
     sev = {'touch': ['low'], 'symlink': ['medium'], 'newacct': ['low'],
-           'accounts': ['low', 'low'],
+           'accounts': ['low', 'low', 'low'],
            # git ls-remote inside an SSH login: -i KEY under /tmp (high),
            # ssh-chain low (the remote command is git-upload-pack).
            'gitfetch-inner': ['high', 'low'],

@@ -16,7 +16,8 @@
 # puts back the kernel audit state it found (rules, enabled, rate, backlog)
 # on exit; it stops only the auditd it started (by pid) and deletes the
 # users sshw-ky-a (the victim), sshw-ky-b, sshw-ky-c (made during the
-# capture: an account newer than the rules) and /tmp/swky it creates.
+# capture: an account newer than the rules), sshw-ky-d (home "/home/
+# sshw-ky-d x": a space, watched by inode) and /tmp/swky it creates.
 #
 # relogin: root logs in over SSH to our own sshd (127.0.0.1:2304), resets
 # its loginuid (echo 0 > /proc/self/loginuid: a new session id) and runs
@@ -42,6 +43,8 @@ W=/tmp/swky
 A=sshw-ky-a
 B=sshw-ky-b
 C=sshw-ky-c
+D=sshw-ky-d
+DH="/home/$D x"
 NODE=keyhost
 
 skip() { echo "capture-keys.sh: SKIP: $*" >&2; exit 77; }
@@ -55,6 +58,7 @@ done
 [ -x "$TOP/plugin/audisp-sshwatch" ] || skip "build the plugin first (make)"
 ! id "$A" >/dev/null 2>&1 || die "user $A exists (leftover?)"
 ! id "$C" >/dev/null 2>&1 || die "user $C exists (leftover?)"
+! id "$D" >/dev/null 2>&1 || die "user $D exists (leftover?)"
 [ ! -e "$W" ] || die "$W exists (leftover?)"
 
 exec 9>>"$LOCK"
@@ -91,7 +95,7 @@ cleanup() {
 		auditctl -b "$ORIG_B" >/dev/null
 		auditctl -e "$ORIG_E" >/dev/null
 	fi
-	for u in "$A" "$B" "$C"; do
+	for u in "$A" "$B" "$C" "$D"; do
 		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
 	done
 	rm -rf "$W"
@@ -159,7 +163,7 @@ sed -e "s|@PACKAGE_VERSION@|capture|" -e "s|@sysconfdir@|/etc|g" \
 cat >"$W/regen" <<EOC
 #!/bin/sh
 set -e
-grep -E "^(root|$A|$B):" /etc/passwd >"$W/passwd"
+grep -E "^(root|$A|$B|$D):" /etc/passwd >"$W/passwd"
 sh "$W/genrules" -n --passwd "$W/passwd" >"$W/26.rules"
 { echo "-D"; cat "$W/25.rules" "$W/26.rules"; } >"$W/audit.rules"
 [ "\$1" = load ] || exit 0
@@ -242,7 +246,7 @@ say "auditd $AUDITD_PID, $(grep -c '^-' "$W/loaded.rules") rules"
 # another directory in the place of the victim's .ssh; the bind mount
 # stays inside its own mount namespace.)
 SCEN=$(cat <<EOS
-accounts	0	account-unwatched	-	useradd -m -s /bin/bash $A && useradd -m -s /bin/bash $B && runuser -u $A -- sh -c 'umask 077; mkdir -p ~/.ssh/keys && ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/id_ed25519 && ssh-keygen -q -t ecdsa -m PEM -N "" -f ~/.ssh/keys/prod.pem && cp ~/.ssh/id_ed25519.pub ~/.ssh/authorized_keys' && $W/regen load
+accounts	0	account-unwatched	-	useradd -m -s /bin/bash $A && useradd -m -s /bin/bash $B && runuser -u $A -- sh -c 'umask 077; mkdir -p ~/.ssh/keys && ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/id_ed25519 && ssh-keygen -q -t ecdsa -m PEM -N "" -f ~/.ssh/keys/prod.pem && cp ~/.ssh/id_ed25519.pub ~/.ssh/authorized_keys' && useradd -m -d "$DH" -s /bin/bash $D && runuser -u $D -- sh -c 'umask 077; mkdir ~/.ssh && : >~/.ssh/authorized_keys' && $W/regen load
 setpriv	0	ssh-key-read	$AH/.ssh/id_ed25519	setpriv --reuid=$A --regid=$A --clear-groups cat $AH/.ssh/id_ed25519 >/dev/null
 subdir	0	ssh-key-read	$AH/.ssh/keys/prod.pem	cat $AH/.ssh/keys/prod.pem >/dev/null
 tar	0	ssh-key-read	.ssh/id_ed25519,.ssh/keys/prod.pem	tar -C $AH -cf $W/tar/k.tar .ssh
@@ -255,6 +259,7 @@ alias	0	authorized-keys-write	$W/alias/d/authorized_keys2	ls $AH/.ssh >/dev/null
 devfd	0	authorized-keys-write	/dev/fd/3/authorized_keys2	rm -f $AH/.ssh/authorized_keys2 && exec 3<$AH/.ssh && cat $AH/.ssh/id_ed25519.pub >/dev/fd/3/authorized_keys2
 preload	0	authorized-keys-write	$AH/.ssh/authorized_keys	LD_PRELOAD=$W/evil.so $W/sbin/audisp-sshwatch --version >/dev/null
 byhandle	0	authorized-keys-write	$AH/.ssh/authorized_keys	$W/handle-open $AH/.ssh/authorized_keys /
+spacehome	0	authorized-keys-write	$DH/.ssh/authorized_keys,$DH/.ssh/authorized_keys2	cat $AH/.ssh/id_ed25519.pub >>"$DH/.ssh/authorized_keys" && cat $AH/.ssh/id_ed25519.pub >"$DH/.ssh/authorized_keys2"
 cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$A	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
