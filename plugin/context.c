@@ -15,6 +15,7 @@
 #include "auval.h"
 #include "buf.h"
 #include "context.h"
+#include "procfs.h"
 #include "correlate.h"
 #include "path.h"
 #include "procfs.h"
@@ -269,6 +270,31 @@ observe_laddr(struct context *c, const struct framer_event *fe,
 	correlate_learn(c->corr, node, addr);
 }
 
+/*
+ * A LOGIN record (old-ses -> ses, res=1): a chain that resets its
+ * loginuid stays one chain (sessions_relogin()).
+ */
+static void
+observe_login(struct context *c, const struct framer_event *fe,
+    const char *rec, size_t len)
+{
+	char node[SESSIONS_STR];
+	size_t n = 0;
+
+	if (rawrec_num(rec, len, "res=", 4) != 1)
+		return;
+	if (fe->node != NULL) {
+		n = fe->nodelen < SESSIONS_STR - 1 ? fe->nodelen :
+		    SESSIONS_STR - 1;
+		memcpy(node, fe->node, n);
+	}
+	node[n] = '\0';
+	if (sessions_relogin(c->sessions, node,
+	    rawrec_num(rec, len, "old-ses=", 8),
+	    rawrec_num(rec, len, "ses=", 4)))
+		c->st.sessions_opened++;
+}
+
 void
 context_observe(struct context *c, const struct framer_event *fe)
 {
@@ -295,6 +321,8 @@ context_observe(struct context *c, const struct framer_event *fe)
 		case AUDIT_CRYPTO_KEY_USER:
 		case AUDIT_CRYPTO_SESSION:
 			observe_laddr(c, fe, rec, len);
+		case AUDIT_LOGIN:
+			observe_login(c, fe, rec, len);
 			break;
 		default:
 			break;

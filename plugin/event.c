@@ -387,6 +387,7 @@ add_session(struct event *ev, auparse_state_t *au, int type)
 	s = &ev->sessions[ev->nsessions++];
 	s->type = type;
 	s->pid = s->uid = s->auid = s->old_auid = s->ses = s->old_ses = -1;
+	s->id = -1;
 	s->success = -1;
 	do {
 		const char *n = auparse_get_field_name(au);
@@ -406,6 +407,8 @@ add_session(struct event *ev, auparse_state_t *au, int type)
 			s->ses = num(v);
 		else if (strcmp(n, "old-ses") == 0)
 			s->old_ses = num(v);
+		else if (strcmp(n, "id") == 0)
+			s->id = num(v);
 		else if (strcmp(n, "op") == 0)
 			take_str(ev, &s->op, v);
 		else if (strcmp(n, "acct") == 0)
@@ -515,6 +518,7 @@ event_add_auparse(struct event *ev, auparse_state_t *au)
 		case AUDIT_USER_END:
 		case AUDIT_CRED_ACQ:
 		case AUDIT_USER_AUTH:
+		case AUDIT_ADD_USER:
 			add_session(ev, au, type);
 			break;
 		default:

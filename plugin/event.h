@@ -46,6 +46,7 @@ struct ev_path {
 struct ev_session {
 	int		 type;		/* AUDIT_LOGIN, AUDIT_USER_START, ... */
 	long long	 pid, uid, auid, old_auid, ses, old_ses;
+	long long	 id;		/* ADD_USER, USER_MGMT: the account */
 	struct buf	 op, acct, exe, hostname, addr, terminal;
 	int		 success;	/* res=, -1 unknown */
 };

@@ -193,6 +193,14 @@ key_of(const struct alert *a)
 	h = fnv(h, ev->exe.p != NULL ? ev->exe.p : "", ev->exe.len);
 	if (a->file_path != NULL)
 		h = fnv(h, a->file_path, a->file_pathlen);
+	/* mv .ssh away, then another dir onto it: not a repeat. */
+	if (a->file_op != NULL)
+		h = fnv(h, a->file_op, strlen(a->file_op));
+	h = fnv(h, &a->severity, sizeof(a->severity));
+	/* What matched: two accounts added are not one repeated. */
+	for (i = 0; i < a->nmatch; i++)
+		if (a->match[i] != NULL)
+			h = fnv(h, a->match[i], strlen(a->match[i]));
 	for (i = 0; ev->have_execve && i < ev->x.out_argc; i++)
 		h = fnv(h, ev->x.out_argv[i], ev->x.out_len[i]);
 	return h;

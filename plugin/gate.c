@@ -15,6 +15,7 @@
 #include "binids.h"
 #include "buf.h"
 #include "gate.h"
+#include "keyfile.h"
 #include "prog.h"
 #include "rawrec.h"
 #include "keyhunt.h"
@@ -42,6 +43,43 @@ struct gate {
 	struct binids		*binids;	/* or NULL */
 	int			 prog_paths;	/* cfg names program paths */
 };
+
+/* gate_drop_pid(): set once in plugin mode, before the reader starts. */
+static long drop_pid;
+static char *drop_exe;
+
+void
+gate_drop_pid(long pid, const char *exe)
+{
+	free(drop_exe);
+	drop_exe = NULL;
+	drop_pid = exe != NULL ? pid : 0;
+	if (drop_pid > 0 && (drop_exe = strdup(exe)) == NULL)
+		drop_pid = 0;
+}
+
+static const struct buf *decode(struct gate *g, const char *v, size_t n);
+
+/* Is this SYSCALL record the process drop_pid's, running drop_exe? */
+static int
+is_dropped_pid(struct gate *g, const char *rec, size_t len)
+{
+	const struct buf *b;
+	const char *v;
+	size_t n, i;
+	long pid = 0;
+
+	if (drop_pid <= 0 || (v = rawrec_field(rec, len, "pid=", 4, 0,
+	    &n)) == NULL)
+		return 0;
+	for (i = 0; i < n && v[i] >= '0' && v[i] <= '9' && pid < 1L << 30; i++)
+		pid = pid * 10 + (v[i] - '0');
+	if (i != n || n == 0 || pid != drop_pid)
+		return 0;
+	return (v = rawrec_field(rec, len, "exe=", 4, 1, &n)) != NULL &&
+	    (b = decode(g, v, n)) != NULL && b->len == strlen(drop_exe) &&
+	    memcmp(b->p, drop_exe, b->len) == 0;
+}
 
 static void
 free_prefixes(struct gate *g)
@@ -270,6 +308,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		/* An installed client read or run (sockrules.h). */
 		if (client_name(g, b))
 			return 1;
+		/* A bare key name or a directory (dirfds.h feeds on it). */
+		if (keyfile_gate(b->p, b->len, rec, len))
+			return 1;
 		for (i = 0; i < g->nprefixes; i++) {
 			if (has_prefix(b, g->prefixes[i]))
 				return 1;
@@ -341,6 +382,14 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 				cwdlen -= 2;
 			}
 		}
+	for (i = 0; i < fe->nrecs; i++)
+		if (fe->recs[i].type == AUDIT_SYSCALL &&
+		    is_dropped_pid(g, fe->text + fe->recs[i].off,
+		    fe->recs[i].len)) {
+			g->st.own_events++;
+			g->st.dropped++;
+			return 0;
+		}
 	for (i = 0; i < fe->nrecs && !pass; i++) {
 		const char *rec = fe->text + fe->recs[i].off;
 		size_t len = fe->recs[i].len;
@@ -353,6 +402,10 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen,
 			    execve);
+			break;
+		case AUDIT_ADD_USER:
+			/* accounts.h: rare, and cheap to pass. */
+			pass = 1;
 			break;
 		case AUDIT_ANOM_EXEC:
 		case AUDIT_ANOM_MOD_ACCT:

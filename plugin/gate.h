@@ -22,6 +22,8 @@
  *    word the key hunting rules look for (keyhunt_gate()).
  * Everything the rules read is in such events (see rules.c); the test
  * suite checks that the alerts are the same with and without the gate.
+ * In plugin mode the plugin's own system calls are dropped first, by pid
+ * (gate_drop_pid()).
  * The plugin's own alert records come back to it from auditd: they are
  * known by their type, op=sshwatch and the plugin's pid, counted, and
  * dropped like every other record no rule reads.
@@ -37,6 +39,7 @@ struct gate_stats {
 	unsigned long long	 passed;
 	unsigned long long	 dropped;
 	unsigned long long	 own_records;	/* our alerts, come back */
+	unsigned long long	 own_events;	/* our own system calls */
 };
 
 struct gate;
@@ -63,5 +66,16 @@ void		 gate_set_binids(struct gate *g, struct binids *b);
 struct sshdwatch;
 /* Also lets through the names the sshd rules read (sshdwatch.h). */
 void		 gate_set_sshd(struct gate *g, const struct sshdwatch *w);
+/*
+ * From now on, every gate drops (and counts in own_events) the events
+ * whose SYSCALL record has pid == pid and exe == exe, before anything
+ * else: the plugin's own system calls, which the rules record (no
+ * exe-based never-rule: any process can run the plugin's binary, but
+ * only the plugin has its pid).  The exe check keeps events of another
+ * host (node=) or of a synthetic stream that reuse the number.  A
+ * process-wide setting, so that a gate made again on reload keeps it;
+ * plugin mode only.  pid 0 or exe NULL turns it off.
+ */
+void		 gate_drop_pid(long pid, const char *exe);
 
 #endif

@@ -34,11 +34,14 @@
 #include "filter.h"
 #include "follow.h"
 #include "framer.h"
+#include "gate.h"
 #include "inodes.h"
+#include "sshdirs.h"
 #include "remote.h"
 #include "log.h"
 #include "pipeline.h"
 #include "priv.h"
+#include "procfs.h"
 #include "replay.h"
 #include "sink.h"
 #include "sshdwatch.h"
@@ -143,13 +146,14 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 	    "drop_bad_lines=%llu drop_long_lines=%llu "
 	    "forced_no_eoe=%llu forced_by_cap=%llu cut_events=%llu "
 	    "field_anomalies=%llu argv_truncated=%llu argv_rejected=%llu "
-	    "json_failed=%llu alert_too_long=%llu alert_json_cut=%llu", when,
+	    "json_failed=%llu alert_too_long=%llu alert_json_cut=%llu "
+	    "gate_own_events=%llu", when,
 	    fs->records, fs->events, gs->passed, gs->dropped, ps->events,
 	    ps->rules.alerts, ss->json_written, framer_pending(fr),
 	    fs->pending_high, fs->bad_lines, fs->long_lines, fs->forced,
 	    fs->forced_by_cap, fs->cut_events, ps->anomalies,
 	    ps->rules.truncated_argv, ps->rules.rejected_argv,
-	    ss->json_failed, ss->too_long, ss->json_cut);
+	    ss->json_failed, ss->too_long, ss->json_cut, gs->own_events);
 }
 
 static void
@@ -201,6 +205,17 @@ reload_privs(const struct cfg *c, char *err, size_t errsz)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * An authorized_keys file with more than one hard link at start: the
+ * other name, made before the rules were loaded, writes it unnamed.
+ */
+static void
+warn_multilink(const char *path, unsigned long nlink)
+{
+	log_msg(LOG_WARNING, "%s has %lu hard links: another name for it "
+	    "writes it without naming it (find / -samefile)", path, nlink);
 }
 
 static int
@@ -264,6 +279,19 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		rc = 1;
 		goto out;
 	}
+	/* Our own system calls, dropped by pid (no exe never-rule). */
+	{
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self,
+		    sizeof(self) - 1);
+
+		if (n > 0) {
+			self[n] = '\0';
+			gate_drop_pid((long)getpid(), self);
+		} else
+			log_msg(LOG_WARNING, "cannot read /proc/self/exe: "
+			    "the plugin's own events are not dropped");
+	}
 	pl = pipeline_new(cfg, &users, version, filter_alert, filter);
 	if (pl != NULL)
 		pipeline_set_read_configs(pl, 1);	/* this host's files */
@@ -281,6 +309,9 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	if (pl != NULL)
 		log_msg(LOG_INFO, "%zu sshd directives known at start",
 		    sshdwatch_start(pipeline_sshd(pl), &users));
+	if (pl != NULL)
+		log_msg(LOG_INFO, "%zu .ssh directories known at start",
+		    sshdirs_seed(pipeline_inodes(pl), &users, warn_multilink));
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");

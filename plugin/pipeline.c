@@ -75,6 +75,8 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 		return NULL;
 	}
 	gate_set_sshd(p->gate, p->rc.sshd);
+	/* Without it, names relative to a descriptor stay unresolved. */
+	p->rc.dirfds = dirfds_new(DIRFDS_MAX);
 	p->rc.cfg = cfg;
 	p->rc.users = u;
 	p->rc.ctx = p->context;
@@ -97,6 +99,7 @@ pipeline_free(struct pipeline *p)
 	event_free(&p->ev);
 	buf_free(&p->eoe);
 	inodes_free(p->rc.inodes);
+	dirfds_free(p->rc.dirfds);
 	gate_free(p->gate);
 	binids_free(p->rc.binids);
 	context_free(p->context);

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "gitssh.h"
+#include "keyfile.h"
 #include "path.h"
 #include "prog.h"
 #include "clientconf.h"
@@ -15,6 +17,7 @@
 #include "rules.h"
 #include "sockrules.h"
 #include "sshconf.h"
+#include "sshdirs.h"
 #include "sshdwatch.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
@@ -38,6 +41,8 @@ static const char *const tags_keyread[] = { "key", "T1552.004",
     "T1021.004", NULL };
 static const char *const tags_planted[] = { "client-config", "persistence",
     "tunnel", "T1572", "T1021.004", "T1090", NULL };
+static const char *const tags_sshdir[] = { "authorized-keys", "T1098.004",
+    NULL };
 
 const char *const rules_ids[] = {
 	"ssh-dynamic-forward", "ssh-local-forward", "ssh-remote-forward",
@@ -53,7 +58,7 @@ const char *const rules_ids[] = {
 	"ssh-session-hook", "openssh-binary-replaced", "authorized-keys-added",
 	"authorized-keys-removed", "ssh-key-hunt", "ssh-keygen-key",
 	"sshd-unexpected-child",
-	NULL
+	"ssh-dir-replaced", "account-unwatched", NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -582,6 +587,11 @@ file_syscall(const struct event *ev, unsigned long long *flags, int *flags_known
 		*dirfd_arg = 0;
 		return FOP_OPEN;
 	}
+	if (strcmp(s, "open_by_handle_at") == 0) {
+		/* (mount_fd, handle, flags): no name, no directory. */
+		*flags = ev->a[2];
+		return FOP_OPEN;
+	}
 	if (strcmp(s, "creat") == 0) {
 		*flags = 01 | SW_O_CREAT | SW_O_TRUNC;
 		return FOP_OPEN;
@@ -646,6 +656,22 @@ item_path(const struct event *ev, const struct ev_path *p, int dirfd_arg,
 	}
 	path_join(ev->cwd.p, ev->cwd.len, name, p->name.len, out);
 	return !out->over && out->len > 0 && out->p[0] == '/';
+}
+
+/*
+ * item_path(), and a name relative to a descriptor resolved through the
+ * process's earlier open of that directory (dirfds.h) when one was seen.
+ */
+static int
+item_path_rc(const struct rules_ctx *rc, const struct event *ev,
+    const struct ev_path *p, int dirfd_arg, struct buf *out,
+    long long *dirfd)
+{
+	if (item_path(ev, p, dirfd_arg, out, dirfd))
+		return 1;
+	/* A partial (relative) result is left in out, unresolved. */
+	return *dirfd >= 0 && dirfds_resolve(rc->dirfds, ev, *dirfd,
+	    buf_str(&p->name), p->name.len, out) == 1;
 }
 
 static int
@@ -853,61 +879,102 @@ rule_link_to(const struct rules_ctx *rc, const struct event *ev,
 	return found;
 }
 
-/* Files of ~/.ssh that are not private keys. */
-static int
-not_a_private_key(const char *b, size_t n)
+/*
+ * Which identity of the process is not the file owner's: the login
+ * identity (auid, when set), the real uid, the effective uid.  NULL when
+ * all are the owner's.
+ */
+static const char *
+reader_differs(const struct event *ev, long long ouid)
 {
-	static const char *const names[] = { "authorized_keys",
-	    "authorized_keys2", "known_hosts", "known_hosts2",
-	    "known_hosts.old", "config", "environment", "rc", NULL };
-	size_t i;
-
-	if (n > 4 && memcmp(b + n - 4, ".pub", 4) == 0)
-		return 1;
-	for (i = 0; names[i] != NULL; i++)
-		if (strlen(names[i]) == n && memcmp(b, names[i], n) == 0)
-			return 1;
-	return 0;
+	if (ev->auid >= 0 && ev->auid != 4294967295LL && ev->auid != ouid)
+		return "the login identity (auid) is not the key owner's";
+	if (ev->uid >= 0 && ev->uid != ouid)
+		return "the real uid is not the key owner's";
+	if (ev->euid >= 0 && ev->euid != ouid)
+		return "the effective uid is not the key owner's";
+	return NULL;
 }
 
 /*
- * Key theft: a process opens a file of another account's ~/.ssh that is
- * not one of its public files -- a private key, whatever its name.  The
- * owner is the file's (the PATH record's ouid), the reader the process's
- * uid; root reading a user's key counts, the owner reading it does not.
+ * Key theft: a process whose login identity, real or effective uid is not
+ * the owner's (the PATH record's ouid) opens for reading a regular file
+ * under a .ssh directory (at any depth) that is a private key by its name
+ * (high), or any other file there that is not one of the public ones
+ * (medium).  Names relative to a directory descriptor are resolved
+ * through dirfds.h; a bare private-key name whose directory is unknown
+ * still alerts, with medium confidence.  keyfile.h has the judgements.
  */
 static int
 rule_key_read(const struct rules_ctx *rc, const struct event *ev,
-    int dirfd_arg, struct buf *path, alert_fn fn, void *ctx)
+    int dirfd_arg, unsigned long long flags, int flags_known,
+    struct buf *path, alert_fn fn, void *ctx)
 {
 	static char owner[256];
+	const char *why, *b;
+	enum keyclass cls;
 	struct alert a;
 	long long dirfd;
-	int i;
+	size_t blen;
+	int i, resolved;
 
+	if (flags_known && !(keyfile_access(flags) & KEYFILE_READ))
+		return 0;
 	for (i = 0; i < ev->npaths; i++) {
 		const struct ev_path *p = &ev->paths[i];
-		const char *b, *pb;
-		size_t blen, pblen;
 
 		if (!p->have_name || (p->nametype != NT_NORMAL &&
-		    p->nametype != NT_UNSET) || p->ouid < 0 || ev->uid < 0 ||
-		    p->ouid == ev->uid || (p->mode & 0170000) == 0040000)
+		    p->nametype != NT_UNSET) || p->ouid < 0 ||
+		    (p->mode != 0 && (p->mode & 0170000) != 0100000) ||
+		    (why = reader_differs(ev, p->ouid)) == NULL)
 			continue;
-		if (!item_path(ev, p, dirfd_arg, path, &dirfd))
+		resolved = item_path_rc(rc, ev, p, dirfd_arg, path, &dirfd);
+		if (path->over || path->len == 0)
 			continue;
 		b = path_base(path->p, path->len, &blen);
-		pb = path_parent_base(path->p, path->len, &pblen);
-		if (pb == NULL || pblen != 4 || memcmp(pb, ".ssh", 4) != 0 ||
-		    not_a_private_key(b, blen) ||
-		    !users_owner_of_path(rc->users, path->p, path->len, owner,
-		    sizeof(owner)))
+		cls = keyfile_class(b, blen);
+		if (cls == KEYCLASS_PUBLIC)
 			continue;
-		file_alert(rc, &a, ev, "ssh-key-read", SEV_HIGH, path, 1, -1,
-		    rc->users);
+		if (resolved && keyfile_ssh_dir(path->p, path->len) == 0 &&
+		    cls != KEYCLASS_PRIVATE)
+			continue;
+		/*
+		 * Unresolved: a bare private-key name, or a path under a
+		 * .ssh component relative to a directory never seen.
+		 */
+		if (!resolved && (dirfd < 0 || !((cls == KEYCLASS_PRIVATE &&
+		    memchr(path->p, '/', path->len) == NULL) ||
+		    (path->len > 5 && memcmp(path->p, ".ssh/", 5) == 0) ||
+		    memmem(path->p, path->len, "/.ssh/", 6) != NULL)))
+			continue;
+		file_alert(rc, &a, ev, "ssh-key-read", cls == KEYCLASS_PRIVATE ?
+		    SEV_HIGH : SEV_MEDIUM, path, resolved, dirfd, rc->users);
 		a.tags = tags_keyread;
 		a.file_op = "read";
+		if (!(resolved && users_owner_of_path(rc->users, path->p,
+		    path->len, owner, sizeof(owner)))) {
+			const char *n = users_name_of_uid(rc->users, p->ouid);
+
+			if (n != NULL)
+				snprintf(owner, sizeof(owner), "%s", n);
+			else
+				snprintf(owner, sizeof(owner), "%lld", p->ouid);
+		}
 		a.file_owner = owner;
+		if (resolved)
+			a.note = why;
+		if (cls == KEYCLASS_OTHER) {
+			a.confidence = CONF_MEDIUM;
+			a.note = "not a private key by its name";
+		} else if (resolved &&
+		    keyfile_ssh_dir(path->p, path->len) == 0) {
+			/* The read rules record only .ssh: a link to one? */
+			a.severity = SEV_MEDIUM;
+			a.confidence = CONF_MEDIUM;
+			a.note = "a private key by its name, but no .ssh in "
+			    "the name: read through a link to a .ssh "
+			    "directory?";
+		}
 		fn(ctx, &a);
 		return 1;
 	}
@@ -962,21 +1029,48 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	int flags_known, dirfd_arg, i, count = 0, resolved;
 	long long dirfd;
 	const char *known;
+	static char aliased[2 * 4096 + 2];
+	int handle;
 	enum fileop op;
 	struct buf path;
 	struct alert a;
+	size_t blen;
 
 	if (!ev->have_syscall || ev->npaths == 0)
 		return 0;
 	op = file_syscall(ev, &flags, &flags_known, &dirfd_arg);
+	handle = op == FOP_OPEN && ev->syscall_name != NULL &&
+	    strcmp(ev->syscall_name, "open_by_handle_at") == 0;
 	buf_init(&path, 2 * EVENT_MAX_FIELD + 2);
 	memset(&pc, 0, sizeof(pc));
+	if (rc->dirfds != NULL)
+		dirfds_feed(rc->dirfds, ev);
+	if (rc->inodes != NULL)
+		sshdirs_learn(rc->inodes, ev);
 	if (rc->inodes != NULL && ev->success == 1)
 		learn_inodes(rc, ev, dirfd_arg, &path);
+	if (ev->success == 1 && (count = sshdirs_replaced(ev, &path,
+	    &known)) > 0) {
+		/* Another directory in the place of a .ssh (sshdirs.h). */
+		file_alert(rc, &a, ev, "ssh-dir-replaced", count == 2 ?
+		    SEV_HIGH : SEV_MEDIUM, &path, path.len > 0 &&
+		    path.p[0] == '/', -1, rc->users);
+		a.tags = tags_sshdir;
+		a.file_op = known;
+		a.note = count == 2 ? "another directory now stands for .ssh: "
+		    "the kernel's watch follows the old one until "
+		    "audisp-sshwatch-genrules and augenrules --load run again" :
+		    ".ssh renamed away: the kernel's watch follows it to its "
+		    "new name";
+		fn(ctx, &a);
+		count = 1;
+		goto out;
+	}
+	count = 0;
 	if (ev->success != 1 || op == FOP_NONE)
 		goto out;
 	if (op == FOP_OPEN && (count = rule_key_read(rc, ev, dirfd_arg,
-	    &path, fn, ctx)) > 0)
+	    flags, flags_known, &path, fn, ctx)) > 0)
 		goto out;
 	if (op == FOP_OPEN && flags_known &&
 	    (flags & SW_O_ACCMODE) == 0 &&
@@ -985,13 +1079,26 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	for (i = 0; i < ev->npaths && count == 0; i++) {
 		const struct ev_path *p = &ev->paths[i];
 
-		if (!p->have_name || p->name.len == 0 ||
-		    !is_target(op, p->nametype))
+		if (!p->have_name || !is_target(op, p->nametype) ||
+		    (p->name.len == 0 && !handle))
 			continue;
-		resolved = item_path(ev, p, dirfd_arg, &path, &dirfd);
+		resolved = handle ? 0 : item_path_rc(rc, ev, p, dirfd_arg,
+		    &path, &dirfd);
 		if (path.over)
 			continue;
-		if (is_ak(rc, &path, resolved)) {
+		if (handle) {
+			/* open_by_handle_at names nothing: the inode only. */
+			if (rc->inodes == NULL || p->inode == 0 ||
+			    (known = inodes_lookup(rc->inodes, p->dev,
+			    p->inode)) == NULL)
+				continue;
+			buf_reset(&path);
+			buf_adds(&path, known);
+			file_alert(rc, &a, ev, "authorized-keys-write",
+			    SEV_HIGH, &path, 1, -1, rc->users);
+			a.note = "opened by a file handle, which names "
+			    "nothing: known by its device and inode";
+		} else if (is_ak(rc, &path, resolved)) {
 			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd, rc->users);
 		} else if (rc->inodes != NULL && p->inode != 0 &&
@@ -1013,10 +1120,35 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			a.file_target = known;
 			a.note = "written through another name for an "
 			    "authorized_keys file (same device and inode)";
+		} else if (rc->inodes != NULL && is_ak_name(path.p, path.len) &&
+		    (known = sshdirs_parent(rc->inodes, ev)) != NULL) {
+			/* Created through another name for a .ssh directory. */
+			const char *b = path_base(path.p, path.len, &blen);
+
+			file_alert(rc, &a, ev, "authorized-keys-write",
+			    SEV_HIGH, &path, resolved, dirfd, rc->users);
+			a.confidence = CONF_HIGH;
+			snprintf(aliased, sizeof(aliased), "%s/%.*s", known,
+			    (int)blen, b);
+			if (users_owner_of_path(rc->users, aliased,
+			    strlen(aliased), file_owner, sizeof(file_owner)))
+				a.file_owner = file_owner;
+			a.file_target = aliased;
+			a.note = "written through another name for a .ssh "
+			    "directory (the PARENT record's device and inode)";
 		} else if (!rule_planted(rc, ev, &path, resolved,
 		    op == FOP_OPEN, &a, &pc))
 			continue;
 		a.file_op = op_name(op, flags, p->nametype);
+		if (op == FOP_OPEN && flags_known && p->nametype == NT_NORMAL &&
+		    !(flags & (SW_O_TRUNC | SW_O_APPEND))) {
+			/* touch(1): an existing file, not cut, not added to. */
+			a.severity = SEV_LOW;
+			a.confidence = CONF_LOW;
+			a.note = "opened for writing without O_TRUNC or "
+			    "O_APPEND, as touch does; an overwrite in place "
+			    "looks the same";
+		}
 		if (op == FOP_OPEN && !flags_known) {
 			a.confidence = CONF_MEDIUM;
 			a.note = "open flags not logged";
@@ -1043,6 +1175,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	n += rules_file(rc, ev, fn, ctx);
 	n += sockrules_run(rc, ev, fn, ctx);
 	n += sshdwatch_rules(rc, ev, fn, ctx);
+	n += accounts_run(rc, ev, fn, ctx);
 	st->alerts += (unsigned long long)n;
 	return n;
 }

@@ -23,6 +23,7 @@
 #include "cfg.h"
 #include "context.h"
 #include "correlate.h"
+#include "dirfds.h"
 #include "event.h"
 #include "inodes.h"
 #include "users.h"
@@ -31,6 +32,7 @@ struct rules_ctx {
 	const struct cfg	*cfg;
 	const struct users	*users;
 	struct inodes		*inodes;	/* learned; NULL: not used */
+	struct dirfds		*dirfds;	/* learned; NULL: not used */
 	struct context		*ctx;		/* ancestry, sessions; or NULL */
 	struct correlate	*corr;		/* replay --correlate, or NULL */
 	struct sshdwatch	*sshd;		/* sshd persistence, or NULL */

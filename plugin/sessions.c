@@ -85,6 +85,23 @@ sessions_close(struct sessions *s, const char *node, long long ses)
 		e->ended = 1;
 }
 
+int
+sessions_relogin(struct sessions *s, const char *node, long long old_ses,
+    long long new_ses)
+{
+	const struct session *o;
+	struct session copy;
+
+	if (new_ses < 0 || new_ses == 4294967295LL || new_ses == old_ses ||
+	    (o = sessions_find(s, node, old_ses)) == NULL)
+		return 0;
+	copy = *o;		/* o may be evicted by sessions_open() */
+	copy.ses = new_ses;
+	copy.relogin_from = old_ses;
+	sessions_open(s, &copy);
+	return 1;
+}
+
 const struct session *
 sessions_find(const struct sessions *s, const char *node, long long ses)
 {

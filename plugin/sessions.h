@@ -26,6 +26,7 @@ struct session {
 	char		 start[32];		/* "sec.msec" of USER_START */
 	double		 t;
 	int		 ended;
+	long long	 relogin_from;	/* ses it continues (LOGIN), or 0 */
 	/* Table links. */
 	unsigned long long seq;
 };
@@ -39,6 +40,15 @@ void		 sessions_open(struct sessions *s, const struct session *in);
 /* A session closed (USER_END): kept a while for late events, marked. */
 void		 sessions_close(struct sessions *s, const char *node,
 		    long long ses);
+/*
+ * A process of session old_ses set its loginuid (a LOGIN record: `echo 0
+ * > /proc/self/loginuid', su with pam_loginuid, ...) and got new_ses: when
+ * old_ses came in over SSH, new_ses is the same login seen from the
+ * network, so it is entered as a copy of it (relogin_from = old_ses).
+ * Returns 1 when entered, 0 when old_ses is no SSH session we know.
+ */
+int		 sessions_relogin(struct sessions *s, const char *node,
+		    long long old_ses, long long new_ses);
 const struct session *sessions_find(const struct sessions *s,
 		    const char *node, long long ses);
 size_t		 sessions_count(const struct sessions *s);

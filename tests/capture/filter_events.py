@@ -45,6 +45,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pids", required=True)
     ap.add_argument("--uids", required=True)
+    ap.add_argument("--ses", default="",
+                    help="session ids known to be ours (comma-separated)")
     ap.add_argument("pairs", nargs="+")
     a = ap.parse_args()
     pids = {int(x) for x in a.pids.split(",") if x}
@@ -84,7 +86,7 @@ def main():
                     ev["ses"].add(ses)
         files.append((dst, recs))
 
-    sessions = set()
+    sessions = {int(x) for x in a.ses.split(",") if x}
     changed = True
     while changed:
         changed = False

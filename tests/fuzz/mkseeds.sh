@@ -56,6 +56,13 @@ for f in "$fx/real/enriched/audit.log" "$fx/real/ausearch.txt" \
 	done
 done
 
+# The key capture (descriptor-relative names, renames, mounts, handles,
+# ADD_USER, LOGIN): 200 lines from every 200th.
+for start in 1 201 401 601; do
+	{ printf '\003'; sed -n "${start},$((start + 199))p" "$fx/keys/audit.log"; } \
+		>"$out/stream/keys-$start"
+done
+
 # encode: identity file, host, exe, cwd, remote command words.
 printf '%s\0%s\0%s\0%s\0%s\0%s' "~/.ssh/id_ed25519" "sshw-alice@127.0.0.1" \
 	/usr/bin/tee /tmp/sshw-cap/t105-ak-tee ls -la >"$out/encode/plain"

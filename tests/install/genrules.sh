@@ -28,8 +28,10 @@ GEN=$top_builddir/scripts/audisp-sshwatch-genrules
 T=$SI_T
 mkdir -p "$T/home/alice/.ssh" "$T/home/bob" "$T/root/.ssh" \
     "$T/shared/sys" "$T/shared/mixed" "$T/shared/users" "$T/sp ace" \
+    "$T/h al/.ssh" \
     "$T/etc/ssh/sshd_config.d" "$T/keys" "$T/home/alice/.config/ssh" \
     "$T/out"
+: >"$T/h al/.ssh/authorized_keys"
 cat >"$T/passwd" <<EOF
 root:x:0:0:root:$T/root:/bin/bash
 daemon:x:1:1:daemon:/:/usr/sbin/nologin
@@ -45,6 +47,7 @@ dave:x:1003:1003::$T/shared/mixed:/bin/bash
 erin:x:1004:1004::$T/shared/users:/bin/bash
 frank:x:1005:1005::$T/shared/users:/bin/bash
 gus:x:1006:1006::$T/sp ace:/bin/bash
+hal:x:1008:1008::$T/h al:/bin/bash
 +nisuser::::::
 short:x:1007
 EOF
@@ -81,10 +84,21 @@ pair() {
 {
 	pair "-F dir=$T/root/.ssh -F perm=wa -F key=sshwatch-home"
 	pair "-F dir=$T/root/.ssh -F perm=r -F euid!=$(id -u) -F key=sshwatch-keyread"
+	pair "-F dir=$T/root/.ssh -F perm=r -F auid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
+	pair "-F dir=$T/root/.ssh -F perm=r -F uid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
 	pair "-F dir=$T/home/alice/.ssh -F perm=wa -F key=sshwatch-home"
 	pair "-F dir=$T/home/alice/.ssh -F perm=r -F euid!=$(id -u) -F key=sshwatch-keyread"
+	pair "-F dir=$T/home/alice/.ssh -F perm=r -F auid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
+	pair "-F dir=$T/home/alice/.ssh -F perm=r -F uid!=$(id -u) -F auid!=-1 -F key=sshwatch-keyread"
 	pair "-F path=$T/home/bob/.ssh -F perm=wa -F key=sshwatch-home"
 	pair "-F path=$T/shared/users/.ssh -F perm=wa -F key=sshwatch-home"
+	# A directory renamed or mounted onto each ~/.ssh (by name).
+	for h in root home/alice home/bob shared/users; do
+		echo "-a always,exit -F arch=b64 -S rename,mount,renameat,renameat2,move_mount -F path=$T/$h/.ssh -F key=sshwatch-move"
+		echo "-a always,exit -F arch=b32 -S mount,rename,renameat,renameat2,move_mount -F path=$T/$h/.ssh -F key=sshwatch-move"
+	done
+	# carol's home does not exist: its creation.
+	pair "-F path=$T/home/carol -F perm=wa -F key=sshwatch-home"
 	# AuthorizedKeysFile, sorted: /etc/ssh/keys is the host's, the rest ours.
 	sed -n 's/^\(-a always,exit -F arch=b64 .*-F \(dir\|path\)=\/etc\/ssh\/keys .*\)$/\1/p' "$T/out.n"
 	sed -n 's/^\(-a always,exit -F arch=b32 .*-F \(dir\|path\)=\/etc\/ssh\/keys .*\)$/\1/p' "$T/out.n"
@@ -92,8 +106,13 @@ pair() {
 	# have not even its parent (a note, no rule).
 	pair "-F dir=$T/home/alice/.config/ssh -F perm=wa -F key=sshwatch-authkeys"
 	# $T/keys/%u/authorized_keys: one directory per account, none made.
-	for u in root alice bob erin frank gus; do
+	for u in root alice bob erin frank gus hal; do
 		pair "-F path=$T/keys/$u -F perm=wa -F key=sshwatch-authkeys"
+	done
+	# hal's home has a space: its .ssh and authorized_keys by inode
+	# (stat's own major and minor, not the generator's arithmetic).
+	for f in "$T/h al/.ssh" "$T/h al/.ssh/authorized_keys"; do
+		pair "-S all -F inode=$(stat -c %i "$f") -F devmajor=$(stat -c %Hd "$f") -F devminor=$(stat -c %Ld "$f") -F perm=wa -F key=sshwatch-home"
 	done
 } >"$T/want"
 rules "$T/out.n" >"$T/got"
@@ -121,7 +140,8 @@ for want in "skipped $T/shared/sys: shared with a system account" \
     " $T/keys/*/authorized_keys"; do
 	grep -qF -- "$want" "$T/out.n" || si_fail "missing: $want"
 done
-for bad in "/nonexistent" "/dev/null/" "dir=/.ssh" "path=/.ssh" "carol" "none"; do
+# carol has a rule: the creation of her missing home (above).
+for bad in "/nonexistent" "/dev/null/" "dir=/.ssh" "path=/.ssh" "carol/.ssh" "none"; do
 	if grep -- "^-a" "$T/out.n" | grep -qF -- "$bad"; then
 		si_fail "a rule for $bad"
 	fi

@@ -105,9 +105,12 @@ grep -qx "active = no" "$SI_T/deb.root/etc/audit/plugins.d/sshwatch.conf" ||
 grep -qx "path = /usr/sbin/audisp-sshwatch" \
     "$SI_T/deb.root/etc/audit/plugins.d/sshwatch.conf" ||
 	si_fail "the .deb's plugin entry does not name /usr/sbin/audisp-sshwatch"
-grep -qx -- "-a never,exit -F arch=b64 -F exe=/usr/sbin/audisp-sshwatch" \
+grep -q -- "^-a always,exit .*key=sshwatch-exec" \
     "$SI_T/deb.root/etc/audit/rules.d/25-sshwatch.rules" ||
-	si_fail "the .deb's never-rule does not name /usr/sbin/audisp-sshwatch"
+	si_fail "the .deb's 25-sshwatch.rules has no exec rules"
+if grep -q -- "^-a never" "$SI_T/deb.root/etc/audit/rules.d/25-sshwatch.rules"; then
+	si_fail "the .deb's 25-sshwatch.rules has a never-rule"
+fi
 dpkg-deb -f "$DEB" Depends | grep -qw auditd || si_fail "the .deb does not depend on auditd"
 si_log "$(basename "$DEB"): lintian clean, layout and conffiles as expected"
 

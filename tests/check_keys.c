@@ -1,0 +1,672 @@
+/*
+ * check_keys: key theft by who, not by which uid (issue 12).  The pure
+ * judgements of keyfile.h (private-key names, the .ssh directory at any
+ * depth, open flags decoded exactly), the descriptor table of dirfds.h
+ * with its caps, and ssh-key-read on records shaped as the kernel writes
+ * them (tests/fixtures/keys has the real captures).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "dirfds.h"
+#include "gate.h"
+#include "inodes.h"
+#include "keyfile.h"
+#include "sshdirs.h"
+#include "testutil.h"
+#include "users.h"
+
+/* keyfile_class() ---------------------------------------------------- */
+
+struct class_case {
+	const char	*name;
+	enum keyclass	 want;
+};
+
+static const struct class_case class_cases[] = {
+	{ "id_rsa", KEYCLASS_PRIVATE },
+	{ "id_ed25519", KEYCLASS_PRIVATE },
+	{ "id_ecdsa_sk", KEYCLASS_PRIVATE },
+	{ "id_ed25519-cert", KEYCLASS_PRIVATE },
+	{ "prod.pem", KEYCLASS_PRIVATE },
+	{ "deploy.key", KEYCLASS_PRIVATE },
+	{ "id_rsa.pub", KEYCLASS_PUBLIC },
+	{ "id_ed25519-cert.pub", KEYCLASS_PUBLIC },
+	{ "authorized_keys", KEYCLASS_PUBLIC },
+	{ "authorized_keys2", KEYCLASS_PUBLIC },
+	{ "authorized_keys.bak", KEYCLASS_PUBLIC },
+	{ "known_hosts", KEYCLASS_PUBLIC },
+	{ "known_hosts.old", KEYCLASS_PUBLIC },
+	{ "config", KEYCLASS_PUBLIC },
+	{ "environment", KEYCLASS_PUBLIC },
+	{ "rc", KEYCLASS_PUBLIC },
+	/* Look-alikes. */
+	{ "id_", KEYCLASS_OTHER },
+	{ ".pem", KEYCLASS_OTHER },
+	{ "config.d", KEYCLASS_OTHER },
+	{ "rc2", KEYCLASS_OTHER },
+	{ "bob_key", KEYCLASS_OTHER },
+	{ "", KEYCLASS_OTHER },
+};
+
+START_TEST(test_class_table)
+{
+	const struct class_case *c = &class_cases[_i];
+
+	ck_assert_msg(keyfile_class(c->name, strlen(c->name)) == c->want,
+	    "%s: got %s", c->name,
+	    keyclass_name(keyfile_class(c->name, strlen(c->name))));
+}
+END_TEST
+
+START_TEST(test_ssh_dir)
+{
+	const char *p;
+
+	p = "/home/a/.ssh/id_rsa";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 12);
+	p = "/home/a/.ssh/keys/prod.pem";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 12);
+	p = "/home/a/.ssh/x/.ssh/k";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 19);
+	p = "/home/a/.ssh";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 0);
+	p = "/home/a/.ssh/";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 0);
+	p = "/home/a/.sshx/id_rsa";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 0);
+	p = "/home/a/x.ssh/id_rsa";
+	ck_assert_uint_eq(keyfile_ssh_dir(p, strlen(p)), 0);
+}
+END_TEST
+
+/* Octal, as open(2) on x86_64 takes them. */
+START_TEST(test_access)
+{
+	ck_assert_int_eq(keyfile_access(0), KEYFILE_READ);
+	ck_assert_int_eq(keyfile_access(0100000), KEYFILE_READ); /* LARGEFILE */
+	ck_assert_int_eq(keyfile_access(02000000), KEYFILE_READ); /* CLOEXEC */
+	ck_assert_int_eq(keyfile_access(0200000 | 04000), KEYFILE_READ);
+	ck_assert_int_eq(keyfile_access(01 | 01000), KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(01 | 0100 | 01000), KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(01 | 02000), KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(02), KEYFILE_READ | KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(02 | 01000),
+	    KEYFILE_READ | KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(03), KEYFILE_READ | KEYFILE_WRITE);
+	ck_assert_int_eq(keyfile_access(010000000), 0);		/* O_PATH */
+	ck_assert_int_eq(keyfile_access(010000000 | 0200000), 0);
+}
+END_TEST
+
+START_TEST(test_gate)
+{
+	const char *dir = "type=PATH msg=audit(1.0:1): item=0 name=\"keys\" "
+	    "inode=5 dev=fe:00 mode=040700 ouid=0 nametype=NORMAL";
+	const char *reg = "type=PATH msg=audit(1.0:1): item=0 name=\"x\" "
+	    "inode=5 dev=fe:00 mode=0100600 ouid=0 nametype=NORMAL";
+	const char *par = "type=PATH msg=audit(1.0:1): item=0 name=\"d\" "
+	    "inode=5 dev=fe:00 mode=040700 ouid=0 nametype=PARENT";
+
+	ck_assert(keyfile_gate("id_rsa", 6, reg, strlen(reg)));
+	ck_assert(keyfile_gate("a/b/prod.pem", 12, reg, strlen(reg)));
+	ck_assert(!keyfile_gate("x", 1, reg, strlen(reg)));
+	ck_assert(!keyfile_gate("id_rsa.pub", 10, reg, strlen(reg)));
+	ck_assert(keyfile_gate("keys", 4, dir, strlen(dir)));
+	ck_assert(!keyfile_gate("d", 1, par, strlen(par)));
+	ck_assert(keyfile_gate("/home/a/.ssh", 12, par, strlen(par)));
+	ck_assert(keyfile_gate(".ssh", 4, reg, strlen(reg)));
+	ck_assert(!keyfile_gate("/home/a/x.ssh", 13, par, strlen(par)));
+}
+END_TEST
+
+/* dirfds ------------------------------------------------------------- */
+
+START_TEST(test_dirfds_table)
+{
+	struct dirfds *t = dirfds_new(2);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(dirfds_note(t, NULL, 10, 3, "/home/a/.ssh", 12), 0);
+	ck_assert_int_eq(dirfds_note(t, "hostB", 10, 3, "/srv", 4), 0);
+	ck_assert_str_eq(dirfds_lookup(t, NULL, 10, 3), "/home/a/.ssh");
+	ck_assert_str_eq(dirfds_lookup(t, "hostB", 10, 3), "/srv");
+	ck_assert_ptr_null(dirfds_lookup(t, NULL, 10, 4));
+	ck_assert_ptr_null(dirfds_lookup(t, NULL, 11, 3));
+	/* The same fd again: replaced, not added. */
+	ck_assert_int_eq(dirfds_note(t, NULL, 10, 3, "/tmp", 4), 0);
+	ck_assert_uint_eq(dirfds_count(t), 2);
+	ck_assert_str_eq(dirfds_lookup(t, NULL, 10, 3), "/tmp");
+	/* Full: the least recently used (hostB's) goes, counted. */
+	ck_assert_int_eq(dirfds_note(t, NULL, 12, 5, "/x", 2), 0);
+	ck_assert_uint_eq(dirfds_evicted(t), 1);
+	ck_assert_ptr_null(dirfds_lookup(t, "hostB", 10, 3));
+	ck_assert_str_eq(dirfds_lookup(t, NULL, 10, 3), "/tmp");
+	/* exec forgets the process's descriptors only. */
+	dirfds_forget_pid(t, NULL, 10);
+	ck_assert_ptr_null(dirfds_lookup(t, NULL, 10, 3));
+	ck_assert_str_eq(dirfds_lookup(t, NULL, 12, 5), "/x");
+	dirfds_free(t);
+}
+END_TEST
+
+START_TEST(test_dirfds_caps)
+{
+	struct dirfds *t = dirfds_new(4);
+	char *big = malloc(DIRFDS_MAX_PATH + 2);
+	char node[DIRFDS_NODELEN + 1];
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', DIRFDS_MAX_PATH + 1);
+	big[0] = '/';
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, 3, big, DIRFDS_MAX_PATH), 0);
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, 4, big,
+	    DIRFDS_MAX_PATH + 1), -1);
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, 5, "", 0), -1);
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, -1, "/a", 2), -1);
+	ck_assert_int_eq(dirfds_note(t, NULL, -1, 5, "/a", 2), -1);
+	ck_assert_int_eq(dirfds_note(t, NULL, 1, 5, "/a\0b", 4), -1);
+	memset(node, 'n', sizeof(node) - 1);
+	node[sizeof(node) - 1] = '\0';
+	ck_assert_int_eq(dirfds_note(t, node, 1, 5, "/a", 2), -1);
+	ck_assert_uint_eq(dirfds_refused(t), 6);
+	ck_assert_uint_eq(dirfds_count(t), 1);
+	ck_assert_ptr_null(dirfds_new(0));
+	free(big);
+	dirfds_free(t);
+}
+END_TEST
+
+/* ssh-key-read on records -------------------------------------------- */
+
+/* openat(a0, name, a2): the flags in hex, as the kernel logs them. */
+#define SC(serial, sc, a0, a2, exit, ids) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e syscall=" sc \
+	" success=yes exit=" exit " a0=" a0 " a1=7ffd0000 a2=" a2 \
+	" a3=0 items=1 " \
+	"ppid=1 pid=50 " ids " gid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 " \
+	"tty=pts0 ses=3 comm=\"x\" exe=\"/usr/bin/x\" key=(null)\n"
+#define CWD(serial, dir) \
+	"type=CWD msg=audit(1.000:" serial "): cwd=\"" dir "\"\n"
+#define PATHM(serial, name, mode, ouid) \
+	"type=PATH msg=audit(1.000:" serial "): item=0 name=\"" name "\" " \
+	"inode=42 dev=fe:00 mode=" mode " ouid=" ouid " ogid=0 rdev=00:00 " \
+	"nametype=NORMAL\n"
+#define ROOT	"auid=0 uid=0 euid=0"
+#define ALICE	"auid=1000 uid=1000 euid=1000"
+/* setpriv --reuid=alice run by root from root's login. */
+#define REUID	"auid=0 uid=1000 euid=1000"
+/* sshd's monitor checking authorized_keys: no login yet, euid alice. */
+#define SSHD	"auid=4294967295 uid=0 euid=1000"
+/* openat(AT_FDCWD, ...) and openat(3, ...) */
+#define FDCWD	"ffffff9c"
+
+static struct buf out;
+
+static void
+replay(const char *text)
+{
+	buf_reset(&out);
+	ck_assert_int_eq(tu_replay_text(text, strlen(text), 902, &out), 0);
+	if (out.p == NULL)
+		buf_add(&out, "", 0);
+	if (getenv("CHECK_KEYS_DEBUG") != NULL)
+		fprintf(stderr, "%s\n", buf_str(&out));
+}
+
+static int
+count(const char *needle)
+{
+	const char *p = buf_str(&out);
+	int n = 0;
+
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static void
+setup(void)
+{
+	buf_init(&out, 16 << 20);
+}
+
+static void
+teardown(void)
+{
+	buf_free(&out);
+}
+
+/* tar/rsync: open the directory, then the key relative to it. */
+START_TEST(test_dirfd_theft)
+{
+	replay(SC("1", "257", FDCWD, "98800", "3", ROOT)
+	    CWD("1", "/root")
+	    PATHM("1", "/home/alice/.ssh", "040700", "1000")
+	    SC("2", "257", "3", "20000", "4", ROOT)
+	    CWD("2", "/root")
+	    PATHM("2", "id_rsa", "0100600", "1000")
+	    /* A subdirectory relative to the first, then a key in it. */
+	    SC("3", "257", "3", "98800", "5", ROOT)
+	    CWD("3", "/root")
+	    PATHM("3", "keys", "040700", "1000")
+	    SC("4", "257", "5", "0", "6", ROOT)
+	    CWD("4", "/root")
+	    PATHM("4", "prod.pem", "0100600", "1000")
+	    /* Public files by the same walk: nothing. */
+	    SC("5", "257", "3", "0", "7", ROOT)
+	    CWD("5", "/root")
+	    PATHM("5", "id_rsa.pub", "0100644", "1000")
+	    SC("6", "257", "3", "0", "7", ROOT)
+	    CWD("6", "/root")
+	    PATHM("6", "authorized_keys", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 2);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/id_rsa\""), 2);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/keys/prod.pem\""), 2);
+	ck_assert_int_eq(count("\"resolved\":true"), 2);
+	ck_assert_int_eq(count("\"severity\":\"high\""), 2);
+}
+END_TEST
+
+/* Without the directory's open the bare key name still alerts (medium). */
+START_TEST(test_dirfd_unknown)
+{
+	replay(SC("1", "257", "3", "0", "4", ROOT)
+	    CWD("1", "/")
+	    PATHM("1", "id_ed25519", "0100600", "1000")
+	    SC("2", "257", "3", "0", "4", ROOT)
+	    CWD("2", "/")
+	    PATHM("2", "notes.txt", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"resolved\":false,\"dirfd\":3"), 1);
+	ck_assert_int_eq(count("\"confidence\":\"medium\""), 1);
+}
+END_TEST
+
+/* An exec by the process forgets its descriptors. */
+START_TEST(test_dirfd_exec_forgets)
+{
+	replay(SC("1", "257", FDCWD, "98800", "3", ROOT)
+	    CWD("1", "/")
+	    PATHM("1", "/home/alice/.ssh", "040700", "1000")
+	    "type=SYSCALL msg=audit(1.000:2): arch=c000003e syscall=59 "
+	    "success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=1 ppid=1 pid=50 "
+	    ROOT " gid=0 tty=pts0 ses=3 comm=\"ssh\" exe=\"/usr/bin/ssh\" "
+	    "key=(null)\n"
+	    CWD("2", "/")
+	    PATHM("2", "/usr/bin/cat", "0100755", "0")
+	    SC("3", "257", "3", "0", "4", ROOT)
+	    CWD("3", "/")
+	    PATHM("3", "id_rsa", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"resolved\":false"), 1);
+}
+END_TEST
+
+/* The owner's uids under another login; the owner itself; sshd. */
+START_TEST(test_who)
+{
+	replay(SC("1", "257", FDCWD, "0", "3", REUID)
+	    CWD("1", "/")
+	    PATHM("1", "/home/alice/.ssh/id_ed25519", "0100600", "1000")
+	    SC("2", "257", FDCWD, "0", "3", ALICE)
+	    CWD("2", "/")
+	    PATHM("2", "/home/alice/.ssh/id_ed25519", "0100600", "1000")
+	    SC("3", "257", FDCWD, "0", "3", SSHD)
+	    CWD("3", "/")
+	    PATHM("3", "/home/alice/.ssh/authorized_keys", "0100600", "1000")
+	    /* cd ~/.ssh && cat ./id_ed25519, as root */
+	    SC("4", "257", FDCWD, "0", "3", ROOT)
+	    CWD("4", "/home/alice/.ssh")
+	    PATHM("4", "./id_ed25519", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 2);
+	ck_assert_int_eq(count("\"serial\":1,"), 1);
+	ck_assert_int_eq(count("\"serial\":4,"), 1);
+	ck_assert_int_eq(count("login identity (auid)"), 2);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/id_ed25519\""), 4);
+}
+END_TEST
+
+/*
+ * Writes are not reads: root's cp onto authorized_keys.bak (O_WRONLY|
+ * O_CREAT|O_TRUNC, 0x241) and onto a key file; O_PATH (0x200000) opens
+ * neither.  O_RDWR reads; so does any other file under .ssh that is
+ * not a public one (medium).
+ */
+START_TEST(test_flags)
+{
+	replay(SC("1", "257", FDCWD, "241", "3", ROOT)
+	    CWD("1", "/")
+	    PATHM("1", "/home/alice/.ssh/authorized_keys.bak", "0100600",
+	    "1000")
+	    SC("2", "257", FDCWD, "241", "3", ROOT)
+	    CWD("2", "/")
+	    PATHM("2", "/home/alice/.ssh/id_rsa", "0100600", "1000")
+	    SC("3", "257", FDCWD, "200000", "3", ROOT)
+	    CWD("3", "/")
+	    PATHM("3", "/home/alice/.ssh/id_rsa", "0100600", "1000")
+	    SC("4", "257", FDCWD, "2", "3", ROOT)
+	    CWD("4", "/")
+	    PATHM("4", "/home/alice/.ssh/id_rsa", "0100600", "1000")
+	    SC("5", "257", FDCWD, "0", "3", ROOT)
+	    CWD("5", "/")
+	    PATHM("5", "/home/alice/.ssh/bob_key", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 2);
+	ck_assert_int_eq(count("\"serial\":4,"), 1);
+	ck_assert_int_eq(count("\"serial\":5,"), 1);
+	ck_assert_int_eq(count("not a private key by its name"), 1);
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 0);
+}
+END_TEST
+
+/*
+ * The plugin's own events are dropped by pid and exe (gate_drop_pid(),
+ * set in plugin mode); another pid running the same binary is still seen,
+ * and so is another program that has the same pid number (another
+ * host's).  (tests/fixtures/keys has the kernel's records of
+ * `LD_PRELOAD=evil.so audisp-sshwatch --version' planting a key.)
+ */
+START_TEST(test_own_pid)
+{
+	const char *text =
+	    SC("1", "257", FDCWD, "0", "3", ROOT)
+	    CWD("1", "/")
+	    PATHM("1", "/home/alice/.ssh/id_ed25519", "0100600", "1000");
+	char other[2048];
+
+	gate_drop_pid(50, "/usr/bin/x");
+	replay(text);
+	ck_assert_uint_eq(out.len, 0);
+	gate_drop_pid(49, "/usr/bin/x");
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	gate_drop_pid(0, NULL);
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	/* Our pid, another program (another host's, a synthetic stream). */
+	gate_drop_pid(50, "/usr/sbin/audisp-sshwatch");
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	/* pid=50 is not pid 5; pid=5 is. */
+	gate_drop_pid(5, "/usr/bin/x");
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	snprintf(other, sizeof(other), "%s", text);
+	memcpy(strstr(other, " pid=50 "), " pid=5 ", 7);
+	replay(other);
+	ck_assert_uint_eq(out.len, 0);
+	gate_drop_pid(0, NULL);
+}
+END_TEST
+
+/* Sessions across loginuid changes (LOGIN old-ses -> ses). */
+#define USTART(serial, ses) \
+	"type=USER_START msg=audit(1.000:" serial "): pid=77 uid=0 " \
+	"auid=1000 ses=" ses " subj=unconfined msg='op=PAM:session_open " \
+	"grantors=pam_unix acct=\"alice\" exe=\"/usr/sbin/sshd\" " \
+	"hostname=10.0.0.5 addr=10.0.0.5 terminal=ssh res=success'\n"
+#define RELOGIN(serial, old, new) \
+	"type=LOGIN msg=audit(1.000:" serial "): pid=90 uid=0 " \
+	"subj=unconfined old-auid=1000 auid=0 tty=pts1 old-ses=" old \
+	" ses=" new " res=1\n"
+#define SSHEXEC(serial, ses) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e " \
+	"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=90 " \
+	"pid=91 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 " \
+	"fsgid=0 tty=pts1 ses=" ses " comm=\"ssh\" exe=\"/usr/bin/ssh\" " \
+	"key=(null)\n" \
+	"type=EXECVE msg=audit(1.000:" serial "): argc=2 a0=\"ssh\" " \
+	"a1=\"next\"\n" \
+	"type=CWD msg=audit(1.000:" serial "): cwd=\"/root\"\n"
+
+START_TEST(test_relogin)
+{
+	/* echo 0 > /proc/self/loginuid inside alice's SSH session 5. */
+	replay(USTART("1", "5") RELOGIN("2", "5", "9") SSHEXEC("3", "9"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 1);
+	ck_assert_int_eq(count("from 10.0.0.5 as alice"), 1);
+	/* Without the LOGIN record, session 9 is no SSH session. */
+	replay(USTART("1", "5") SSHEXEC("3", "9"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 0);
+	/* A failed change (res=0) continues nothing. */
+	replay(USTART("1", "5")
+	    "type=LOGIN msg=audit(1.000:2): pid=90 uid=0 old-auid=1000 "
+	    "auid=0 tty=pts1 old-ses=5 ses=9 res=0\n" SSHEXEC("3", "9"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 0);
+	/* sshd's own LOGIN (old-ses unset) opens nothing either. */
+	replay(RELOGIN("2", "4294967295", "9") SSHEXEC("3", "9"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-chain\""), 0);
+}
+END_TEST
+
+/* An ssh-family exec by alice (uid 1000, ENRICHED names) in session ses. */
+#define AEXEC(serial, ses, exe, argv) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e " \
+	"syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=90 " \
+	"pid=9" serial " auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 " \
+	"fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts1 ses=" ses \
+	" comm=\"x\" exe=\"" exe "\" key=(null)\x1d" \
+	"AUID=\"alice\" UID=\"alice\"\n" \
+	"type=EXECVE msg=audit(1.000:" serial "): " argv "\n" \
+	"type=CWD msg=audit(1.000:" serial "): cwd=\"/home/alice\"\n"
+/*
+ * The false alarms of issue 12 that must stay low: -i and ssh-add with
+ * one's own key, a ControlMaster started with -fN.  (git over ssh inside
+ * an SSH session, which needs git as the parent: check_quiet.)
+ */
+START_TEST(test_low_noise)
+{
+	/* Outside any SSH session: own keys, a control master. */
+	replay(AEXEC("1", "7", "/usr/bin/ssh", "argc=4 a0=\"ssh\" "
+	    "a1=\"-i\" a2=\"/home/alice/.ssh/id_ed25519\" a3=\"h\"")
+	    AEXEC("2", "7", "/usr/bin/ssh-add", "argc=2 a0=\"ssh-add\" "
+	    "a1=\"/home/alice/.ssh/id_ed25519\"")
+	    AEXEC("3", "7", "/usr/bin/ssh", "argc=7 a0=\"ssh\" "
+	    "a1=\"-fN\" a2=\"-o\" a3=\"ControlMaster=yes\" a4=\"-o\" "
+	    "a5=\"ControlPath=~/.ssh/cm-%r@%h:%p\" a6=\"h\"")
+	    AEXEC("4", "7", "/usr/bin/ssh", "argc=3 a0=\"ssh\" "
+	    "a1=\"-fN\" a2=\"h\""));
+	ck_assert_int_eq(count("\"rule\":"), 4);
+	ck_assert_int_eq(count("\"rule\":\"ssh-identity-file\""), 1);
+	ck_assert_int_eq(count("\"rule\":\"ssh-add-key\""), 1);
+	ck_assert_int_eq(count("\"rule\":\"ssh-no-command\""), 2);
+	ck_assert_int_eq(count("\"severity\":\"low\""), 4);
+}
+END_TEST
+
+/* sshdirs ------------------------------------------------------------ */
+
+#define PATHP(serial, item, name, ino, mode, nt) \
+	"type=PATH msg=audit(1.000:" serial "): item=" item " name=\"" name \
+	"\" inode=" ino " dev=fe:00 mode=" mode " ouid=1000 ogid=0 " \
+	"rdev=00:00 nametype=" nt "\n"
+#define SCW(serial, sc, a0, a2, items) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e syscall=" sc \
+	" success=yes exit=3 a0=" a0 " a1=7ffd0000 a2=" a2 " a3=0 items=" \
+	items " ppid=1 pid=60 " ROOT " gid=0 tty=pts0 ses=3 comm=\"x\" " \
+	"exe=\"/usr/bin/x\" key=(null)\n"
+
+/*
+ * Root lists bob's ~/.ssh (the read rules record the open of the
+ * directory: its inode is learned), then creates authorized_keys2
+ * through a symbolic link to it, then through /dev/fd/3/: the PARENT
+ * item's inode is .ssh's.  After .ssh is renamed away, the same inode
+ * means nothing.
+ */
+START_TEST(test_parent_alias)
+{
+	replay(SCW("1", "257", FDCWD, "98800", "1")
+	    CWD("1", "/")
+	    PATHP("1", "0", "/home/bob/.ssh", "77", "040700", "NORMAL")
+	    SCW("2", "257", FDCWD, "441", "2")
+	    CWD("2", "/tmp/w")
+	    PATHP("2", "0", "d/", "77", "040700", "PARENT")
+	    PATHP("2", "1", "d/authorized_keys2", "90", "0100644", "CREATE")
+	    SCW("3", "257", FDCWD, "441", "2")
+	    CWD("3", "/tmp/w")
+	    PATHP("3", "0", "/dev/fd/3/", "77", "040700", "PARENT")
+	    PATHP("3", "1", "/dev/fd/3/authorized_keys2", "91", "0100644",
+	    "CREATE")
+	    /* A file of another name in it: not an authorized_keys write. */
+	    SCW("4", "257", FDCWD, "441", "2")
+	    CWD("4", "/tmp/w")
+	    PATHP("4", "0", "d/", "77", "040700", "PARENT")
+	    PATHP("4", "1", "d/notes", "92", "0100644", "CREATE")
+	    /* mv ~/.ssh ~/.ssh.old */
+	    SCW("5", "82", "7f00", "0", "4")
+	    CWD("5", "/home/bob")
+	    PATHP("5", "0", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("5", "1", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("5", "2", ".ssh", "77", "040700", "DELETE")
+	    PATHP("5", "3", ".ssh.old", "77", "040700", "CREATE")
+	    SCW("6", "257", FDCWD, "441", "2")
+	    CWD("6", "/tmp/w")
+	    PATHP("6", "0", "d/", "77", "040700", "PARENT")
+	    PATHP("6", "1", "d/authorized_keys", "93", "0100644", "CREATE"));
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 2);
+	ck_assert_int_eq(count("\"serial\":2,"), 1);
+	ck_assert_int_eq(count("\"serial\":3,"), 1);
+	ck_assert_int_eq(count("\"target\":"
+	    "\"/home/bob/.ssh/authorized_keys2\""), 2);
+	ck_assert_int_eq(count("PARENT record's device and inode"), 2);
+}
+END_TEST
+
+/* mv ~/.ssh ~/.ssh.old; mv ~/.stage ~/.ssh; a bind mount over .ssh. */
+START_TEST(test_replaced)
+{
+	replay(SCW("1", "82", "7f00", "0", "4")
+	    CWD("1", "/home/bob")
+	    PATHP("1", "0", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("1", "1", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("1", "2", ".ssh", "77", "040700", "DELETE")
+	    PATHP("1", "3", ".ssh.old", "77", "040700", "CREATE")
+	    SCW("2", "82", "7f00", "0", "4")
+	    CWD("2", "/home/bob")
+	    PATHP("2", "0", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("2", "1", "/home/bob/", "70", "040755", "PARENT")
+	    PATHP("2", "2", ".stage", "78", "040700", "DELETE")
+	    PATHP("2", "3", ".ssh", "78", "040700", "CREATE")
+	    SCW("3", "165", "7f00", "0", "2")
+	    CWD("3", "/")
+	    PATHP("3", "0", "/tmp/x", "79", "040700", "NORMAL")
+	    PATHP("3", "1", "/home/bob/.ssh", "78", "040700", "NORMAL")
+	    /* A file named .ssh renamed: not a directory. */
+	    SCW("4", "82", "7f00", "0", "4")
+	    CWD("4", "/tmp")
+	    PATHP("4", "0", "/tmp/", "70", "040755", "PARENT")
+	    PATHP("4", "1", "/tmp/", "70", "040755", "PARENT")
+	    PATHP("4", "2", "f", "80", "0100600", "DELETE")
+	    PATHP("4", "3", ".ssh", "80", "0100600", "CREATE")
+	    /* Then a create through the new .ssh is known by its inode. */
+	    SCW("5", "257", FDCWD, "441", "2")
+	    CWD("5", "/tmp/w")
+	    PATHP("5", "0", "d/", "78", "040700", "PARENT")
+	    PATHP("5", "1", "d/authorized_keys", "93", "0100644", "CREATE"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-dir-replaced\""), 3);
+	ck_assert_int_eq(count("\"operation\":\"rename-away\""), 1);
+	ck_assert_int_eq(count("\"operation\":\"rename-into\""), 1);
+	ck_assert_int_eq(count("\"operation\":\"mount\""), 1);
+	ck_assert_int_eq(count("\"path\":\"/home/bob/.ssh\""), 3);
+	ck_assert_int_eq(count("\"serial\":4,"), 0);
+	ck_assert_int_eq(count("\"target\":\"/home/bob/.ssh/authorized_keys\""),
+	    1);
+}
+END_TEST
+
+static int nmulti;
+static char multi_path[4096];
+
+static void
+on_multi(const char *path, unsigned long nlink)
+{
+	nmulti++;
+	snprintf(multi_path, sizeof(multi_path), "%s:%lu", path, nlink);
+}
+
+/* Seeding from the file system: .ssh by inode, extra hard links told. */
+START_TEST(test_seed)
+{
+	char tmpl[] = "/tmp/check_keys.XXXXXX", p[4096], q[4096], want[4200];
+	char dev[INODES_DEVLEN];
+	struct users u;
+	struct inodes *t = inodes_new(16);
+	struct stat st;
+	char *dir = mkdtemp(tmpl);
+
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_ptr_nonnull(t);
+	users_init(&u);
+	snprintf(p, sizeof(p), "%s/h", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	ck_assert_int_eq(users_add(&u, "hh", 4242, p), 0);
+	ck_assert_int_eq(users_add(&u, "nohome", 4243, "/nonexistent/x"), 0);
+	snprintf(p, sizeof(p), "%s/h/.ssh", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/h/.ssh/authorized_keys", dir);
+	{
+		FILE *fp = fopen(p, "w");
+
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+	nmulti = 0;
+	ck_assert_uint_eq(sshdirs_seed(t, &u, on_multi), 1);
+	ck_assert_int_eq(nmulti, 0);
+	snprintf(q, sizeof(q), "%s/h/ak-link", dir);
+	ck_assert_int_eq(link(p, q), 0);
+	ck_assert_uint_eq(sshdirs_seed(t, &u, on_multi), 1);
+	ck_assert_int_eq(nmulti, 1);
+	snprintf(want, sizeof(want), "%s:2", p);
+	ck_assert_str_eq(multi_path, want);
+	snprintf(p, sizeof(p), "%s/h/.ssh", dir);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	snprintf(dev, sizeof(dev), "%02x:%02x", major(st.st_dev),
+	    minor(st.st_dev));
+	ck_assert_str_eq(inodes_lookup(t, dev, st.st_ino), p);
+	inodes_free(t);
+	users_free(&u);
+	tu_rmtemp(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("keys");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_class_table, 0,
+	    (int)(sizeof(class_cases) / sizeof(class_cases[0])));
+	tcase_add_test(tc, test_ssh_dir);
+	tcase_add_test(tc, test_access);
+	tcase_add_test(tc, test_gate);
+	tcase_add_test(tc, test_dirfds_table);
+	tcase_add_test(tc, test_dirfds_caps);
+	tcase_add_test(tc, test_dirfd_theft);
+	tcase_add_test(tc, test_dirfd_unknown);
+	tcase_add_test(tc, test_dirfd_exec_forgets);
+	tcase_add_test(tc, test_who);
+	tcase_add_test(tc, test_flags);
+	tcase_add_test(tc, test_parent_alias);
+	tcase_add_test(tc, test_own_pid);
+	tcase_add_test(tc, test_relogin);
+	tcase_add_test(tc, test_replaced);
+	tcase_add_test(tc, test_low_noise);
+	tcase_add_test(tc, test_seed);
+	suite_add_tcase(s, tc);
+	return tu_run(s, 0);
+}
