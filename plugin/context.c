@@ -321,6 +321,7 @@ context_observe(struct context *c, const struct framer_event *fe)
 		case AUDIT_CRYPTO_KEY_USER:
 		case AUDIT_CRYPTO_SESSION:
 			observe_laddr(c, fe, rec, len);
+			break;
 		case AUDIT_LOGIN:
 			observe_login(c, fe, rec, len);
 			break;
