@@ -75,8 +75,11 @@ for form in ('raw', 'ausearch-raw', 'ausearch', 'plugin'):
     sev = {'touch': ['low'], 'symlink': ['medium'], 'newacct': ['low'],
            'accounts': ['low', 'low', 'low'],
            # git ls-remote inside an SSH login: -i KEY under /tmp (high),
-           # ssh-chain low (the remote command is git-upload-pack).
-           'gitfetch-inner': ['high', 'low'],
+           # and ssh-chain high: the lowering for git's own transport
+           # needs git as the client's parent, and the shipped rules do
+           # not record git's exec (plugin mode reads it from /proc only
+           # for live events; audisp-sshwatch(8), ssh-chain).
+           'gitfetch-inner': ['high', 'high'],
            'mvswap': ['medium', 'high']}
     for sid, ses, rules, paths in scen:
         got = [a['severity'] for a in alerts
