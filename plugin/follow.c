@@ -803,7 +803,9 @@ follow_state_parse(const char *buf, size_t len, struct follow_state *st,
 		snprintf(err, errsz, "no \"safe\" line");
 		goto fail;
 	}
-	qsort(st->keys, st->nkeys, FOLLOW_KEY_MAX, cmp_key);
+	/* qsort() wants a valid base even for no element. */
+	if (st->nkeys > 0)
+		qsort(st->keys, st->nkeys, FOLLOW_KEY_MAX, cmp_key);
 	return 0;
  damaged:
 	snprintf(err, errsz, "damaged at byte %zu", (size_t)(p - buf));
