@@ -38,6 +38,12 @@ struct input {
 	/* The first event's stamp, for ordering inputs. */
 	int		 has_stamp;
 	unsigned long long sec, msec, serial;
+	/*
+	 * The earliest first stamp of the files of its log (audit.log and
+	 * its rotations audit.log.N: the same name less ".N").
+	 */
+	int		 ghas;
+	unsigned long long gsec, gmsec, gserial;
 	/* Lines read while recognising the input, replayed first. */
 	char		**held;
 	size_t		*heldlen;
@@ -404,27 +410,67 @@ rotation(const char *name)
 	return *p == '\0' ? n : 0;
 }
 
+/* The length of name less a rotation's ".N". */
+static size_t
+log_base_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	return rotation(name) > 0 ? (size_t)(strrchr(name, '.') - name) : n;
+}
+
+static int
+same_log(const char *x, const char *y)
+{
+	size_t n = log_base_len(x);
+
+	return n == log_base_len(y) && strncmp(x, y, n) == 0;
+}
+
+/* -1, 0 or 1 as stamp (s1, m1, n1) is before, at or after (s2, m2, n2). */
+static int
+stamp_cmp(unsigned long long s1, unsigned long long m1, unsigned long long n1,
+    unsigned long long s2, unsigned long long m2, unsigned long long n2)
+{
+	if (s1 != s2)
+		return s1 < s2 ? -1 : 1;
+	if (m1 != m2)
+		return m1 < m2 ? -1 : 1;
+	if (n1 != n2)
+		return n1 < n2 ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Logs in the order of their earliest event; the files of one log oldest
+ * first by their rotation number (audit.log.2, audit.log.1, audit.log),
+ * not by their first events' stamps: an aggregator's log interleaves
+ * nodes whose clocks differ, so a newer file can start with an event
+ * stamped earlier than the first of an older one (and an event cut by
+ * rotation starts in the file with the higher number).
+ */
 static int
 input_cmp(const void *a, const void *b)
 {
 	const struct input *x = a, *y = b;
+	size_t nx, ny;
+	int c;
 
-	if (x->has_stamp != y->has_stamp)
-		return x->has_stamp ? -1 : 1;
-	if (x->sec != y->sec)
-		return x->sec < y->sec ? -1 : 1;
-	if (x->msec != y->msec)
-		return x->msec < y->msec ? -1 : 1;
-	if (x->serial != y->serial)
-		return x->serial < y->serial ? -1 : 1;
-	/*
-	 * The same first event: an event cut by rotation.  The file with the
-	 * higher rotation number (audit.log.2 before audit.log.1 before
-	 * audit.log) holds its start.
-	 */
+	if (x->ghas != y->ghas)
+		return x->ghas ? -1 : 1;
+	if ((c = stamp_cmp(x->gsec, x->gmsec, x->gserial, y->gsec, y->gmsec,
+	    y->gserial)) != 0)
+		return c;
+	nx = log_base_len(x->name);
+	ny = log_base_len(y->name);
+	if ((c = strncmp(x->name, y->name, nx < ny ? nx : ny)) != 0)
+		return c;
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
 	if (rotation(x->name) != rotation(y->name))
 		return rotation(x->name) > rotation(y->name) ? -1 : 1;
-	return 0;
+	return stamp_cmp(x->sec, x->msec, x->serial, y->sec, y->msec,
+	    y->serial);
 }
 
 /* An ausearch block, collected to be fed back in kernel order. */
@@ -664,6 +710,24 @@ replay_run_progress(char *const *paths, size_t npaths, struct framer *fr,
 		in[i].name = paths[i];
 		in[i].lr.fd = -1;
 		input_probe(&in[i], errfp, st);
+	}
+	/* Each log's earliest first event, over its rotated files. */
+	for (i = 0; i < npaths; i++) {
+		size_t j;
+
+		for (j = 0; j < npaths; j++) {
+			if (!in[j].has_stamp || !same_log(in[i].name,
+			    in[j].name))
+				continue;
+			if (!in[i].ghas || stamp_cmp(in[j].sec, in[j].msec,
+			    in[j].serial, in[i].gsec, in[i].gmsec,
+			    in[i].gserial) < 0) {
+				in[i].ghas = 1;
+				in[i].gsec = in[j].sec;
+				in[i].gmsec = in[j].msec;
+				in[i].gserial = in[j].serial;
+			}
+		}
 	}
 	/* Oldest first, so rotated files join up. */
 	qsort(in, npaths, sizeof(*in), input_cmp);

@@ -236,6 +236,33 @@ START_TEST(test_rotated_order)
 }
 END_TEST
 
+/*
+ * An aggregator's log: nodes' clocks differ, so the newer file can start
+ * with an event stamped before the first of the older one.  The files of
+ * one log go by their rotation number; other logs by their first event.
+ */
+START_TEST(test_rotated_skewed)
+{
+	struct buf ev, err;
+	char *p[3];
+
+	buf_init(&ev, 1 << 20);
+	buf_init(&err, 1 << 20);
+	p[0] = write_tmp("audit.log", "node=b type=DAEMON_START msg=audit("
+	    "150.000:7): op=b\n");
+	p[1] = write_tmp("audit.log.1", "node=a type=DAEMON_START msg=audit("
+	    "200.000:3): op=a\n");
+	p[2] = write_tmp("other.log", "type=DAEMON_START msg=audit("
+	    "100.000:1): op=o\n");
+	ck_assert_int_eq(run(p, 3, &ev, &err), 0);
+	ck_assert_str_eq(buf_str(&ev), "type=DAEMON_START msg=audit(100.000:1):"
+	    " op=o\n--\nnode=a type=DAEMON_START msg=audit(200.000:3): op=a\n"
+	    "--\nnode=b type=DAEMON_START msg=audit(150.000:7): op=b\n--\n");
+	buf_free(&ev);
+	buf_free(&err);
+}
+END_TEST
+
 START_TEST(test_no_final_newline_and_crlf)
 {
 	struct buf ev, err;
@@ -488,6 +515,7 @@ main(void)
 	tcase_add_test(tc, test_bad_lines_inside);
 	tcase_add_test(tc, test_binary_refused);
 	tcase_add_test(tc, test_rotated_order);
+	tcase_add_test(tc, test_rotated_skewed);
 	tcase_add_test(tc, test_no_final_newline_and_crlf);
 	tcase_add_test(tc, test_long_line);
 	tcase_add_test(tc, test_missing_file);
