@@ -116,7 +116,7 @@ safeopen_fd(const char *path, long long uid, unsigned flags, struct stat *st,
 				*why = "a symbolic link";
 				goto fail;
 			}
-			/* Resolve the link's text ourselves, with our checks. */
+			/* The link's text, resolved here with our checks. */
 			if (++links > SAFEOPEN_MAX_LINKS) {
 				*why = "too many symbolic links";
 				goto fail;
