@@ -3,14 +3,11 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "akeys.h"
+#include "safeopen.h"
 
 /* Does word look like a key type (the options field never does)? */
 static int
@@ -170,50 +167,25 @@ akeys_parse(const char *text, size_t len,
 }
 
 int
-akeys_read(const char *path, char **text, size_t *len)
+akeys_read(const char *path, long long uid, char **text, size_t *len,
+    const char **why)
 {
-	struct stat st;
-	char *t = NULL;
-	size_t have = 0;
-	ssize_t r;
-	int fd, e;
+	int r;
 
 	*text = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1)
+	r = safeopen_read(path, uid, SAFEOPEN_NOFOLLOW | SAFEOPEN_OWNED,
+	    AKEYS_MAX_BYTES + 1, text, len, why);
+	if (r != SAFEOPEN_OK)
+		return r == SAFEOPEN_ABSENT ? 1 : -1;
+	if (*len > AKEYS_MAX_BYTES) {
+		free(*text);
+		*text = NULL;
+		*len = 0;
+		*why = "over AKEYS_MAX_BYTES";
 		return -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
 	}
-	if (st.st_size > AKEYS_MAX_BYTES) {
-		errno = EFBIG;
-		goto fail;
-	}
-	if ((t = malloc((size_t)st.st_size + 1)) == NULL)
-		goto fail;
-	while (have < (size_t)st.st_size) {
-		r = read(fd, t + have, (size_t)st.st_size - have);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		have += (size_t)r;
-	}
-	t[have] = '\0';
-	close(fd);
-	*text = t;
-	*len = have;
 	return 0;
- fail:
-	e = errno;
-	free(t);
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 struct akfile {

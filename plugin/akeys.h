@@ -7,8 +7,10 @@
  * (comma-separated, "quoted" values with \" escapes), the key type, the
  * base64 key blob, a comment; the key's blob must name the same type.
  * Each key is given with its SHA256 fingerprint as `ssh-keygen -l' prints
- * it (fpr.h).  akeys_read() opens the file with O_NOFOLLOW, a regular
- * file, at most AKEYS_MAX_BYTES.
+ * it (fpr.h).  akeys_read() opens the file through safeopen.h for the
+ * account that controls it: not a link itself, every component owned by
+ * that account or root and usable by it, a regular file, at most
+ * AKEYS_MAX_BYTES.
  *
  * The table remembers, per file, only the fingerprints (SHA-256 digests)
  * of its keys, so that the next read says which keys were added and which
@@ -59,11 +61,16 @@ size_t	 akeys_parse(const char *text, size_t len,
 	    void (*fn)(void *arg, const struct akey *k), void *arg,
 	    unsigned *bad);
 /*
- * Reads path safely into *text (malloc'd, NUL-terminated).  Returns 0, or
- * -1 with errno set (ELOOP for a link, EINVAL not a regular file, EFBIG
- * over the cap).
+ * Reads path into *text (malloc'd, NUL-terminated) for the account uid
+ * (the owner of the home path is in; root, 0, for a path in no home,
+ * which must then be root's all the way): safeopen.h with
+ * SAFEOPEN_NOFOLLOW | SAFEOPEN_OWNED, at most AKEYS_MAX_BYTES.  Returns
+ * 0; 1 when the file (or a directory on its way) does not exist; -1
+ * when it was refused, *why saying why ("a symbolic link", "owned by
+ * another account", "not a regular file", "over AKEYS_MAX_BYTES"...).
  */
-int	 akeys_read(const char *path, char **text, size_t *len);
+int	 akeys_read(const char *path, long long uid, char **text, size_t *len,
+	    const char **why);
 
 struct akeys;
 

@@ -18,10 +18,12 @@
 #include "akeys.h"
 #include "alert.h"
 #include "keyhunt.h"
+#include "log.h"
 #include "auval.h"
 #include "path.h"
 #include "rawrec.h"
 #include "rules.h"
+#include "safeopen.h"
 #include "sshdwatch.h"
 
 #define PAM_MAX_BYTES	(256 * 1024)	/* one PAM file read */
@@ -725,36 +727,24 @@ pam_seen(const struct sshdwatch *w, uint64_t h)
 }
 
 /*
- * Reads a PAM file (O_NOFOLLOW, regular, capped) and returns its text
- * (malloc'd) or NULL.
+ * Reads a PAM file and returns its text (malloc'd) or NULL: through
+ * safeopen.h as root, so a path root's all the way (no component owned
+ * by another account or writable by group or others), not a link
+ * itself, a regular file, at most max bytes.
  */
 static char *
 read_small(const char *path, size_t max, size_t *len)
 {
-	struct stat st;
-	char *t = NULL;
-	ssize_t r;
-	size_t have = 0;
-	int fd;
+	const char *why;
+	char *t;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1)
+	if (safeopen_read(path, 0, SAFEOPEN_NOFOLLOW | SAFEOPEN_OWNED,
+	    max + 1, &t, len, &why) != SAFEOPEN_OK)
 		return NULL;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > (off_t)max || (t = malloc((size_t)st.st_size + 1)) ==
-	    NULL) {
-		close(fd);
+	if (*len > max) {
+		free(t);
 		return NULL;
 	}
-	while (have < (size_t)st.st_size) {
-		r = read(fd, t + have, (size_t)st.st_size - have);
-		if (r <= 0)
-			break;
-		have += (size_t)r;
-	}
-	t[have] = '\0';
-	close(fd);
-	*len = have;
 	return t;
 }
 
@@ -936,17 +926,55 @@ on_key(void *arg, const struct akey *k)
 	ks->n++;
 }
 
-/* Reads an authorized_keys file and remembers its fingerprints. */
-static int
-read_keys(const char *path, struct keyset *ks)
+/*
+ * The account an authorized_keys file is read for (akeys_read()): the
+ * owner of the home it is in; root for a path in no home (or in a home
+ * of `/', as some daemons' accounts have), which must then be root's all
+ * the way.  -1 when the home's account is not known.
+ */
+static long long
+keys_account(const struct users *u, const char *path)
 {
-	char *text = NULL;
+	char owner[256], home[4096];
+
+	if (u == NULL)
+		return path_under(path, strlen(path), "/home") ? -1 : 0;
+	if (!users_owner_of_path(u, path, strlen(path), owner,
+	    sizeof(owner)))
+		return 0;
+	if (users_home_of(u, owner, home, sizeof(home)) == 0 &&
+	    strcmp(home, "/") == 0)
+		return 0;
+	return users_uid_of(u, owner);
+}
+
+/*
+ * Reads an authorized_keys file for the account that controls it and
+ * gathers its fingerprints.  Returns 0; 1 when it does not exist; -1
+ * when it was refused (counted, and logged with the reason).
+ */
+static int
+read_keys(struct sshdwatch *w, const struct users *u, const char *path,
+    struct keyset *ks)
+{
+	char *text = NULL, safe[512];
+	const char *why = "the home's account is not known";
 	size_t len = 0;
 	unsigned bad;
+	long long uid;
+	int r = -1;
 
 	ks->n = 0;
-	if (akeys_read(path, &text, &len) == -1)
+	if ((uid = keys_account(u, path)) >= 0)
+		r = akeys_read(path, uid, &text, &len, &why);
+	if (r == 1)
+		return 1;
+	if (r == -1) {
+		w->st.keys_refused++;
+		log_msg(LOG_WARNING, "authorized_keys %s not read: %s",
+		    log_safe(path, strlen(path), safe, sizeof(safe)), why);
 		return -1;
+	}
 	akeys_parse(text, len, on_key, ks, &bad);
 	free(text);
 	return 0;
@@ -1016,7 +1044,7 @@ keys_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 		    &nrm);
 	else
 		for (tries = 0;; tries++) {
-			if (read_keys(path->p, &ks) == -1) {
+			if (read_keys(w, rc->users, path->p, &ks) != 0) {
 				w->st.keys_unread++;
 				keyset_free(&ks);
 				return 0;
@@ -1357,14 +1385,15 @@ sshdwatch_rules(const struct rules_ctx *rc, const struct event *ev,
 	return count;
 }
 
-/* Remembers the keys of one file, silently. */
+/* Remembers the keys of one file, silently (a refusal is logged). */
 static void
-seed_file(struct sshdwatch *w, const char *path, struct keyset *ks)
+seed_file(struct sshdwatch *w, const struct users *u, const char *path,
+    struct keyset *ks)
 {
 	uint8_t none[1][FPR_SHA256_LEN];
 	size_t nrm;
 
-	if (read_keys(path, ks) == 0)
+	if (read_keys(w, u, path, ks) == 0)
 		akeys_update(w->keys, path, (const uint8_t (*)[
 		    FPR_SHA256_LEN])ks->d, ks->n, ks->added, none, 0, &nrm);
 }
@@ -1393,14 +1422,14 @@ keys_seed(struct sshdwatch *w, const struct users *u)
 			if (u->e[i].home != NULL && snprintf(path,
 			    sizeof(path), "%s/%s", u->e[i].home, names[j]) <
 			    (int)sizeof(path))
-				seed_file(w, path, &ks);
+				seed_file(w, u, path, &ks);
 	for (i = 0; i < w->nakf; i++) {
 		if (w->akf[i].home)
 			continue;
 		memset(&g, 0, sizeof(g));
 		if (glob(w->akf[i].pat, 0, NULL, &g) == 0)
 			for (j = 0; j < g.gl_pathc && j < AKEYS_MAX_FILES; j++)
-				seed_file(w, g.gl_pathv[j], &ks);
+				seed_file(w, u, g.gl_pathv[j], &ks);
 		globfree(&g);
 	}
 	keyset_free(&ks);

@@ -44,6 +44,7 @@ struct sshdwatch_stats {
 	unsigned long long	 refused;	/* a file not read safely */
 	unsigned long long	 over;		/* caps hit in a model */
 	unsigned long long	 keys_unread;	/* authorized_keys not read */
+	unsigned long long	 keys_refused;	/* ... refused by safeopen.h */
 };
 
 struct sshdwatch;

@@ -87,6 +87,17 @@ users_name_of_uid(const struct users *u, long long uid)
 	return NULL;
 }
 
+long long
+users_uid_of(const struct users *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (strcmp(u->e[i].name, name) == 0)
+			return u->e[i].uid;
+	return strcmp(name, "root") == 0 ? 0 : -1;
+}
+
 int
 users_home_of(const struct users *u, const char *name, char *out,
     size_t outsz)

@@ -34,6 +34,8 @@ size_t	 users_load_local(struct users *u);
 int	 users_add(struct users *u, const char *name, long long uid,
 	    const char *home);
 const char *users_name_of_uid(const struct users *u, long long uid);
+/* The uid of name: the table, else 0 for root; -1 when not known. */
+long long users_uid_of(const struct users *u, const char *name);
 /* Home of name: the table, else /root or /home/NAME; written to out. */
 int	 users_home_of(const struct users *u, const char *name, char *out,
 	    size_t outsz);

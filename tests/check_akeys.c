@@ -2,8 +2,13 @@
  * check_akeys: SHA-256 and base64 against their standards' test vectors
  * (FIPS 180-4 examples, RFC 4648 section 10), the authorized_keys
  * parser (options, quotes, types, refused lines, caps) and the bounded
- * fingerprint table (added, removed, forgotten).  The fingerprints are
- * compared with ssh-keygen -lf by tests/sshd_persist.sh.
+ * fingerprint table (added, removed, forgotten), and the opener
+ * (akeys_read() through safeopen.h) over real files: a 0600 file in a
+ * 0700 home of another uid is read for that uid, with the fingerprint
+ * `ssh-keygen -lf' prints; a .ssh linked into another account's or
+ * root's directory, a link as the file itself, a FIFO (without
+ * blocking), a file outside homes not root's all the way are refused.
+ * End to end in plugin mode: tests/akeys_plugin.sh.
  */
 #include "config.h"
 
@@ -11,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "akeys.h"
 #include "fpr.h"
@@ -233,6 +240,189 @@ START_TEST(test_table_cap)
 }
 END_TEST
 
+/* A directory or file of mode and owner uid (when root). */
+static void
+mk(const char *path, mode_t mode, long long uid, const char *text)
+{
+	FILE *fp;
+
+	if (text == NULL)
+		ck_assert_int_eq(mkdir(path, mode), 0);
+	else {
+		ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+		fputs(text, fp);
+		fclose(fp);
+	}
+	if (geteuid() == 0)
+		ck_assert_int_eq(chown(path, (uid_t)uid, (gid_t)uid), 0);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+static void
+on_read_key(void *arg, const struct akey *k)
+{
+	memcpy(arg, k, sizeof(*k));
+}
+
+/* akeys_read() of path for uid: its result, and *why. */
+static int
+try_read(const char *path, long long uid, const char **why)
+{
+	char *text;
+	size_t len;
+	int r;
+
+	*why = NULL;
+	r = akeys_read(path, uid, &text, &len, why);
+	if (r == 0)
+		free(text);
+	else
+		ck_assert_ptr_null(text);
+	return r;
+}
+
+START_TEST(test_read_safe)
+{
+	char dir[] = "/tmp/check_akeys.XXXXXX", p[512], q[512], cmd[1200];
+	char line[1024], want[256], *text;
+	const int root = geteuid() == 0;
+	/* Accounts of no one: the files' owners when root. */
+	const long long a = root ? 4301 : (long long)geteuid();
+	const long long b = root ? 4302 : (long long)geteuid();
+	const char *why;
+	struct akey k;
+	size_t len;
+	unsigned bad;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0711), 0);
+	/* a's home: 0700, .ssh 0700, authorized_keys 0600, one real key. */
+	snprintf(p, sizeof(p), "%s/a", dir);
+	mk(p, 0700, a, NULL);
+	snprintf(p, sizeof(p), "%s/a/.ssh", dir);
+	mk(p, 0700, a, NULL);
+	snprintf(cmd, sizeof(cmd), "ssh-keygen -q -t ed25519 -N '' -C "
+	    "planted -f %s/key && cp %s/key.pub %s/a/.ssh/authorized_keys",
+	    dir, dir, dir);
+	ck_assert_msg(system(cmd) == 0, "ssh-keygen failed: %s", cmd);
+	snprintf(p, sizeof(p), "%s/a/.ssh/authorized_keys", dir);
+	if (root)
+		ck_assert_int_eq(chown(p, (uid_t)a, (gid_t)a), 0);
+	ck_assert_int_eq(chmod(p, 0600), 0);
+
+	/* Read for its owner: the key, with ssh-keygen's fingerprint. */
+	ck_assert_int_eq(akeys_read(p, a, &text, &len, &why), 0);
+	memset(&k, 0, sizeof(k));
+	ck_assert_uint_eq(akeys_parse(text, len, on_read_key, &k, &bad), 1);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "ssh-keygen -lf %s/key.pub", dir);
+	ck_assert_ptr_nonnull(fp = popen(cmd, "r"));
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), fp));
+	ck_assert_int_eq(pclose(fp), 0);
+	/* "256 SHA256:... planted (ED25519)" */
+	snprintf(want, sizeof(want), "%s", strchr(line, ' ') + 1);
+	*strchr(want, ' ') = '\0';
+	ck_assert_str_eq(k.fp, want);
+	ck_assert_str_eq(k.comment, "planted");
+	ck_assert_str_eq(k.type, "ssh-ed25519");
+
+	/* The file itself a link (to a's own file): refused. */
+	snprintf(q, sizeof(q), "%s/a/.ssh/authorized_keys2", dir);
+	ck_assert_int_eq(symlink(p, q), 0);
+	ck_assert_int_eq(try_read(q, a, &why), -1);
+	ck_assert_str_eq(why, "a symbolic link");
+
+	/* A FIFO: refused at once, not waited on for a writer. */
+	snprintf(q, sizeof(q), "%s/a/.ssh/fifo", dir);
+	ck_assert_int_eq(mkfifo(q, 0600), 0);
+	ck_assert_int_eq(try_read(q, a, &why), -1);
+	ck_assert_str_eq(why, "not a regular file");
+
+	/* Absent: 1, no reason. */
+	snprintf(q, sizeof(q), "%s/a/.ssh/none", dir);
+	ck_assert_int_eq(try_read(q, a, &why), 1);
+	ck_assert_ptr_null(why);
+
+	/* Over the cap. */
+	snprintf(q, sizeof(q), "%s/a/.ssh/big", dir);
+	ck_assert_ptr_nonnull(fp = fopen(q, "w"));
+	ck_assert_int_eq(fseek(fp, AKEYS_MAX_BYTES, SEEK_SET), 0);
+	fputc('\n', fp);
+	fclose(fp);
+	ck_assert_int_eq(try_read(q, a, &why), -1);
+	ck_assert_str_eq(why, "over AKEYS_MAX_BYTES");
+
+	if (!root) {
+		fprintf(stderr, "check_akeys: not root: the tests of files "
+		    "owned by other accounts and by root were not run\n");
+		goto out;
+	}
+	/* Another account can not read it. */
+	snprintf(cmd, sizeof(cmd), "cp %s/key.pub %s", dir, p);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(try_read(p, b, &why), -1);
+	ck_assert_str_eq(why, "owned by another account");
+
+	/* b's home with .ssh a link into a's 0700 home: refused. */
+	snprintf(q, sizeof(q), "%s/b", dir);
+	mk(q, 0700, b, NULL);
+	snprintf(q, sizeof(q), "%s/b/.ssh", dir);
+	snprintf(cmd, sizeof(cmd), "%s/a/.ssh", dir);
+	ck_assert_int_eq(symlink(cmd, q), 0);
+	ck_assert_int_eq(lchown(q, (uid_t)b, (gid_t)b), 0);
+	snprintf(q, sizeof(q), "%s/b/.ssh/authorized_keys", dir);
+	ck_assert_int_eq(try_read(q, b, &why), -1);
+	ck_assert_str_eq(why, "owned by another account");
+	/* ... even where b could read a's file itself. */
+	snprintf(cmd, sizeof(cmd), "chmod 0755 %s/a %s/a/.ssh && chmod 0644 "
+	    "%s/a/.ssh/authorized_keys", dir, dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(try_read(q, b, &why), -1);
+	ck_assert_str_eq(why, "owned by another account");
+
+	/* b's .ssh a link into a directory of root's (0700): refused. */
+	snprintf(p, sizeof(p), "%s/r", dir);
+	mk(p, 0700, 0, NULL);
+	snprintf(p, sizeof(p), "%s/r/.ssh", dir);
+	mk(p, 0700, 0, NULL);
+	snprintf(p, sizeof(p), "%s/r/.ssh/authorized_keys", dir);
+	mk(p, 0600, 0, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBsPbqUg+"
+	    "Uc7mvlg0gwjqQ2yxJc3F6WodK5NMnG4NXH8 root-secret\n");
+	ck_assert_int_eq(try_read(p, 0, &why), 0);
+	snprintf(q, sizeof(q), "%s/b/.ssh", dir);
+	ck_assert_int_eq(unlink(q), 0);
+	snprintf(p, sizeof(p), "%s/r/.ssh", dir);
+	ck_assert_int_eq(symlink(p, q), 0);
+	ck_assert_int_eq(lchown(q, (uid_t)b, (gid_t)b), 0);
+	snprintf(q, sizeof(q), "%s/b/.ssh/authorized_keys", dir);
+	ck_assert_int_eq(try_read(q, b, &why), -1);
+	ck_assert_str_eq(why, "a directory the account cannot search");
+	/* ... and, were root's readable by all, still its own. */
+	snprintf(p, sizeof(p), "%s/r", dir);
+	ck_assert_int_eq(chmod(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/r/.ssh", dir);
+	ck_assert_int_eq(chmod(p, 0755), 0);
+	ck_assert_int_eq(try_read(q, b, &why), -1);
+	ck_assert_str_eq(why, "not readable by the account");
+
+	/* Outside homes, for root: root's all the way. */
+	snprintf(p, sizeof(p), "%s/r/.ssh/authorized_keys", dir);
+	ck_assert_int_eq(try_read(p, 0, &why), 0);
+	snprintf(q, sizeof(q), "%s/r/.ssh", dir);
+	ck_assert_int_eq(chmod(q, 0775), 0);
+	ck_assert_int_eq(try_read(p, 0, &why), -1);
+	ck_assert_str_eq(why, "writable by group or others");
+	ck_assert_int_eq(chmod(q, 0755), 0);
+	ck_assert_int_eq(chown(p, (uid_t)b, (gid_t)b), 0);
+	ck_assert_int_eq(try_read(p, 0, &why), -1);
+	ck_assert_str_eq(why, "not owned by root");
+ out:
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -245,6 +435,7 @@ main(void)
 	tcase_add_test(tc, test_parse_file_caps);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_table_cap);
+	tcase_add_test(tc, test_read_safe);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }

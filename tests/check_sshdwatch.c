@@ -4,7 +4,11 @@
  * sshd_config) and as a replay: config diff and severities, the
  * AuthorizedKeysFile paths joining the authorized_keys rules, the gate,
  * PAM lines, session hooks, a package manager's write (low, naming the
- * tool) against any other (high).  Real kernel captures: sshd_fixtures.sh.
+ * tool) against any other (high), the keys a write adds to a 0600
+ * authorized_keys in a 0700 home of a test uid (read for that uid, with
+ * `ssh-keygen -lf''s fingerprints) and a .ssh linked into root's
+ * directory refused (counted, root's keys never said).  Real kernel
+ * captures: sshd_fixtures.sh.
  */
 #include "config.h"
 
@@ -12,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "framer.h"
@@ -387,6 +392,108 @@ START_TEST(test_keyhunt)
 }
 END_TEST
 
+/* The SHA256:... fingerprint ssh-keygen -lf prints for file. */
+static void
+keygen_fp(const char *file, char *out, size_t outsz)
+{
+	char cmd[600], line[1024], *sp;
+	FILE *fp;
+
+	snprintf(cmd, sizeof(cmd), "ssh-keygen -lf %s", file);
+	ck_assert_ptr_nonnull(fp = popen(cmd, "r"));
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), fp));
+	ck_assert_int_eq(pclose(fp), 0);
+	ck_assert_ptr_nonnull(sp = strchr(line, ' '));
+	snprintf(out, outsz, "%s", sp + 1);
+	*strchr(out, ' ') = '\0';
+}
+
+START_TEST(test_keys_read_for_owner)
+{
+	const int root = geteuid() == 0;
+	const long long a = root ? 4301 : (long long)geteuid();
+	const long long b = root ? 4302 : (long long)geteuid();
+	char cmd[2000], home_a[300], home_b[300], ak[400], bk[400];
+	char fp1[128], fp2[128], fpr[128];
+	struct run r;
+	struct buf ev;
+
+	ck_assert_int_eq(chmod(dir, 0711), 0);
+	snprintf(home_a, sizeof(home_a), "%s/home-a", dir);
+	snprintf(home_b, sizeof(home_b), "%s/home-b", dir);
+	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", home_a);
+	snprintf(bk, sizeof(bk), "%s/.ssh/authorized_keys", home_b);
+	/*
+	 * a: home 0700, .ssh 0700, authorized_keys 0600 holding key1.
+	 * b: home 0700, .ssh a link to root's 0700 directory r, whose
+	 * authorized_keys holds key3.
+	 */
+	snprintf(cmd, sizeof(cmd), "cd %s && mkdir -p home-a/.ssh home-b "
+	    "r/.ssh && for k in 1 2 3; do ssh-keygen -q -t ed25519 -N '' "
+	    "-C key$k -f k$k || exit 1; done && cp k1.pub %s && "
+	    "cp k3.pub r/.ssh/authorized_keys && ln -s %s/r/.ssh home-b/.ssh "
+	    "&& chmod 0700 r home-a home-a/.ssh home-b && chmod 0600 %s && "
+	    "if [ %d = 1 ]; then chown -R 4301:4301 home-a && "
+	    "chown -hR 4302:4302 home-b; fi", dir, ak, dir, ak, root);
+	ck_assert_msg(system(cmd) == 0, "setup failed: %s", cmd);
+	snprintf(cmd, sizeof(cmd), "%s/k1.pub", dir);
+	keygen_fp(cmd, fp1, sizeof(fp1));
+	snprintf(cmd, sizeof(cmd), "%s/k2.pub", dir);
+	keygen_fp(cmd, fp2, sizeof(fp2));
+	snprintf(cmd, sizeof(cmd), "%s/k3.pub", dir);
+	keygen_fp(cmd, fpr, sizeof(fpr));
+
+	write_file(conf, "PermitRootLogin no\n");
+	run_start(&r, 0);
+	users_add(&r.users, "sshw-ak-a", a, home_a);
+	users_add(&r.users, "sshw-ak-b", b, home_b);
+	sshdwatch_start(pipeline_sshd(r.pl), &r.users);
+	buf_init(&ev, 1 << 16);
+
+	/* key2 appended to a's file: added, key1 not. */
+	snprintf(cmd, sizeof(cmd), "cat %s/k2.pub >>%s", dir, ak);
+	ck_assert_int_eq(system(cmd), 0);
+	event(&ev, "257", "/usr/bin/bash", ak, "NORMAL", "441");
+	feed(&r, &ev);
+	ck_assert_msg(strstr(r.out.p, "\"rule\":\"authorized-keys-added\"") !=
+	    NULL, "no authorized-keys-added: %s", r.out.p);
+	ck_assert_ptr_nonnull(strstr(r.out.p, fp2));
+	ck_assert_ptr_null(strstr(r.out.p, fp1));
+	ck_assert_ptr_nonnull(strstr(r.out.p, "key2"));
+	/* At the start, b's authorized_keys and authorized_keys2. */
+	ck_assert_uint_eq(sshdwatch_stats(pipeline_sshd(r.pl))->keys_refused,
+	    (root ? 2 : 0));
+
+	if (!root) {
+		fprintf(stderr, "check_sshdwatch: not root: the link into "
+		    "root's directory was not tried\n");
+		goto out;
+	}
+	/*
+	 * b's .ssh leads into root's directory: refused, nothing said of
+	 * root's file, even of a key added to it (which a read through the
+	 * link would have reported as added to b's file).
+	 */
+	buf_reset(&r.out);
+	buf_reset(&ev);
+	snprintf(cmd, sizeof(cmd), "cat %s/k1.pub >>%s/r/.ssh/authorized_keys",
+	    dir, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	event(&ev, "257", "/usr/bin/bash", bk, "NORMAL", "441");
+	feed(&r, &ev);
+	ck_assert_ptr_null(strstr(r.out.p, "authorized-keys-added"));
+	ck_assert_ptr_null(strstr(r.out.p, fpr));
+	ck_assert_ptr_null(strstr(r.out.p, "key3"));
+	ck_assert_ptr_null(strstr(r.out.p, fp1));
+	/* Refused at the start and now. */
+	ck_assert_uint_eq(sshdwatch_stats(pipeline_sshd(r.pl))->keys_refused,
+	    3);
+ out:
+	buf_free(&ev);
+	run_end(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -400,6 +507,7 @@ main(void)
 	tcase_add_test(tc, test_binaries_and_package_tool);
 	tcase_add_test(tc, test_hooks);
 	tcase_add_test(tc, test_keyhunt);
+	tcase_add_test(tc, test_keys_read_for_owner);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
