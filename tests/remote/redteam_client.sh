@@ -22,7 +22,7 @@
 # /etc/ssh/ssh_config.d (the host's is never touched).  Each route is a
 # real effect (a port really listening, a login really made: checked),
 # timed; an alert belongs to the route whose time window holds its event
-# time.  A route passes when every rule it wants was raised; a benign one
+# time and whose accounts ran its process (others work on this host).  A route passes when every rule it wants was raised; a benign one
 # when nothing above its documented severity and none of its forbidden
 # rules was.  What the plugin cannot see yet is listed in KNOWN_GAPS
 # (printed as KNOWN-GAP lines; the test fails when one of them starts to
@@ -243,7 +243,7 @@ sw_log "loaded $(auditctl -l | wc -l) shipped and generated rules"
 mkuser "$UC"
 
 # ---------------------------------------------------------- the routes
-# Every route appends "NAME START END KIND WANT" to $RT (KIND attack: WANT
+# Every route appends "NAME START END UIDS KIND WANT" to $RT (KIND attack: WANT
 # the rules it must raise, comma-separated; KIND benign: WANT the highest
 # severity allowed, then the rules forbidden).
 RT=$SW_T/routes.tsv
@@ -253,14 +253,24 @@ T0=
 now() {
 	date +%s.%N
 }
+# begin NAME USERS KIND WANT...: USERS, comma-separated, the accounts
+# whose processes the route runs (alerts of others are not its own: the
+# kernel audit sees the whole host, where other work goes on).
 begin() {
+	local u
+
 	CUR=$1
+	RUIDS=
+	for u in ${2//,/ }; do
+		RUIDS+=${RUIDS:+,}$(id -u "$u") || sw_fail "no account $u"
+	done
 	T0=$(now)
-	shift
+	shift 2
 	WANT=$*
 }
 finish() {
-	printf '%s\t%s\t%s\t%s\n' "$CUR" "$T0" "$(now)" "$WANT" >>"$RT"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$CUR" "$T0" "$(now)" "$RUIDS" \
+	    "$WANT" >>"$RT"
 	sw_nap 0.2
 }
 # fwd PORT USER COMMAND...: runs COMMAND as USER (root: -) in the
@@ -300,7 +310,7 @@ WA=$SW_T/w-$UA
 cd "$WA" || sw_fail "cd $WA"
 
 # 1. A forward on the command line (the baseline).
-begin argv-D attack ssh-dynamic-forward,ssh-forward-listen
+begin argv-D "$UA" attack ssh-dynamic-forward,ssh-forward-listen
 fwd 2319 "$UA" ssh "${O[@]}" -p "$PORT" -N -D 2319 "$UA@127.0.0.1"
 finish
 
@@ -318,7 +328,7 @@ Host $1
 EOF
 }
 CFG_WANT=ssh-dynamic-forward,ssh-forward-listen,ssh-proxy-command,ssh-identity-file,ssh-no-hostcheck,ssh-agent-forward
-begin cfg-home attack "$CFG_WANT,ssh-config-planted"
+begin cfg-home "$UA" attack "$CFG_WANT,ssh-config-planted"
 cfg_block rt-home 2320 "$UA" | as "$UA" sh -c "umask 077; cat >'$HA/.ssh/config'"
 fwd 2320 "$UA" ssh "${O[@]}" -N rt-home
 finish
@@ -326,19 +336,42 @@ finish
 # 3. The same in a file given with -F.
 cfg_block rt-f 2321 "$UA" >"$WA/f.conf"
 chmod 0644 "$WA/f.conf"
-begin cfg-F attack "$CFG_WANT"
+begin cfg-F "$UA" attack "$CFG_WANT"
 fwd 2321 "$UA" ssh "${O[@]}" -F "$WA/f.conf" -N rt-f
 finish
 
-# 4. ~/.ssh/config of the account made after the rules were generated.
+# 4. /etc/ssh/ssh_config.d/x.conf, written by root (the tmpfs mounted
+#    before the rules were loaded, as the directory of a real host), about
+#    a second after ~/.ssh/config (cfg-home): the plugin's waiting budget
+#    (PLANTCONF_WAIT_MS in 2 s) still has room to wait for this writer.
+begin cfg-sysdir "root,$UA" attack "$CFG_WANT,ssh-config-planted"
+cfg_block rt-sys 2322 "$UA" >/etc/ssh/ssh_config.d/x.conf
+chmod 0644 /etc/ssh/ssh_config.d/x.conf
+fwd 2322 "$UA" ssh "${O[@]}" -N rt-sys
+finish
+rm -f /etc/ssh/ssh_config.d/x.conf
+# What the kernel records of a write into a directory mounted over
+# ssh_config.d AFTER the rules were loaded (a bind mount or tmpfs made by
+# an attacker or a container runtime later on).
+mkdir -m 0755 "$SW_T/late"
+mount --bind "$SW_T/late" /etc/ssh/ssh_config.d || sw_fail "late bind mount"
+SW_MOUNTS+=(/etc/ssh/ssh_config.d)
+begin cfg-sysdir-late root attack ssh-config-planted
+echo "Host rt-late" >/etc/ssh/ssh_config.d/late.conf
+echo "	DynamicForward 2323" >>/etc/ssh/ssh_config.d/late.conf
+sw_nap 0.5
+finish
+sw_umount /etc/ssh/ssh_config.d || sw_fail "umount late"
+
+# 5. ~/.ssh/config of the account made after the rules were generated.
 HC=$(home "$UC")
-begin cfg-newacct attack ssh-dynamic-forward,ssh-forward-listen,ssh-config-planted
+begin cfg-newacct "$UC" attack ssh-dynamic-forward,ssh-forward-listen,ssh-config-planted
 cfg_block rt-new 2323 "$UC" | as "$UC" sh -c "umask 077; cat >'$HC/.ssh/config'"
 fwd 2323 "$UC" ssh "${O[@]}" -N rt-new
 finish
 
-# 5. A forward added inside a running session: ~C on a pty.
-begin escape-C attack ssh-forward-listen
+# 6. A forward added inside a running session: ~C on a pty.
+begin escape-C "$UA" attack ssh-forward-listen
 /usr/bin/python3 - "$UA" "$PORT" 2324 >"$SW_T/out.$CUR" 2>&1 <<'EOF' ||
 import os, pty, select, sys, time
 user, port, fport = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -391,8 +424,8 @@ EOF
 	sw_fail "escape-C: no forward: $(tail -n 5 "$SW_T/out.$CUR")"
 finish
 
-# 6. A forward through a ControlMaster socket.
-begin mux-forward attack ssh-forward-listen,ssh-control-master
+# 7. A forward through a ControlMaster socket.
+begin mux-forward "$UA" attack ssh-forward-listen,ssh-control-master
 as "$UA" ssh "${O[@]}" -p "$PORT" -M -S "$WA/ctl" -f -N "$UA@127.0.0.1" \
     </dev/null >"$SW_T/out.$CUR" 2>&1 || sw_fail "mux master"
 as "$UA" ssh -S "$WA/ctl" -O forward -L 2325:127.0.0.1:"$PORT" x \
@@ -401,23 +434,23 @@ sw_wait_for 10 sw_listening 2325 || sw_fail "mux: 2325 does not listen"
 as "$UA" ssh -S "$WA/ctl" -O exit x >>"$SW_T/out.$CUR" 2>&1
 finish
 
-# 7. The client under another name.
-begin copy-cp attack ssh-client-copied,ssh-dynamic-forward,ssh-forward-listen
+# 8. The client under another name.
+begin copy-cp "$UA" attack ssh-client-copied,ssh-dynamic-forward,ssh-forward-listen
 as "$UA" cp /usr/bin/ssh "$WA/x" || sw_fail "cp"
 fwd 2326 "$UA" "$WA/x" "${O[@]}" -p "$PORT" -N -D 2326 "$UA@127.0.0.1"
 finish
 ln /usr/bin/ssh "$WA/hl" || sw_fail "ln"
-begin hardlink attack ssh-dynamic-forward,ssh-forward-listen
+begin hardlink "$UA" attack ssh-dynamic-forward,ssh-forward-listen
 fwd 2327 "$UA" "$WA/hl" "${O[@]}" -p "$PORT" -N -D 2327 "$UA@127.0.0.1"
 finish
-begin ldso attack ssh-dynamic-forward,ssh-forward-listen
+begin ldso "$UA" attack ssh-dynamic-forward,ssh-forward-listen
 fwd 2328 "$UA" "$LDSO" /usr/bin/ssh "${O[@]}" -p "$PORT" -N -D 2328 "$UA@127.0.0.1"
 finish
-begin ldso-copy attack ssh-client-copied,ssh-dynamic-forward,ssh-forward-listen
+begin ldso-copy "$UA" attack ssh-client-copied,ssh-dynamic-forward,ssh-forward-listen
 as "$UA" cp /usr/bin/ssh "$WA/c" || sw_fail "cp"
 fwd 2329 "$UA" "$LDSO" "$WA/c" "${O[@]}" -p "$PORT" -N -D 2329 "$UA@127.0.0.1"
 finish
-begin memfd attack ssh-client-copied,ssh-dynamic-forward,ssh-forward-listen
+begin memfd "$UA" attack ssh-client-copied,ssh-dynamic-forward,ssh-forward-listen
 fwd 2319 "$UA" /usr/bin/python3 -c '
 import os, sys
 f = os.memfd_create("x")
@@ -426,21 +459,21 @@ os.execv("/proc/self/fd/%d" % f, ["x"] + sys.argv[1:])' \
     "${O[@]}" -p "$PORT" -N -D 2319 "$UA@127.0.0.1"
 finish
 
-# 8. Agent hijack by root: the victim's agent socket, however named.
+# 9. Agent hijack by root: the victim's agent socket, however named.
 RO=("${O[@]}" -o UserKnownHostsFile="$KH" -p "$PORT")
-begin hijack-env attack ssh-agent-hijack
+begin hijack-env "root,$UB" attack ssh-agent-hijack
 login - env SSH_AUTH_SOCK="$AG" ssh "${RO[@]}" "$UB@127.0.0.1" echo rt-ok
 finish
-begin hijack-var attack ssh-agent-hijack
+begin hijack-var "root,$UB" attack ssh-agent-hijack
 # shellcheck disable=SC2016 # ssh expands $V itself
 login - env V="$AG" ssh "${RO[@]}" -o 'IdentityAgent=$V' "$UB@127.0.0.1" echo rt-ok
 finish
-begin hijack-proc attack ssh-agent-hijack
+begin hijack-proc "root,$UB" attack ssh-agent-hijack
 login - ssh "${RO[@]}" -o IdentityAgent="/proc/self/root$AG" "$UB@127.0.0.1" echo rt-ok
 finish
 
-# 9. No host key check through /dev//null; a -D behind 16384 options.
-begin devnull attack ssh-no-hostcheck
+# 10. No host key check through /dev//null; a -D behind 16384 options.
+begin devnull "$UA" attack ssh-no-hostcheck
 login "$UA" ssh "${O[@]}" -p "$PORT" -o UserKnownHostsFile=/dev//null \
     -o StrictHostKeyChecking=accept-new "$UA@127.0.0.1" echo rt-ok
 finish
@@ -448,36 +481,13 @@ PAD=()
 for ((i = 0; i < 16384; i++)); do
 	PAD+=(-4)
 done
-begin argv-cap attack ssh-argv-truncated,ssh-forward-listen,ssh-dynamic-forward
+begin argv-cap "$UA" attack ssh-argv-truncated,ssh-forward-listen,ssh-dynamic-forward
 fwd 2320 "$UA" ssh "${PAD[@]}" "${O[@]}" -p "$PORT" -N -D 2320 "$UA@127.0.0.1"
 finish
 
-# 10. /etc/ssh/ssh_config.d/x.conf, written by root (the tmpfs mounted
-#    before the rules were loaded, as the directory of a real host); more
-#    than PLANTCONF_WAIT_EVERY (2 s) after the last configuration write
-#    (cfg-home), so that the plugin may wait for the writer.
-begin cfg-sysdir attack "$CFG_WANT,ssh-config-planted"
-cfg_block rt-sys 2322 "$UA" >/etc/ssh/ssh_config.d/x.conf
-chmod 0644 /etc/ssh/ssh_config.d/x.conf
-fwd 2322 "$UA" ssh "${O[@]}" -N rt-sys
-finish
-rm -f /etc/ssh/ssh_config.d/x.conf
-# What the kernel records of a write into a directory mounted over
-# ssh_config.d AFTER the rules were loaded (a bind mount or tmpfs made by
-# an attacker or a container runtime later on).
-mkdir -m 0755 "$SW_T/late"
-mount --bind "$SW_T/late" /etc/ssh/ssh_config.d || sw_fail "late bind mount"
-SW_MOUNTS+=(/etc/ssh/ssh_config.d)
-begin cfg-sysdir-late attack ssh-config-planted
-echo "Host rt-late" >/etc/ssh/ssh_config.d/late.conf
-echo "	DynamicForward 2323" >>/etc/ssh/ssh_config.d/late.conf
-sw_nap 0.5
-finish
-sw_umount /etc/ssh/ssh_config.d || sw_fail "umount late"
-
 # A writer slower than the plugin's wait (20, 40, 80 ms): the file is
 # read when the open is seen, and the write that follows is no event.
-begin cfg-slow attack ssh-config-planted
+begin cfg-slow root attack ssh-config-planted
 sh -c 'exec 3>/etc/ssh/ssh_config.d/slow.conf; sleep 0.5
 printf "Host rt-slow\n\tDynamicForward 2324\n" >&3'
 finish
@@ -485,22 +495,22 @@ rm -f /etc/ssh/ssh_config.d/slow.conf
 
 # Benign uses: WANT is the highest severity allowed, then forbidden rules.
 TUNNEL=ssh-dynamic-forward,ssh-local-forward,ssh-remote-forward,ssh-forward-listen
-begin benign-G benign none "$TUNNEL"
+begin benign-G "$UA" benign none "$TUNNEL"
 as "$UA" ssh -G -D 2321 "$UA@127.0.0.1" >/dev/null || sw_fail "ssh -G"
 finish
 echo data >"$WA/file"
 chmod 0644 "$WA/file"
-begin benign-scp-R benign none "$TUNNEL"
+begin benign-scp-R "$UA" benign none "$TUNNEL"
 as "$UA" scp -q -R -o BatchMode=yes -P "$PORT" "$WA/file" \
     "$UA@127.0.0.1:copied" </dev/null >"$SW_T/out.$CUR" 2>&1 ||
 	sw_fail "scp -R: $(cat "$SW_T/out.$CUR")"
 [ -f "$HA/copied" ] || sw_fail "scp -R copied nothing"
 finish
-begin benign-sftp-D benign none "$TUNNEL"
+begin benign-sftp-D "$UA" benign none "$TUNNEL"
 echo pwd | as "$UA" sftp -b - -D /usr/lib/openssh/sftp-server \
     >"$SW_T/out.$CUR" 2>&1 || sw_fail "sftp -D: $(cat "$SW_T/out.$CUR")"
 finish
-begin benign-control benign low "$TUNNEL,ssh-control-master"
+begin benign-control "$UA" benign low "$TUNNEL,ssh-control-master"
 as "$UA" ssh "${O[@]}" -p "$PORT" -M -S "$WA/ctl2" -f -N "$UA@127.0.0.1" \
     </dev/null >"$SW_T/out.$CUR" 2>&1 || sw_fail "control master"
 as "$UA" ssh -S "$WA/ctl2" -O check x >>"$SW_T/out.$CUR" 2>&1 ||
@@ -540,12 +550,14 @@ gaps = set(tuple(l.split()) for l in open(sys.argv[3]) if l.strip())
 rank = {"none": 0, "info": 1, "low": 2, "medium": 3, "high": 4,
         "critical": 5}
 bad = 0
-for name, t0, t1, want in routes:
+for name, t0, t1, uids, want in routes:
     kind, _, rest = want.partition(" ")
+    uids = set(int(u) for u in uids.split(","))
     # The kernel stamps an event with the coarse clock (a tick, up to
     # 10 ms, behind date's); routes are 200 ms apart.
     seen = [a for a in alerts
-            if float(t0) - 0.05 <= float(a["time"]) <= float(t1) + 0.05]
+            if float(t0) - 0.05 <= float(a["time"]) <= float(t1) + 0.05
+            and (a.get("process") or {}).get("uid") in uids]
     got = sorted(set("%s:%s" % (a["rule"], a["severity"]) for a in seen))
     ids = set(a["rule"] for a in seen)
     verdict = []
