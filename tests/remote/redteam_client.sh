@@ -584,6 +584,12 @@ for name, t0, t1, uids, want in routes:
             if rank[s] > rank[maxsev] or r in forb:
                 verdict.append("FAIL %s:%s" % (r, s))
                 bad += 1
+    for a in alerts:
+        pr = a.get("process") or {}
+        if float(t0) - 0.05 <= float(a["time"]) <= float(t1) + 0.05 \
+                and pr.get("uid") not in uids:
+            print("  not judged (another process of this host): %s:%s uid %s exe %s" %
+                  (a["rule"], a["severity"], pr.get("uid"), pr.get("exe")))
     print("ROUTE %-16s %-6s %s -> %s" % (name, kind,
           ", ".join(got) or "(no alert)",
           "; ".join(verdict) or "pass"))
