@@ -51,19 +51,32 @@ planted_kind(enum sshfind_kind k)
 	}
 }
 
-/* May a read wait for a writer now?  (One wait per PLANTCONF_WAIT_EVERY.) */
-static int
-may_wait(void)
+int
+plantconf_budget_take(struct plantconf_budget *b, long long now_ms, long ms)
 {
-	static struct timespec last;
+	if (!b->open || now_ms - b->start_ms >= PLANTCONF_WAIT_EVERY * 1000LL ||
+	    now_ms < b->start_ms) {
+		b->open = 1;
+		b->start_ms = now_ms;
+		b->spent_ms = 0;
+	}
+	if (ms < 0 || b->spent_ms + ms > PLANTCONF_WAIT_MS)
+		return 0;
+	b->spent_ms += ms;
+	return 1;
+}
+
+/* May a read wait ms for a writer now?  (The plugin's one budget.) */
+static int
+may_wait(long ms)
+{
+	static struct plantconf_budget budget;
 	struct timespec now;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
 		return 0;
-	if (last.tv_sec != 0 && now.tv_sec - last.tv_sec < PLANTCONF_WAIT_EVERY)
-		return 0;
-	last = now;
-	return 1;
+	return plantconf_budget_take(&budget, (long long)now.tv_sec * 1000 +
+	    now.tv_nsec / 1000000, ms);
 }
 
 static size_t scan_once(const char *path, long long uid, int version,
@@ -78,9 +91,11 @@ plantconf_check(const char *path, long long uid, int version, int opened,
 	size_t n;
 
 	n = scan_once(path, uid, version, pc);
-	if (n > 0 || pc->unread || !opened || !may_wait())
+	if (n > 0 || pc->unread || !opened)
 		return n;
 	for (ms = 20; ms <= 80 && n == 0 && !pc->unread; ms *= 2) {
+		if (!may_wait(ms))
+			break;
 		ts.tv_sec = 0;
 		ts.tv_nsec = ms * 1000000L;
 		nanosleep(&ts, NULL);

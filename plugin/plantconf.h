@@ -32,13 +32,29 @@ int	 plantconf_is_client_config(const char *p, size_t n);
  * Reads path for account uid and fills *pc (free with plantconf_free()).
  * Returns the number of lines found.  With opened set (the event is the
  * open(2) of a writer that may still be writing: `cat > config'), a file
- * that holds nothing yet is read again after 20, 40 and 80 ms -- at most
- * once every PLANTCONF_WAIT_EVERY seconds, so that a stream of such
- * writes cannot stall the plugin.
+ * that holds nothing yet is read again after 20, 40 and 80 ms -- within a
+ * budget of PLANTCONF_WAIT_MS of waiting per PLANTCONF_WAIT_EVERY
+ * seconds, so that a stream of such writes cannot stall the plugin, while
+ * a second file written right after a first is still waited for.
  */
 #define PLANTCONF_WAIT_EVERY	2
+#define PLANTCONF_WAIT_MS	140
 size_t	 plantconf_check(const char *path, long long uid, int version,
 	    int opened, struct plantconf *pc);
 void	 plantconf_free(struct plantconf *pc);
+
+/* The waiting budget of plantconf_check() (exposed for its tests). */
+struct plantconf_budget {
+	long long	 start_ms;	/* the window's start (monotonic) */
+	long		 spent_ms;	/* waited in the window */
+	int		 open;		/* a window has started */
+};
+/*
+ * May the caller wait ms more at monotonic time now_ms?  Returns 1 and
+ * counts it when the window (PLANTCONF_WAIT_EVERY seconds from its first
+ * wait) has PLANTCONF_WAIT_MS left for it, else 0.
+ */
+int	 plantconf_budget_take(struct plantconf_budget *b, long long now_ms,
+	    long ms);
 
 #endif

@@ -7,14 +7,98 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "path.h"
 #include "users.h"
+
+/* Accounts made after the table was loaded, learnt one uid at a time. */
+struct users_late {
+	users_lookup_fn	 lookup;
+	struct users	 t;		/* what was learnt (t.late NULL) */
+	struct {
+		long long	 uid;
+		time_t		 when;
+	}		 miss[USERS_MISS_MAX];	/* ring of uids not found */
+	size_t		 nmiss;
+};
 
 void
 users_init(struct users *u)
 {
 	memset(u, 0, sizeof(*u));
+}
+
+/* The lookup of this host: getpwuid, for a uid an account may have. */
+static int
+pw_lookup(long long uid, char *name, size_t namesz, char *home,
+    size_t homesz)
+{
+	struct passwd *pw;
+	int r;
+
+	if (uid < 0 || uid >= 4294967295LL)
+		return -1;
+	if ((pw = getpwuid((uid_t)uid)) == NULL || pw->pw_name == NULL)
+		return -1;
+	r = snprintf(name, namesz, "%s", pw->pw_name);
+	if (r < 0 || (size_t)r >= namesz)
+		return -1;
+	home[0] = '\0';
+	/* "/" and "/nonexistent" homes own nothing (users_load_local). */
+	if (pw->pw_dir != NULL && strcmp(pw->pw_dir, "/") != 0 &&
+	    strcmp(pw->pw_dir, "/nonexistent") != 0) {
+		r = snprintf(home, homesz, "%s", pw->pw_dir);
+		if (r < 0 || (size_t)r >= homesz)
+			home[0] = '\0';
+	}
+	return 0;
+}
+
+int
+users_set_lookup(struct users *u, users_lookup_fn fn)
+{
+	if (fn == NULL) {
+		if (u->late != NULL) {
+			users_free(&u->late->t);
+			free(u->late);
+			u->late = NULL;
+		}
+		return 0;
+	}
+	if (u->late == NULL && (u->late = calloc(1, sizeof(*u->late))) ==
+	    NULL)
+		return -1;
+	u->late->lookup = fn;
+	return 0;
+}
+
+/*
+ * Asks for uid, which the table does not hold: the name learnt, or NULL
+ * (no such account, asked for too recently, or the table is full).
+ */
+static const char *
+learn(const struct users *u, long long uid)
+{
+	struct users_late *l = u->late;
+	char name[256], home[4096];
+	time_t now = time(NULL);
+	size_t i;
+
+	for (i = 0; i < USERS_MISS_MAX; i++)
+		if (l->miss[i].when != 0 && l->miss[i].uid == uid &&
+		    now - l->miss[i].when < USERS_MISS_TTL)
+			return NULL;
+	if (u->n + l->t.n >= USERS_MAX)
+		return NULL;
+	if (l->lookup(uid, name, sizeof(name), home, sizeof(home)) == -1 ||
+	    users_add(&l->t, name, uid, home[0] == '/' ? home : NULL) == -1) {
+		l->miss[l->nmiss].uid = uid;
+		l->miss[l->nmiss].when = now != 0 ? now : 1;
+		l->nmiss = (l->nmiss + 1) % USERS_MISS_MAX;
+		return NULL;
+	}
+	return l->t.e[l->t.n - 1].name;
 }
 
 void
@@ -27,6 +111,10 @@ users_free(struct users *u)
 		free(u->e[i].home);
 	}
 	free(u->e);
+	if (u->late != NULL) {
+		users_free(&u->late->t);
+		free(u->late);
+	}
 	memset(u, 0, sizeof(*u));
 }
 
@@ -73,6 +161,9 @@ users_load_local(struct users *u)
 			break;
 	}
 	endpwent();
+	/* Without memory for it, accounts made later stay unknown. */
+	if (u->late == NULL)
+		(void)users_set_lookup(u, pw_lookup);
 	return u->n - before;
 }
 
@@ -84,7 +175,12 @@ users_name_of_uid(const struct users *u, long long uid)
 	for (i = 0; i < u->n; i++)
 		if (u->e[i].uid == uid)
 			return u->e[i].name;
-	return NULL;
+	if (u->late == NULL)
+		return NULL;
+	for (i = 0; i < u->late->t.n; i++)
+		if (u->late->t.e[i].uid == uid)
+			return u->late->t.e[i].name;
+	return learn(u, uid);
 }
 
 long long
@@ -110,6 +206,9 @@ users_home_of(const struct users *u, const char *name, char *out,
 			r = snprintf(out, outsz, "%s", u->e[i].home);
 			return r >= 0 && (size_t)r < outsz ? 0 : -1;
 		}
+	/* An account learnt later (its table falls back as this one). */
+	if (u->late != NULL)
+		return users_home_of(&u->late->t, name, out, outsz);
 	if (strcmp(name, "root") == 0)
 		r = snprintf(out, outsz, "/root");
 	else
@@ -124,14 +223,17 @@ users_owner_of_path(const struct users *u, const char *path, size_t n,
 	const char *best = NULL, *p, *slash;
 	size_t i, bestlen = 0, len;
 
-	for (i = 0; i < u->n; i++) {
-		const char *h = u->e[i].home;
+	for (i = 0; i < u->n + (u->late != NULL ? u->late->t.n : 0); i++) {
+		/* The table, then the accounts learnt later. */
+		const struct users_entry *e = i < u->n ? &u->e[i] :
+		    &u->late->t.e[i - u->n];
+		const char *h = e->home;
 
 		if (h == NULL)
 			continue;
 		len = strlen(h);
 		if (len > bestlen && path_under(path, n, h)) {
-			best = u->e[i].name;
+			best = e->name;
 			bestlen = len;
 		}
 	}

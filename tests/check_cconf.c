@@ -20,6 +20,7 @@
 #include "framer.h"
 #include "path.h"
 #include "pipeline.h"
+#include "plantconf.h"
 #include "testutil.h"
 
 #define EXEC(serial, uid, cwd, argv) \
@@ -384,6 +385,37 @@ START_TEST(test_planted)
 }
 END_TEST
 
+/*
+ * The waiting budget of a planted configuration's re-reads
+ * (redteam_client.sh: a file written 1.1 s after another was read once,
+ * empty, when one wait every 2 s was the rule, and missed).
+ */
+START_TEST(test_planted_budget)
+{
+	struct plantconf_budget b;
+
+	memset(&b, 0, sizeof(b));
+	/* One writer waited for in full: 20 + 40 + 80 ms. */
+	ck_assert_int_eq(plantconf_budget_take(&b, 1000, 20), 1);
+	ck_assert_int_eq(plantconf_budget_take(&b, 1020, 40), 1);
+	ck_assert_int_eq(plantconf_budget_take(&b, 1060, 80), 1);
+	/* The window is spent: no more waiting until it ends. */
+	ck_assert_int_eq(plantconf_budget_take(&b, 1200, 20), 0);
+	ck_assert_int_eq(plantconf_budget_take(&b, 2999, 20), 0);
+	ck_assert_int_eq(plantconf_budget_take(&b, 3000, 20), 1);
+	/* Two quick writers in a row are both waited for. */
+	memset(&b, 0, sizeof(b));
+	ck_assert_int_eq(plantconf_budget_take(&b, 5000, 20), 1);
+	ck_assert_int_eq(plantconf_budget_take(&b, 6100, 20), 1);
+	ck_assert_int_eq(plantconf_budget_take(&b, 6120, 40), 1);
+	/* What is left is used, never more: 140 - 80 = 60. */
+	ck_assert_int_eq(plantconf_budget_take(&b, 6160, 80), 0);
+	ck_assert_int_eq(plantconf_budget_take(&b, 6160, 60), 1);
+	ck_assert_int_eq(plantconf_budget_take(&b, 6160, 1), 0);
+	ck_assert_int_eq(plantconf_budget_take(&b, 6160, -1), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -403,6 +435,7 @@ main(void)
 	tcase_add_test(tc, test_truncated_command);
 	tcase_add_test(tc, test_truncated_padding);
 	tcase_add_test(tc, test_planted);
+	tcase_add_test(tc, test_planted_budget);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }

@@ -552,6 +552,74 @@ START_TEST(test_authkeys_globs)
 }
 END_TEST
 
+/*
+ * An account made after the table was loaded (redteam_client.sh, route
+ * cfg-newacct: its ~/.ssh/config was not read): a table that learns asks
+ * for the uid it does not hold, once; a uid with no account is not asked
+ * for again within USERS_MISS_TTL.
+ */
+static int late_calls;
+
+static int
+late_lookup(long long uid, char *name, size_t namesz, char *home,
+    size_t homesz)
+{
+	late_calls++;
+	if (uid != 2001)
+		return -1;
+	snprintf(name, namesz, "late1");
+	snprintf(home, homesz, "/srv/late1");
+	return 0;
+}
+
+START_TEST(test_users_learn)
+{
+	struct users u;
+	char out[64];
+
+	users_init(&u);
+	ck_assert_int_eq(users_add(&u, "old", 1000, "/home/old"), 0);
+	/* Without learning (replay without --local-users): unknown. */
+	ck_assert_ptr_null(users_name_of_uid(&u, 2001));
+	ck_assert_int_eq(users_set_lookup(&u, late_lookup), 0);
+	late_calls = 0;
+	ck_assert_str_eq(users_name_of_uid(&u, 1000), "old");
+	ck_assert_int_eq(late_calls, 0);
+	ck_assert_str_eq(users_name_of_uid(&u, 2001), "late1");
+	ck_assert_str_eq(users_name_of_uid(&u, 2001), "late1");
+	ck_assert_int_eq(late_calls, 1);
+	ck_assert_int_eq(users_home_of(&u, "late1", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "/srv/late1");
+	ck_assert_int_eq(users_owner_of_path(&u, "/srv/late1/.ssh/config",
+	    22, out, sizeof(out)), 1);
+	ck_assert_str_eq(out, "late1");
+	/* The table's own accounts and the fallback are unchanged. */
+	ck_assert_int_eq(users_home_of(&u, "old", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "/home/old");
+	ck_assert_int_eq(users_home_of(&u, "nobody2", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "/home/nobody2");
+	/* No such account: asked for once, then remembered. */
+	ck_assert_ptr_null(users_name_of_uid(&u, 3003));
+	ck_assert_ptr_null(users_name_of_uid(&u, 3003));
+	ck_assert_int_eq(late_calls, 2);
+	users_free(&u);
+}
+END_TEST
+
+/* Loading this host's accounts turns learning on; freeing ends it. */
+START_TEST(test_users_learn_local)
+{
+	struct users u;
+
+	users_init(&u);
+	ck_assert_int_eq(users_set_lookup(&u, NULL), 0);
+	users_load_local(&u);
+	ck_assert_ptr_nonnull(u.late);
+	users_free(&u);
+	ck_assert_ptr_null(u.late);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -574,6 +642,8 @@ main(void)
 	tcase_add_test(tc, test_foreign_agent);
 	tcase_add_test(tc, test_authkeys);
 	tcase_add_test(tc, test_authkeys_globs);
+	tcase_add_test(tc, test_users_learn);
+	tcase_add_test(tc, test_users_learn_local);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
