@@ -246,10 +246,15 @@ START_TEST(test_load_safe)
 	fp = fopen(q, "w");
 	fprintf(fp, "PermitRootLogin yes\n");
 	fclose(fp);
-	memset(&c, 0, sizeof(c));
-	ck_assert_int_eq(sshdconf_load(p, &c), 0);
-	ck_assert_str_eq(global(&c, "permitrootlogin"), "yes");
-	sshdconf_free(&c);
+	/* Only root's files are read: the loading part needs root. */
+	if (geteuid() == 0) {
+		memset(&c, 0, sizeof(c));
+		ck_assert_int_eq(sshdconf_load(p, &c), 0);
+		ck_assert_str_eq(global(&c, "permitrootlogin"), "yes");
+		sshdconf_free(&c);
+	} else
+		fprintf(stderr, "check_sshdconf: loading a root-owned file "
+		    "needs root; not run\n");
 	/* A symbolic link is refused. */
 	ck_assert_int_eq(symlink(p, l), 0);
 	memset(&c, 0, sizeof(c));

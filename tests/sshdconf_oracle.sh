@@ -10,6 +10,10 @@ N=${SSHDCONF_ORACLE_N:-40}
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 [ -x "$SSHD" ] || { echo "skip: no sshd" >&2; exit 77; }
 command -v ssh-keygen >/dev/null || { echo "skip: no ssh-keygen" >&2; exit 77; }
+# The model reads only root's files (sshdconf's loader, as sshd is root's),
+# and the generated files are the running user's.
+[ "$(id -u)" -eq 0 ] ||
+	{ echo "skip: needs root (the model reads only files root owns)" >&2; exit 77; }
 # sshd -T wants its privilege separation directory: where it is missing,
 # run in a private mount namespace with a tmpfs on /run that has it, so
 # the host is left as it is.
