@@ -138,27 +138,7 @@ alert_init(const struct rules_ctx *rc, const struct event *ev,
 	a->ev = ev;
 	a->file_dirfd = -1;
 	a->truncated = ev->x.truncated;
-	if (rc->ctx != NULL && ev->pid >= 0) {
-		a->nanc = context_ancestry(rc->ctx, ev->node, ev->ppid,
-		    context_time(ev->time, strlen(ev->time)), a->anc,
-		    PROCS_DEPTH);
-		a->session = context_session(rc->ctx, ev->node, ev->ses);
-	}
-}
-
-/* The process as pathclass sees it. */
-static void
-actor_of(const struct rules_ctx *rc, const struct event *ev, struct actor *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->uid = ev->uid;
-	a->user = ev->uid_name;
-	if (a->user == NULL && ev->uid >= 0)
-		a->user = users_name_of_uid(rc->users, ev->uid);
-	if (ev->have_cwd && ev->cwd.len > 0 && ev->cwd.p[0] == '/') {
-		a->cwd = ev->cwd.p;
-		a->cwdlen = ev->cwd.len;
-	}
+	rules_enrich(rc, ev, a);
 }
 
 /*
@@ -259,7 +239,7 @@ keyhunt_rules(const struct rules_ctx *rc, const struct event *ev,
 	if (!ev->have_execve || !ev->have_exe || ev->success == 0 ||
 	    (p = prog_of(ev->exe.p, ev->exe.len)) == HP_NONE)
 		return 0;
-	actor_of(rc, ev, &ac);
+	rules_actor_of(rc, ev, &ac);
 	if (p == HP_KEYGEN)
 		return keygen_rule(rc, ev, &ac, fn, ctx);
 	buf_init(&tmp, 2 * EVENT_MAX_FIELD + 2);

@@ -101,9 +101,9 @@ rules_program(const struct cfg *cfg, const struct event *ev,
 	return prog_of_path(cfg, ev->x.out_argv[i], ev->x.out_len[i]);
 }
 
-/* Ancestry and session origin, for every alert of this event. */
-static void
-enrich(const struct rules_ctx *rc, const struct event *ev, struct alert *a)
+void
+rules_enrich(const struct rules_ctx *rc, const struct event *ev,
+    struct alert *a)
 {
 	if (rc->ctx == NULL || ev->pid < 0)
 		return;
@@ -112,9 +112,9 @@ enrich(const struct rules_ctx *rc, const struct event *ev, struct alert *a)
 	a->session = context_session(rc->ctx, ev->node, ev->ses);
 }
 
-/* The process as the path rules see it. */
-static void
-actor_of(const struct rules_ctx *rc, const struct event *ev, struct actor *a)
+void
+rules_actor_of(const struct rules_ctx *rc, const struct event *ev,
+    struct actor *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->uid = ev->uid;
@@ -173,7 +173,7 @@ alert_init(struct execrun *r, struct alert *a, const char *rule,
 	}
 	clientconf_note(r->rc, r->conf, r->so, a, r->conf_note,
 	    sizeof(r->conf_note));
-	enrich(r->rc, r->ev, a);
+	rules_enrich(r->rc, r->ev, a);
 }
 
 static void
@@ -500,7 +500,7 @@ rules_exec(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	r.count = 0;
 	r.first_rule = NULL;
 	r.argv_off = off;
-	actor_of(rc, ev, &r.actor);
+	rules_actor_of(rc, ev, &r.actor);
 	if (so.no_connect)
 		goto out;
 
@@ -753,7 +753,7 @@ file_alert(const struct rules_ctx *rc, struct alert *a,
     const struct users *users)
 {
 	memset(a, 0, sizeof(*a));
-	enrich(rc, ev, a);
+	rules_enrich(rc, ev, a);
 	if (resolved && users_owner_of_path(users, path->p, path->len,
 	    file_owner, sizeof(file_owner)))
 		a->file_owner = file_owner;

@@ -72,6 +72,17 @@ int	 rules_run(const struct rules_ctx *rc, const struct event *ev,
  */
 int	 rules_options_examined(const struct event *ev, size_t off,
 	    const struct sshopt *so);
+/*
+ * For the rule modules beside this one (sockrules, sshdwatch, keyhunt):
+ * the ancestry and session origin every alert of ev carries, and the
+ * process as pathclass.h judges paths for it.
+ */
+void	 rules_enrich(const struct rules_ctx *rc, const struct event *ev,
+	    struct alert *a);
+struct actor;
+void	 rules_actor_of(const struct rules_ctx *rc, const struct event *ev,
+	    struct actor *a);
+
 /* The rule ids, for documentation tests. */
 extern const char *const rules_ids[];
 

@@ -123,16 +123,6 @@ sockrules_program(const struct rules_ctx *rc, const struct event *ev,
 }
 
 static void
-enrich(const struct rules_ctx *rc, const struct event *ev, struct alert *a)
-{
-	if (rc->ctx == NULL || ev->pid < 0)
-		return;
-	a->nanc = context_ancestry(rc->ctx, ev->node, ev->ppid,
-	    context_time(ev->time, strlen(ev->time)), a->anc, PROCS_DEPTH);
-	a->session = context_session(rc->ctx, ev->node, ev->ses);
-}
-
-static void
 sock_alert(const struct rules_ctx *rc, const struct event *ev,
     struct alert *a, const char *rule, enum severity sev,
     const char *const *tags, const char *op)
@@ -148,7 +138,7 @@ sock_alert(const struct rules_ctx *rc, const struct event *ev,
 	a->sock = &ev->sa;
 	a->sock_owner = -1;
 	a->sock_in_argv = -1;
-	enrich(rc, ev, a);
+	rules_enrich(rc, ev, a);
 }
 
 /* "bind 127.0.0.1:1080", "connect [::1]:22", "bind unix:/path". */

@@ -404,24 +404,13 @@ sshdwatch_gate_name(const struct sshdwatch *w, const char *name, size_t n,
 	return 0;
 }
 
-/* Ancestry and session (as rules.c gives every alert). */
-static void
-enrich(const struct rules_ctx *rc, const struct event *ev, struct alert *a)
-{
-	if (rc->ctx == NULL || ev->pid < 0)
-		return;
-	a->nanc = context_ancestry(rc->ctx, ev->node, ev->ppid,
-	    context_time(ev->time, strlen(ev->time)), a->anc, PROCS_DEPTH);
-	a->session = context_session(rc->ctx, ev->node, ev->ses);
-}
-
 static void
 alert_start(const struct rules_ctx *rc, const struct event *ev,
     struct alert *a, const char *rule, enum severity sev,
     const char *const *tags, const struct buf *path, const char *op)
 {
 	memset(a, 0, sizeof(*a));
-	enrich(rc, ev, a);
+	rules_enrich(rc, ev, a);
 	a->rule = rule;
 	a->severity = sev;
 	a->confidence = CONF_HIGH;
@@ -1304,7 +1293,7 @@ child_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 	    configured_program(w, ev->exe.p, ev->exe.len))
 		return 0;
 	memset(&a, 0, sizeof(a));
-	enrich(rc, ev, &a);
+	rules_enrich(rc, ev, &a);
 	a.rule = "sshd-unexpected-child";
 	a.severity = SEV_HIGH;
 	a.confidence = CONF_HIGH;
