@@ -309,7 +309,8 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		if (client_name(g, b))
 			return 1;
 		/* A bare key name or a directory (dirfds.h feeds on it). */
-		if (keyfile_gate(b->p, b->len, rec, len))
+		if (keyfile_gate(b->p, b->len, v + n,
+		    (size_t)(rec + len - (v + n))))
 			return 1;
 		for (i = 0; i < g->nprefixes; i++) {
 			if (has_prefix(b, g->prefixes[i]))

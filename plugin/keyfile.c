@@ -80,6 +80,25 @@ keyfile_access(unsigned long long flags)
 	}
 }
 
+/*
+ * Does the record hold " mode=04..." (a directory)?  The gate asks this of
+ * nearly every PATH record: memchr() for the rare 'm' is much cheaper
+ * than memmem() over the whole record.
+ */
+static int
+is_directory(const char *rec, size_t len)
+{
+	const char *p = rec, *e = rec + len;
+
+	while ((p = memchr(p, 'm', (size_t)(e - p))) != NULL) {
+		if ((size_t)(e - p) >= 7 && memcmp(p, "mode=04", 7) == 0 &&
+		    p > rec && p[-1] == ' ')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 int
 keyfile_gate(const char *name, size_t n, const char *rec, size_t len)
 {
@@ -91,6 +110,6 @@ keyfile_gate(const char *name, size_t n, const char *rec, size_t len)
 	/* A .ssh directory itself: renamed, mounted over (sshdirs.h). */
 	if (name + n - b == 4 && memcmp(b, ".ssh", 4) == 0)
 		return 1;
-	return memmem(rec, len, " mode=04", 8) != NULL &&
+	return is_directory(rec, len) &&
 	    memmem(rec, len, " nametype=NORMAL", 16) != NULL;
 }

@@ -51,7 +51,8 @@ const char	*keyclass_name(enum keyclass c);
 int		 keyfile_access(unsigned long long flags);
 
 /*
- * For the gate (gate.c): does a PATH record rec[0..len) with the decoded
+ * For the gate (gate.c): does a PATH record (rec[0..len), the record or
+ * its part after the name field) with the decoded
  * name[0..n) matter to the key rules although the name shows no .ssh:
  * a private key by its base name (opened relative to a descriptor), a
  * name whose last component is .ssh (renamed, mounted over), or a

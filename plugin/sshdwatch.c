@@ -1161,26 +1161,51 @@ is_sshd_name(const char *b, size_t n)
  * any process: no capability needed.  The user's half of an sshd
  * session is forked, never executed, so no record names it.
  */
+/* proc_is_sshd()'s cache: entries, and seconds an answer is kept. */
+#define PROC_SSHD_CACHE	64
+#define PROC_SSHD_TTL	2
+
 static int
 proc_is_sshd(long long pid)
 {
+	/*
+	 * A busy host runs many children of one parent: the answer for a pid
+	 * is kept for PROC_SSHD_TTL seconds in a small direct-mapped cache,
+	 * so that /proc is read about once per parent, not once per exec.
+	 */
+	static struct {
+		long long pid;
+		time_t	 at;
+		int	 sshd;
+	} cache[PROC_SSHD_CACHE];
 	char path[64], buf[128], *l, *r;
+	struct timespec now = { 0, 0 };
+	size_t slot;
 	ssize_t n;
-	int fd;
+	int fd, sshd = 0;
 
 	if (pid <= 0)
 		return 0;
+	slot = (size_t)pid % PROC_SSHD_CACHE;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == 0 &&
+	    cache[slot].pid == pid &&
+	    now.tv_sec - cache[slot].at < PROC_SSHD_TTL)
+		return cache[slot].sshd;
 	snprintf(path, sizeof(path), "/proc/%lld/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if ((l = strchr(buf, '(')) == NULL || (r = strchr(l, ')')) == NULL)
-		return 0;
-	return is_sshd_name(l + 1, (size_t)(r - l - 1));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			if ((l = strchr(buf, '(')) != NULL &&
+			    (r = strchr(l, ')')) != NULL)
+				sshd = is_sshd_name(l + 1, (size_t)(r - l - 1));
+		}
+	}
+	cache[slot].pid = pid;
+	cache[slot].at = now.tv_sec;
+	cache[slot].sshd = sshd;
+	return sshd;
 }
 
 int
@@ -1195,19 +1220,15 @@ sshdwatch_gate_exe(const char *exe, size_t n)
 int
 sshdwatch_gate_exec(const struct sshdwatch *w, const char *rec, size_t len)
 {
-	static const char *const execs[] = { " syscall=59 ", " syscall=322 ",
-	    " syscall=11 ", " syscall=358 ", " syscall=221 ", " syscall=281 ",
-	    NULL };
-	size_t i, head = len < 96 ? len : 96;
-	long long ppid, ses;
+	size_t head = len < 96 ? len : 96;
+	long long ppid, ses, sc;
 
 	/* execve or execveat (x86_64, i386, aarch64), near the start. */
 	if (w == NULL || (w->nsshd == 0 && !w->live))
 		return 0;
-	for (i = 0; execs[i] != NULL; i++)
-		if (memmem(rec, head, execs[i], strlen(execs[i])) != NULL)
-			break;
-	if (execs[i] == NULL)
+	sc = rawrec_num(rec, head, "syscall=", 8);
+	if (sc != 59 && sc != 322 && sc != 11 && sc != 358 && sc != 221 &&
+	    sc != 281)
 		return 0;
 	ppid = -1;
 	if (w->nsshd > 0 && (ppid = rawrec_num(rec, len, "ppid=", 5)) > 0 &&
