@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "context.h"
 #include "filter.h"
@@ -30,7 +31,20 @@ struct filter {
 	struct rkey		*keys;
 	size_t			 nkeys;
 	struct filter_stats	 st;
+	/* The latest alert's event time, and when (monotonic) it came. */
+	double			 ev_last;
+	double			 ev_last_at;
 };
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 struct filter *
 filter_new(const struct cfg *cfg, const struct users *u, alert_fn fn,
@@ -233,6 +247,13 @@ filter_tick(struct filter *f, double now)
 }
 
 void
+filter_tick_idle(struct filter *f)
+{
+	if (f->nkeys > 0)
+		filter_tick(f, f->ev_last + (mono_now() - f->ev_last_at));
+}
+
+void
 filter_flush(struct filter *f)
 {
 	while (f->nkeys > 0)
@@ -312,6 +333,10 @@ filter_alert(void *arg, const struct alert *a)
 		return;
 	}
 	now = context_time(ev->time, strlen(ev->time));
+	if (now > f->ev_last) {
+		f->ev_last = now;
+		f->ev_last_at = mono_now();
+	}
 	filter_tick(f, now);
 	h = key_of(a);
 	for (i = 0; i < f->nkeys; i++)

@@ -73,6 +73,13 @@ void		 filter_configure(struct filter *f, const struct cfg *cfg);
 void		 filter_alert(void *filter, const struct alert *a);
 /* Closes the windows that ended before `now' (event time, seconds). */
 void		 filter_tick(struct filter *f, double now);
+/*
+ * Closes the windows that ended by the event clock: the latest alert's
+ * event time plus the time since it came.  Live, that is the wall clock;
+ * for a stream of older events fed fast (a backlog, a test) it is their
+ * own time, so that repeats collapse as they do in replay.
+ */
+void		 filter_tick_idle(struct filter *f);
 /* Closes every window (end of input). */
 void		 filter_flush(struct filter *f);
 size_t		 filter_pending(const struct filter *f);

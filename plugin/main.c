@@ -230,6 +230,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	struct framer *fr = NULL;
 	char err[512], *chunk = NULL;
 	time_t last_tick = 0;
+	struct timespec last_input = { 0, 0 }, now_ts;
 	int version, rc = 0;
 
 	log_init("audisp-sshwatch", !log_stderr);
@@ -375,9 +376,20 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			}
 		}
 		if (time(NULL) != last_tick) {
-			/* Close the repeat windows that have ended. */
+			/*
+			 * Close the repeat windows that have ended: by the wall
+			 * clock once no input came for a second, by the events'
+			 * own clock while input flows (a backlog of older
+			 * events must not have its windows closed under it).
+			 */
 			last_tick = time(NULL);
-			filter_tick(filter, (double)last_tick);
+			clock_gettime(CLOCK_MONOTONIC, &now_ts);
+			if (now_ts.tv_sec - last_input.tv_sec > 1 ||
+			    (now_ts.tv_sec - last_input.tv_sec == 1 &&
+			    now_ts.tv_nsec >= last_input.tv_nsec))
+				filter_tick(filter, (double)last_tick);
+			else
+				filter_tick_idle(filter);
 		}
 		if (framer_pending(fr) > 0)
 			wait.tv_sec = IDLE_AGE_SECS;
@@ -406,6 +418,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		}
 		if (n == 0)
 			break;		/* auditd closed the stream */
+		clock_gettime(CLOCK_MONOTONIC, &last_input);
 		framer_feed(fr, chunk, (size_t)n);
 	}
 	framer_flush(fr);
