@@ -46,21 +46,26 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* An event's stamp ("SEC.MSEC") in milliseconds; -1 when malformed. */
+/*
+ * An event's stamp ("SEC.MSEC", maybe ":SERIAL" after it; n bytes) in
+ * milliseconds; -1 when malformed.
+ */
 static long long
-stamp_ms(const char *t)
+stamp_ms(const char *t, size_t n)
 {
+	const char *end = t + n;
 	long long ms = 0;
 	int frac = 0;
 
-	if (*t < '0' || *t > '9')
+	if (t == end || *t < '0' || *t > '9')
 		return -1;
-	for (; *t >= '0' && *t <= '9'; t++)
+	for (; t < end && *t >= '0' && *t <= '9'; t++)
 		if (ms < 1000000000000LL)
 			ms = ms * 10 + (*t - '0');
 	ms *= 1000;
-	if (*t == '.')
-		for (t++; *t >= '0' && *t <= '9' && frac < 3; t++, frac++)
+	if (t < end && *t == '.')
+		for (t++; t < end && *t >= '0' && *t <= '9' && frac < 3;
+		    t++, frac++)
 			ms += (*t - '0') * (frac == 0 ? 100 : frac == 1 ? 10 : 1);
 	return ms;
 }
@@ -183,6 +188,13 @@ pipeline_event(void *arg, const struct framer_event *fe)
 {
 	struct pipeline *p = arg;
 
+	/*
+	 * Replay: the files waiting to be read again whose time has passed
+	 * by this event's stamp, whatever the gate does with the event.
+	 */
+	if (!p->live && p->pw != NULL && plantwait_count(p->pw) > 0 &&
+	    (p->now = stamp_ms(fe->stamp, fe->stamplen)) >= 0)
+		plantwait_run(p->pw, p->now, 0, plant_again, p);
 	/* Every event feeds the context tables; few go on to auparse. */
 	context_observe(p->context, fe);
 	if (p->gate != NULL && !gate_pass(p->gate, fe))
@@ -206,14 +218,11 @@ pipeline_event(void *arg, const struct framer_event *fe)
 	event_finish(&p->ev);
 	if (p->ev.anomalies > 0)
 		p->st.anomalies++;
-	p->now = p->live ? mono_ms() : stamp_ms(p->ev.time);
+	p->now = p->live ? mono_ms() : stamp_ms(p->ev.time,
+	    strlen(p->ev.time));
 	p->fe = fe;
 	rules_run(&p->rc, &p->ev, p->fn, p->ctx, &p->st.rules);
 	p->fe = NULL;
-	/* Replay: the files whose time has passed by this event's stamp. */
-	if (!p->live && p->now >= 0 && p->pw != NULL &&
-	    plantwait_count(p->pw) > 0)
-		plantwait_run(p->pw, p->now, 0, plant_again, p);
 }
 
 void
