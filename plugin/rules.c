@@ -13,6 +13,7 @@
 #include "path.h"
 #include "prog.h"
 #include "clientconf.h"
+#include "mountrules.h"
 #include "plantconf.h"
 #include "rules.h"
 #include "sockrules.h"
@@ -58,7 +59,8 @@ const char *const rules_ids[] = {
 	"ssh-session-hook", "openssh-binary-replaced", "authorized-keys-added",
 	"authorized-keys-removed", "ssh-key-hunt", "ssh-keygen-key",
 	"sshd-unexpected-child",
-	"ssh-dir-replaced", "account-unwatched", NULL
+	"ssh-dir-replaced", "account-unwatched", "ssh-config-dir-mounted",
+	NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -1219,6 +1221,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	n += sockrules_run(rc, ev, fn, ctx);
 	n += sshdwatch_rules(rc, ev, fn, ctx);
 	n += accounts_run(rc, ev, fn, ctx);
+	n += mountrules_run(rc, ev, fn, ctx);
 	st->alerts += (unsigned long long)n;
 	return n;
 }
