@@ -30,7 +30,7 @@ struct pipeline {
 	struct pipeline_stats	 st;
 	/* Client configuration files to read again (plantwait.h). */
 	struct plantwait	*pw;
-	int			 live;		/* monotonic clock, else events' */
+	int			 live;		/* monotonic clock, else stamps */
 	const struct framer_event *fe;		/* the event being analysed */
 	long long		 now;		/* its time, on that clock */
 };
@@ -66,7 +66,8 @@ stamp_ms(const char *t, size_t n)
 	if (t < end && *t == '.')
 		for (t++; t < end && *t >= '0' && *t <= '9' && frac < 3;
 		    t++, frac++)
-			ms += (*t - '0') * (frac == 0 ? 100 : frac == 1 ? 10 : 1);
+			ms += (*t - '0') * (frac == 0 ? 100 :
+			    frac == 1 ? 10 : 1);
 	return ms;
 }
 

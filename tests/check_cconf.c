@@ -462,7 +462,8 @@ START_TEST(test_planted_later)
 			framer_flush(fr);
 			ck_assert_int_eq(count("ssh-config-planted"), 0);
 			pipeline_drain(pl);
-			ck_assert_int_eq(count("\"rule\":\"ssh-config-planted\""),
+			ck_assert_int_eq(count(
+			    "\"rule\":\"ssh-config-planted\""),
 			    pass == 1 ? 1 : 0);
 		}
 		if (pass < 2) {
