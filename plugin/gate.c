@@ -19,6 +19,7 @@
 #include "prog.h"
 #include "rawrec.h"
 #include "keyhunt.h"
+#include "mountrules.h"
 #include "sshdwatch.h"
 
 #ifndef AUDIT_ANOM_EXEC
@@ -301,6 +302,9 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 			return 1;
 		/* Keys in someone's ~/.ssh (rules.c's ssh-key-read). */
 		if (ssh_dir_name(b, cwd, cwdlen))
+			return 1;
+		/* A mount onto /etc/ssh or below (mountrules.h). */
+		if (mountrules_gate_name(b->p, b->len, cwd, cwdlen))
 			return 1;
 		/* Client configuration written (ssh-config-planted). */
 		if (client_config_name(b, cwd, cwdlen))

@@ -40,6 +40,7 @@
 #include "remote.h"
 #include "log.h"
 #include "pipeline.h"
+#include "plantwait.h"
 #include "priv.h"
 #include "procfs.h"
 #include "replay.h"
@@ -154,6 +155,16 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 	    fs->forced_by_cap, fs->cut_events, ps->anomalies,
 	    ps->rules.truncated_argv, ps->rules.rejected_argv,
 	    ss->json_failed, ss->too_long, ss->json_cut, gs->own_events);
+	{
+		const struct plantwait_stats *pw =
+		    pipeline_plantwait_stats(pl);
+
+		log_always(LOG_INFO, "%s: config_rereads added=%llu "
+		    "merged=%llu evicted=%llu too_big=%llu reread=%llu "
+		    "found=%llu forgotten=%llu", when, pw->added, pw->merged,
+		    pw->evicted, pw->too_big, pw->reread, pw->found,
+		    pw->forgotten);
+	}
 }
 
 static void
@@ -294,8 +305,10 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			    "the plugin's own events are not dropped");
 	}
 	pl = pipeline_new(cfg, &users, version, filter_alert, filter);
-	if (pl != NULL)
+	if (pl != NULL) {
 		pipeline_set_read_configs(pl, 1);	/* this host's files */
+		pipeline_set_live(pl, 1);	/* re-reads on the clock */
+	}
 	fr = pl != NULL ? framer_new(&framer_stream_limits, pipeline_event,
 	    pl) : NULL;
 	if (pl != NULL)
@@ -344,6 +357,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	while (!got_term) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		struct timespec wait = { 0, 0 };
+		long long next;
 		ssize_t n;
 		int pr;
 
@@ -351,6 +365,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			got_usr1 = 0;
 			log_stats("statistics", fr, pl, sink, filter);
 		}
+		/* Client configuration files due to be read again. */
+		pipeline_tick(pl);
 		if (got_hup) {
 			struct cfg ncfg;
 
@@ -395,7 +411,14 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			wait.tv_sec = IDLE_AGE_SECS;
 		else if (filter_pending(filter) > 0)
 			wait.tv_sec = 1;
-		pr = ppoll(&pfd, 1, wait.tv_sec > 0 ? &wait : NULL, &none);
+		if ((next = pipeline_next_ms(pl)) >= 0 && (wait.tv_sec == 0 ||
+		    next < wait.tv_sec * 1000LL)) {
+			next = next > 0 ? next : 1;
+			wait.tv_sec = next / 1000;
+			wait.tv_nsec = (next % 1000) * 1000000L;
+		}
+		pr = ppoll(&pfd, 1, wait.tv_sec > 0 || wait.tv_nsec > 0 ?
+		    &wait : NULL, &none);
 		if (pr == -1) {
 			if (errno == EINTR)
 				continue;
@@ -422,6 +445,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		framer_feed(fr, chunk, (size_t)n);
 	}
 	framer_flush(fr);
+	pipeline_drain(pl);
 	filter_flush(filter);
 	/* What the remote sink cannot send now stays in the spool. */
 	sink_stop(sink, STOP_WAIT_SECS);
@@ -526,6 +550,7 @@ replay_main(struct cfg *cfg, int version, int local_users, int forward,
 	view.shown = 0;
 	rc = replay_run_progress(files, nfiles, fr, stderr, &rs,
 	    isatty(STDERR_FILENO) ? replay_progress : NULL, &view);
+	pipeline_drain(pl);	/* --read-configs: files read again at the end */
 	filter_flush(filter);
 	if (view.shown) {
 		replay_progress(&view, &rs);

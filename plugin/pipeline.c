@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <auparse.h>
 
@@ -14,6 +15,7 @@
 #include "context.h"
 #include "gate.h"
 #include "pipeline.h"
+#include "plantwait.h"
 #include "sshdwatch.h"
 
 struct pipeline {
@@ -26,7 +28,76 @@ struct pipeline {
 	void			*ctx;
 	struct buf		 eoe;
 	struct pipeline_stats	 st;
+	/* Client configuration files to read again (plantwait.h). */
+	struct plantwait	*pw;
+	int			 live;		/* monotonic clock, else stamps */
+	const struct framer_event *fe;		/* the event being analysed */
+	long long		 now;		/* its time, on that clock */
 };
+
+/* Monotonic milliseconds (plugin mode's clock for plantwait). */
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * An event's stamp ("SEC.MSEC", maybe ":SERIAL" after it; n bytes) in
+ * milliseconds; -1 when malformed.
+ */
+static long long
+stamp_ms(const char *t, size_t n)
+{
+	const char *end = t + n;
+	long long ms = 0;
+	int frac = 0;
+
+	if (t == end || *t < '0' || *t > '9')
+		return -1;
+	for (; t < end && *t >= '0' && *t <= '9'; t++)
+		if (ms < 1000000000000LL)
+			ms = ms * 10 + (*t - '0');
+	ms *= 1000;
+	if (t < end && *t == '.')
+		for (t++; t < end && *t >= '0' && *t <= '9' && frac < 3;
+		    t++, frac++)
+			ms += (*t - '0') * (frac == 0 ? 100 :
+			    frac == 1 ? 10 : 1);
+	return ms;
+}
+
+/* rules_ctx's plant_defer: remember the file with this event's text. */
+static void
+plant_defer(void *arg, const char *path, size_t len, long long uid, int item)
+{
+	struct pipeline *p = arg;
+
+	if (p->pw == NULL || p->fe == NULL)
+		return;
+	plantwait_add(p->pw, p->now, path, len, uid, item, p->fe->text,
+	    p->fe->len, p->eoe.p, p->eoe.len);
+}
+
+/* plantwait_fn: the event parsed again, the file read again. */
+static int
+plant_again(void *arg, const struct plantwait_entry *e)
+{
+	struct pipeline *p = arg;
+
+	event_reset(&p->ev);
+	auparse_feed(p->au, e->text, e->len);
+	auparse_feed(p->au, "", 0);
+	if (p->ev.nrecords == 0)
+		return 0;
+	event_finish(&p->ev);
+	return rules_planted_again(&p->rc, &p->ev, e->path, e->item, p->fn,
+	    p->ctx);
+}
 
 /* auparse callback: add the records of each event it delivers. */
 static void
@@ -86,6 +157,11 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 	p->fn = fn;
 	p->ctx = ctx;
 	buf_init(&p->eoe, 4096);
+	/* Without the table, plantconf_check() waits in place. */
+	if ((p->pw = plantwait_new(PLANTWAIT_MAX)) != NULL) {
+		p->rc.plant_defer = plant_defer;
+		p->rc.plant_arg = p;
+	}
 	return p;
 }
 
@@ -104,6 +180,7 @@ pipeline_free(struct pipeline *p)
 	binids_free(p->rc.binids);
 	context_free(p->context);
 	sshdwatch_free(p->rc.sshd);
+	plantwait_free(p->pw);
 	free(p);
 }
 
@@ -112,6 +189,13 @@ pipeline_event(void *arg, const struct framer_event *fe)
 {
 	struct pipeline *p = arg;
 
+	/*
+	 * Replay: the files waiting to be read again whose time has passed
+	 * by this event's stamp, whatever the gate does with the event.
+	 */
+	if (!p->live && p->pw != NULL && plantwait_count(p->pw) > 0 &&
+	    (p->now = stamp_ms(fe->stamp, fe->stamplen)) >= 0)
+		plantwait_run(p->pw, p->now, 0, plant_again, p);
 	/* Every event feeds the context tables; few go on to auparse. */
 	context_observe(p->context, fe);
 	if (p->gate != NULL && !gate_pass(p->gate, fe))
@@ -135,7 +219,47 @@ pipeline_event(void *arg, const struct framer_event *fe)
 	event_finish(&p->ev);
 	if (p->ev.anomalies > 0)
 		p->st.anomalies++;
+	p->now = p->live ? mono_ms() : stamp_ms(p->ev.time,
+	    strlen(p->ev.time));
+	p->fe = fe;
 	rules_run(&p->rc, &p->ev, p->fn, p->ctx, &p->st.rules);
+	p->fe = NULL;
+}
+
+void
+pipeline_set_live(struct pipeline *p, int on)
+{
+	p->live = on;
+}
+
+long long
+pipeline_next_ms(const struct pipeline *p)
+{
+	if (p->pw == NULL || !p->live)
+		return -1;
+	return plantwait_next(p->pw, mono_ms());
+}
+
+void
+pipeline_tick(struct pipeline *p)
+{
+	if (p->pw != NULL && p->live && plantwait_count(p->pw) > 0)
+		plantwait_run(p->pw, mono_ms(), 0, plant_again, p);
+}
+
+void
+pipeline_drain(struct pipeline *p)
+{
+	if (p->pw != NULL && plantwait_count(p->pw) > 0)
+		plantwait_run(p->pw, 0, 1, plant_again, p);
+}
+
+const struct plantwait_stats *
+pipeline_plantwait_stats(const struct pipeline *p)
+{
+	static const struct plantwait_stats none;
+
+	return p->pw != NULL ? plantwait_stats(p->pw) : &none;
 }
 
 const struct pipeline_stats *

@@ -42,6 +42,22 @@ const struct pipeline_stats *pipeline_stats(const struct pipeline *p);
  * (clientconf.h): on in plugin mode, off in replay unless asked.
  */
 void		 pipeline_set_read_configs(struct pipeline *p, int on);
+/*
+ * Client configuration files opened for writing that held nothing yet
+ * are read again later (plantwait.h), never in the event path.  In
+ * replay their clock is the events' stamps (read again once a later
+ * event's stamp passes their time) and pipeline_drain() reads the rest
+ * at the end of input.  With live set (plugin mode) the clock is
+ * monotonic: the main loop waits at most pipeline_next_ms() (-1:
+ * nothing pending) and calls pipeline_tick(), which reads the files due.
+ */
+void		 pipeline_set_live(struct pipeline *p, int on);
+long long	 pipeline_next_ms(const struct pipeline *p);
+void		 pipeline_tick(struct pipeline *p);
+void		 pipeline_drain(struct pipeline *p);
+struct plantwait_stats;
+const struct plantwait_stats *pipeline_plantwait_stats(
+		    const struct pipeline *p);
 /* Turns the gate off (every event to auparse) or on (the default). */
 void		 pipeline_set_gate(struct pipeline *p, int on);
 const struct gate_stats *pipeline_gate_stats(const struct pipeline *p);

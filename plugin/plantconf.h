@@ -35,7 +35,11 @@ int	 plantconf_is_client_config(const char *p, size_t n);
  * that holds nothing yet is read again after 20, 40 and 80 ms -- within a
  * budget of PLANTCONF_WAIT_MS of waiting per PLANTCONF_WAIT_EVERY
  * seconds, so that a stream of such writes cannot stall the plugin, while
- * a second file written right after a first is still waited for.
+ * a second file written right after a first is still waited for.  The
+ * pipeline does not ask for this wait: it hands such a file to
+ * plantwait.h and reads it again from its main loop; the wait is for
+ * rules run without that table (rules_ctx's plant_defer NULL: a
+ * pipeline whose table could not be allocated, callers of rules_run()).
  */
 #define PLANTCONF_WAIT_EVERY	2
 #define PLANTCONF_WAIT_MS	140

@@ -13,6 +13,7 @@
 #include "path.h"
 #include "prog.h"
 #include "clientconf.h"
+#include "mountrules.h"
 #include "plantconf.h"
 #include "rules.h"
 #include "sockrules.h"
@@ -58,7 +59,8 @@ const char *const rules_ids[] = {
 	"ssh-session-hook", "openssh-binary-replaced", "authorized-keys-added",
 	"authorized-keys-removed", "ssh-key-hunt", "ssh-keygen-key",
 	"sshd-unexpected-child",
-	"ssh-dir-replaced", "account-unwatched", NULL
+	"ssh-dir-replaced", "account-unwatched", "ssh-config-dir-mounted",
+	NULL
 };
 
 /* ld.so's own options that take an argument (glibc's rtld.c). */
@@ -988,8 +990,8 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
  */
 static int
 rule_planted(const struct rules_ctx *rc, const struct event *ev,
-    const struct buf *path, int resolved, int opened, struct alert *a,
-    struct plantconf *pc)
+    const struct buf *path, int resolved, int opened, int item,
+    struct alert *a, struct plantconf *pc)
 {
 	static char owner[256];
 	size_t i;
@@ -997,8 +999,12 @@ rule_planted(const struct rules_ctx *rc, const struct event *ev,
 	if (!rc->read_configs || !resolved || ev->uid < 0 ||
 	    !plantconf_is_client_config(path->p, path->len))
 		return 0;
-	if (plantconf_check(path->p, ev->uid, rc->openssh_version, opened,
-	    pc) == 0) {
+	if (plantconf_check(path->p, ev->uid, rc->openssh_version,
+	    opened && rc->plant_defer == NULL, pc) == 0) {
+		/* A writer that may still be writing: read it again later. */
+		if (opened && !pc->unread && rc->plant_defer != NULL)
+			rc->plant_defer(rc->plant_arg, path->p, path->len,
+			    ev->uid, item);
 		plantconf_free(pc);
 		return 0;
 	}
@@ -1018,6 +1024,59 @@ rule_planted(const struct rules_ctx *rc, const struct event *ev,
 	if (pc->more > 0)
 		a->note = "more lines than the alert names";
 	return 1;
+}
+
+/* The write's operation, and what the open's flags say of it. */
+static void
+file_op_judge(struct alert *a, enum fileop op, unsigned long long flags,
+    int flags_known, enum nametype nt)
+{
+	a->file_op = op_name(op, flags, nt);
+	if (op == FOP_OPEN && flags_known && nt == NT_NORMAL &&
+	    !(flags & (SW_O_TRUNC | SW_O_APPEND))) {
+		/* touch(1): an existing file, not cut, not added to. */
+		a->severity = SEV_LOW;
+		a->confidence = CONF_LOW;
+		a->note = "opened for writing without O_TRUNC or "
+		    "O_APPEND, as touch does; an overwrite in place "
+		    "looks the same";
+	}
+	if (op == FOP_OPEN && !flags_known) {
+		a->confidence = CONF_MEDIUM;
+		a->note = "open flags not logged";
+		a->file_op = "open";
+	}
+}
+
+int
+rules_planted_again(const struct rules_ctx *rc, const struct event *ev,
+    const char *path, int item, alert_fn fn, void *ctx)
+{
+	struct plantconf pc;
+	unsigned long long flags;
+	int flags_known, dirfd_arg, n = 0;
+	enum fileop op;
+	struct buf b;
+	struct alert a;
+
+	memset(&pc, 0, sizeof(pc));
+	buf_init(&b, 2 * EVENT_MAX_FIELD + 2);
+	if (!ev->have_syscall || item < 0 || (size_t)item >= ev->npaths)
+		goto out;
+	op = file_syscall(ev, &flags, &flags_known, &dirfd_arg);
+	buf_adds(&b, path);
+	if (op != FOP_OPEN || b.over ||
+	    !rule_planted(rc, ev, &b, 1, 0, item, &a, &pc))
+		goto out;
+	file_op_judge(&a, op, flags, flags_known, ev->paths[item].nametype);
+	if (a.note == NULL)
+		a.note = "read again after the open: the writer wrote later";
+	fn(ctx, &a);
+	n = 1;
+ out:
+	buf_free(&b);
+	plantconf_free(&pc);
+	return n;
 }
 
 static int
@@ -1137,23 +1196,9 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 			a.note = "written through another name for a .ssh "
 			    "directory (the PARENT record's device and inode)";
 		} else if (!rule_planted(rc, ev, &path, resolved,
-		    op == FOP_OPEN, &a, &pc))
+		    op == FOP_OPEN, i, &a, &pc))
 			continue;
-		a.file_op = op_name(op, flags, p->nametype);
-		if (op == FOP_OPEN && flags_known && p->nametype == NT_NORMAL &&
-		    !(flags & (SW_O_TRUNC | SW_O_APPEND))) {
-			/* touch(1): an existing file, not cut, not added to. */
-			a.severity = SEV_LOW;
-			a.confidence = CONF_LOW;
-			a.note = "opened for writing without O_TRUNC or "
-			    "O_APPEND, as touch does; an overwrite in place "
-			    "looks the same";
-		}
-		if (op == FOP_OPEN && !flags_known) {
-			a.confidence = CONF_MEDIUM;
-			a.note = "open flags not logged";
-			a.file_op = "open";
-		}
+		file_op_judge(&a, op, flags, flags_known, p->nametype);
 		fn(ctx, &a);
 		count++;
 	}
@@ -1176,6 +1221,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	n += sockrules_run(rc, ev, fn, ctx);
 	n += sshdwatch_rules(rc, ev, fn, ctx);
 	n += accounts_run(rc, ev, fn, ctx);
+	n += mountrules_run(rc, ev, fn, ctx);
 	st->alerts += (unsigned long long)n;
 	return n;
 }

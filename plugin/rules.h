@@ -39,6 +39,15 @@ struct rules_ctx {
 	int			 openssh_version;
 	int			 read_configs;	/* read client config files */
 	struct binids		*binids;	/* client files; or NULL */
+	/*
+	 * A client configuration file opened for writing that holds
+	 * nothing yet: handed here to be read again later (plantwait.h),
+	 * with its PATH record's index.  NULL: plantconf_check() waits a
+	 * little in place instead.
+	 */
+	void			(*plant_defer)(void *arg, const char *path,
+				    size_t len, long long uid, int item);
+	void			*plant_arg;
 };
 
 struct rules_stats {
@@ -82,6 +91,16 @@ void	 rules_enrich(const struct rules_ctx *rc, const struct event *ev,
 struct actor;
 void	 rules_actor_of(const struct rules_ctx *rc, const struct event *ev,
 	    struct actor *a);
+
+/*
+ * The re-read of a client configuration file handed to plant_defer:
+ * ev is the event that opened it (parsed again), path the file, item its
+ * PATH record.  Calls fn with ssh-config-planted, as rules_run() would
+ * have, when the file now holds what the rule looks for.  Returns the
+ * number of alerts (0 or 1).
+ */
+int	 rules_planted_again(const struct rules_ctx *rc, const struct event *ev,
+	    const char *path, int item, alert_fn fn, void *ctx);
 
 /* The rule ids, for documentation tests. */
 extern const char *const rules_ids[];

@@ -21,6 +21,7 @@
 #include "path.h"
 #include "pipeline.h"
 #include "plantconf.h"
+#include "plantwait.h"
 #include "testutil.h"
 
 #define EXEC(serial, uid, cwd, argv) \
@@ -385,6 +386,188 @@ START_TEST(test_planted)
 }
 END_TEST
 
+/* Feeds each line of text to fr. */
+static void
+feed(struct framer *fr, const char *t)
+{
+	const char *p = t, *end = t + strlen(t), *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		framer_line(fr, p, (size_t)((nl ? nl : end) - p));
+		p = nl ? nl + 1 : end;
+	}
+}
+
+/* Some other event at time stamp (a clock tick for replay). */
+static const char *
+other_event(const char *stamp)
+{
+	static char t[512];
+
+	snprintf(t, sizeof(t), "type=SYSCALL msg=audit(%s): arch=c000003e "
+	    "syscall=0 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=0 "
+	    "ppid=1 pid=71 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 "
+	    "fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=4 "
+	    "comm=\"cat\" exe=\"/usr/bin/cat\" key=(null)\n"
+	    "type=EOE msg=audit(%s): \n", stamp, stamp);
+	return t;
+}
+
+/*
+ * A configuration file opened while it holds nothing and written later
+ * (`(sleep 1; echo DynamicForward 1080) > ~/.ssh/config'): read again,
+ * in replay once a later event's stamp is past the first re-read's time
+ * (plantwait.h), or at the end of input; the alert is the open's event.
+ */
+START_TEST(test_planted_later)
+{
+	struct cfg cfg;
+	struct users users;
+	struct pipeline *pl;
+	struct framer *fr;
+	char file[256], ev[4096 + 64];
+	int pass;
+
+	snprintf(file, sizeof(file), "%s/.ssh/config", home);
+	for (pass = 0; pass < 3; pass++) {
+		buf_reset(&out);
+		cfg_defaults(&cfg);
+		users_init(&users);
+		users_add(&users, "alice", 1000, home);
+		ck_assert_ptr_nonnull(pl = pipeline_new(&cfg, &users, 902,
+		    collect, &out));
+		pipeline_set_read_configs(pl, 1);
+		ck_assert_ptr_nonnull(fr = framer_new(&framer_replay_limits,
+		    pipeline_event, pl));
+		put(".ssh/config", "", 0644);
+		snprintf(ev, sizeof(ev), "%stype=EOE msg=audit(3.000:9): \n",
+		    write_event(file));
+		feed(fr, ev);
+		ck_assert_int_eq(count("ssh-config-planted"), 0);
+		ck_assert_uint_eq(pipeline_plantwait_stats(pl)->added, 1);
+		if (pass < 2)
+			put(".ssh/config", "Host *\n  DynamicForward 1080\n",
+			    0644);
+		else
+			put(".ssh/config", "Host *\n  User bob\n", 0644);
+		if (pass == 0) {
+			/* 100 ms later: not yet due (first re-read 200). */
+			feed(fr, other_event("3.100:10"));
+			ck_assert_int_eq(count("ssh-config-planted"), 0);
+			feed(fr, other_event("3.250:11"));
+			ck_assert_msg(count("\"rule\":\"ssh-config-planted\"")
+			    == 1, "%s", buf_str(&out));
+		} else {
+			framer_flush(fr);
+			ck_assert_int_eq(count("ssh-config-planted"), 0);
+			pipeline_drain(pl);
+			ck_assert_int_eq(count(
+			    "\"rule\":\"ssh-config-planted\""),
+			    pass == 1 ? 1 : 0);
+		}
+		if (pass < 2) {
+			/* The open's event: its stamp, serial and process. */
+			ck_assert_int_eq(count("\"time\":\"3.000\""), 1);
+			ck_assert_int_eq(count("\"serial\":9"), 1);
+			ck_assert_int_eq(count("\"exe\":\"/usr/bin/bash\""), 1);
+			ck_assert_int_eq(count(":2: DynamicForward 1080\""), 1);
+			ck_assert_int_eq(count("read again after the open"), 1);
+			ck_assert_uint_eq(pipeline_plantwait_stats(pl)->found,
+			    1);
+		} else
+			ck_assert_uint_eq(pipeline_plantwait_stats(pl)->
+			    forgotten, 1);
+		framer_free(fr);
+		pipeline_free(pl);
+		cfg_free(&cfg);
+		users_free(&users);
+	}
+}
+END_TEST
+
+static int reread_hits, reread_calls;
+
+static int
+reread(void *arg, const struct plantwait_entry *e)
+{
+	(void)arg;
+	reread_calls++;
+	ck_assert_str_eq(e->text, "recordsEOE");
+	return strcmp(e->path, "/hit") == 0 && reread_hits;
+}
+
+/* The table: its schedule, its caps and what it counts. */
+START_TEST(test_plantwait)
+{
+	struct plantwait *pw;
+	const struct plantwait_stats *st;
+	static char big[PLANTWAIT_MAX_TEXT + 1];
+
+	ck_assert_ptr_null(plantwait_new(0));
+	ck_assert_ptr_nonnull(pw = plantwait_new(2));
+	st = plantwait_stats(pw);
+	ck_assert_int_eq(plantwait_next(pw, 0), -1);
+	ck_assert_int_eq(plantwait_add(pw, 1000, "/a", 2, 5, 0, "records",
+	    7, "EOE", 3), 0);
+	ck_assert_int_eq(plantwait_next(pw, 1000), PLANTWAIT_STEP1_MS);
+	ck_assert_int_eq(plantwait_next(pw, 5000), 0);
+	/* Each step once, at its time after the add; then forgotten. */
+	ck_assert_uint_eq(plantwait_run(pw, 1199, 0, reread, NULL), 0);
+	ck_assert_uint_eq(plantwait_run(pw, 1200, 0, reread, NULL), 1);
+	ck_assert_uint_eq(plantwait_run(pw, 1200, 0, reread, NULL), 0);
+	ck_assert_int_eq(plantwait_next(pw, 1200), PLANTWAIT_STEP2_MS -
+	    PLANTWAIT_STEP1_MS);
+	ck_assert_uint_eq(plantwait_run(pw, 1000 + PLANTWAIT_STEP2_MS, 0,
+	    reread, NULL), 1);
+	ck_assert_uint_eq(plantwait_run(pw, 1000 + PLANTWAIT_STEP3_MS, 0,
+	    reread, NULL), 1);
+	ck_assert_uint_eq(plantwait_count(pw), 1);
+	ck_assert_uint_eq(plantwait_run(pw, 1000 + PLANTWAIT_STEP4_MS, 0,
+	    reread, NULL), 1);
+	ck_assert_uint_eq(plantwait_count(pw), 0);
+	ck_assert_uint_eq(st->forgotten, 1);
+	ck_assert_uint_eq(st->reread, 4);
+	/* The same file and account again: the newer event replaces it. */
+	ck_assert_int_eq(plantwait_add(pw, 0, "/a", 2, 5, 0, "records", 7,
+	    "EOE", 3), 0);
+	ck_assert_int_eq(plantwait_add(pw, 10, "/a", 2, 5, 1, "records", 7,
+	    "EOE", 3), 0);
+	ck_assert_uint_eq(plantwait_count(pw), 1);
+	ck_assert_uint_eq(st->merged, 1);
+	ck_assert_int_eq(plantwait_next(pw, 10), PLANTWAIT_STEP1_MS);
+	/* Another account's file of that name is another entry. */
+	ck_assert_int_eq(plantwait_add(pw, 20, "/a", 2, 6, 0, "records", 7,
+	    "EOE", 3), 0);
+	ck_assert_uint_eq(plantwait_count(pw), 2);
+	/* Past the cap: the oldest goes, counted. */
+	ck_assert_int_eq(plantwait_add(pw, 30, "/hit", 4, 5, 0, "records",
+	    7, "EOE", 3), 0);
+	ck_assert_uint_eq(plantwait_count(pw), 2);
+	ck_assert_uint_eq(st->evicted, 1);
+	/* Over the caps: refused, counted, nothing kept. */
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(plantwait_add(pw, 40, "/b", 2, 5, 0, big,
+	    PLANTWAIT_MAX_TEXT, "EOE", 3), -1);
+	ck_assert_int_eq(plantwait_add(pw, 40, big, PLANTWAIT_MAX_PATH, 5, 0,
+	    "records", 7, "EOE", 3), -1);
+	ck_assert_int_eq(plantwait_add(pw, 40, "", 0, 5, 0, "records", 7,
+	    "EOE", 3), -1);
+	ck_assert_uint_eq(st->too_big, 3);
+	ck_assert_uint_eq(plantwait_count(pw), 2);
+	/* A hit is forgotten at once; the end of input reads the rest. */
+	reread_hits = 1;
+	reread_calls = 0;
+	ck_assert_uint_eq(plantwait_run(pw, 230, 0, reread, NULL), 2);
+	ck_assert_uint_eq(st->found, 1);
+	ck_assert_uint_eq(plantwait_count(pw), 1);
+	ck_assert_uint_eq(plantwait_run(pw, 0, 1, reread, NULL), 1);
+	ck_assert_uint_eq(plantwait_count(pw), 0);
+	ck_assert_int_eq(reread_calls, 3);
+	plantwait_free(pw);
+}
+END_TEST
+
 /*
  * The waiting budget of a planted configuration's re-reads
  * (redteam_client.sh: a file written 1.1 s after another was read once,
@@ -436,6 +619,8 @@ main(void)
 	tcase_add_test(tc, test_truncated_padding);
 	tcase_add_test(tc, test_planted);
 	tcase_add_test(tc, test_planted_budget);
+	tcase_add_test(tc, test_planted_later);
+	tcase_add_test(tc, test_plantwait);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
