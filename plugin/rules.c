@@ -18,6 +18,7 @@
 #include "sockrules.h"
 #include "sshconf.h"
 #include "sshdirs.h"
+#include "uringop.h"
 #include "sshdwatch.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
@@ -561,10 +562,9 @@ enum fileop { FOP_NONE, FOP_OPEN, FOP_RENAME, FOP_LINK, FOP_SYMLINK,
 
 /* What a syscall does to the names it logs, and which arg is a dirfd. */
 static enum fileop
-file_syscall(const struct event *ev, unsigned long long *flags, int *flags_known,
-    int *dirfd_arg)
+file_syscall_named(const struct event *ev, const char *s,
+    unsigned long long *flags, int *flags_known, int *dirfd_arg)
 {
-	const char *s = ev->syscall_name;
 
 	*flags_known = 1;
 	*flags = 0;
@@ -617,6 +617,29 @@ file_syscall(const struct event *ev, unsigned long long *flags, int *flags_known
 	if (strcmp(s, "truncate") == 0 || strcmp(s, "truncate64") == 0)
 		return FOP_TRUNCATE;
 	return FOP_NONE;
+}
+
+/*
+ * file_syscall_named() for the event's system call, or for the one its
+ * io_uring op stands for (uringop.h): then the flags and the directory
+ * descriptor are not logged (a relative name is taken against the CWD,
+ * and the PARENT record's inode tells a .ssh by another name).
+ */
+static enum fileop
+file_syscall(const struct event *ev, unsigned long long *flags, int *flags_known,
+    int *dirfd_arg)
+{
+	enum fileop op;
+
+	if (ev->uring_op < 0)
+		return file_syscall_named(ev, ev->syscall_name, flags,
+		    flags_known, dirfd_arg);
+	op = file_syscall_named(ev, uringop_syscall(ev->uring_op), flags,
+	    flags_known, dirfd_arg);
+	*flags = 0;
+	*flags_known = 0;
+	*dirfd_arg = -1;
+	return op;
 }
 
 static const char *
@@ -1151,7 +1174,9 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		}
 		if (op == FOP_OPEN && !flags_known) {
 			a.confidence = CONF_MEDIUM;
-			a.note = "open flags not logged";
+			a.note = ev->uring_op >= 0 ? "opened through io_uring, "
+			    "whose URINGOP record logs no open flags" :
+			    "open flags not logged";
 			a.file_op = "open";
 		}
 		fn(ctx, &a);
