@@ -1043,6 +1043,43 @@ rule_planted(const struct rules_ctx *rc, const struct event *ev,
 	return 1;
 }
 
+/*
+ * An io_uring open that created a file the kernel logged without a name
+ * (the op ran in an io-wq worker, which logs the PARENT and CREATE items
+ * by inode only, name=(null)), in a known .ssh directory: the file is
+ * new in that .ssh but which file is not known (authorized_keys2 as well
+ * as a key), so medium.  Returns the number of alerts.
+ */
+static int
+rule_uring_unnamed(const struct rules_ctx *rc, const struct event *ev,
+    enum fileop op, struct buf *path, alert_fn fn, void *ctx)
+{
+	const char *known;
+	struct alert a;
+	int i;
+
+	if (ev->uring_op < 0 || op != FOP_OPEN || rc->inodes == NULL)
+		return 0;
+	for (i = 0; i < ev->npaths; i++)
+		if (ev->paths[i].nametype == NT_CREATE &&
+		    !ev->paths[i].have_name)
+			break;
+	if (i == ev->npaths ||
+	    (known = sshdirs_parent(rc->inodes, ev)) == NULL)
+		return 0;
+	buf_reset(path);
+	buf_adds(path, known);
+	file_alert(rc, &a, ev, "authorized-keys-write", SEV_MEDIUM, path, 1,
+	    -1, rc->users);
+	a.confidence = CONF_MEDIUM;
+	a.file_op = "create";
+	a.note = "a file created in this .ssh directory through io_uring; "
+	    "the kernel logged no name (an io-wq worker opened it), so it "
+	    "may be authorized_keys2 or any other file";
+	fn(ctx, &a);
+	return 1;
+}
+
 static int
 rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
     void *ctx)
@@ -1091,6 +1128,8 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	}
 	count = 0;
 	if (ev->success != 1 || op == FOP_NONE)
+		goto out;
+	if ((count = rule_uring_unnamed(rc, ev, op, &path, fn, ctx)) > 0)
 		goto out;
 	if (op == FOP_OPEN && (count = rule_key_read(rc, ev, dirfd_arg,
 	    flags, flags_known, &path, fn, ctx)) > 0)

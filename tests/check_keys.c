@@ -700,6 +700,40 @@ START_TEST(test_uring_ak)
 }
 END_TEST
 
+/*
+ * io_uring's open of a new file done by an io-wq worker: the kernel logs
+ * the PARENT and CREATE items by inode only (name=(null)), as in the real
+ * capture of tests/uring_open.c creating authorized_keys2 in another
+ * account's .ssh.  Known by the PARENT's inode once .ssh is known.
+ */
+#define PATHN(serial, item, ino, mode, nt) \
+	"type=PATH msg=audit(1.000:" serial "): item=" item " name=(null) " \
+	"inode=" ino " dev=fe:00 mode=" mode " ouid=1000 ogid=0 " \
+	"rdev=00:00 nametype=" nt "\n"
+
+START_TEST(test_uring_unnamed)
+{
+	replay(SCW("1", "257", FDCWD, "98800", "1")
+	    CWD("1", "/")
+	    PATHP("1", "0", "/home/bob/.ssh", "77", "040700", "NORMAL")
+	    URING("2", "yes", "uid=0 euid=0")
+	    CWD("2", "/work")
+	    PATHN("2", "0", "77", "040700", "PARENT")
+	    PATHN("2", "1", "0", "0", "CREATE")
+	    PATHN("2", "2", "77", "040700", "PARENT")
+	    PATHN("2", "3", "95", "0100600", "CREATE")
+	    /* The same in a directory that is no .ssh: nothing. */
+	    URING("3", "yes", "uid=0 euid=0")
+	    CWD("3", "/work")
+	    PATHN("3", "0", "78", "040755", "PARENT")
+	    PATHN("3", "1", "96", "0100600", "CREATE"));
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 1);
+	ck_assert_int_eq(count("\"serial\":2,"), 1);
+	ck_assert_int_eq(count("through io_uring; the kernel logged no name"),
+	    1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -727,6 +761,7 @@ main(void)
 	tcase_add_test(tc, test_seed);
 	tcase_add_test(tc, test_uring_read);
 	tcase_add_test(tc, test_uring_ak);
+	tcase_add_test(tc, test_uring_unnamed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
