@@ -1,5 +1,5 @@
 #!/bin/bash
-# shellcheck disable=SC2317 # hooks and sw_wait_for conditions
+# shellcheck disable=SC2317,SC2034 # hooks, sw_wait_for conditions, lib.sh state
 # uring_live.sh: an authorized_keys file planted and a private key read
 # through io_uring, on the real kernel, caught live.
 #
@@ -35,7 +35,7 @@
 sw_need_root
 sw_need auditctl setpriv flock useradd userdel
 sw_init
-URING_OPEN=$top_builddir/tests/uring_open
+URING_OPEN=${top_builddir:?}/tests/uring_open
 GEN=$top_builddir/scripts/audisp-sshwatch-genrules
 [ -x "$URING_OPEN" ] || sw_fail "$URING_OPEN is not built"
 [ -x "$GEN" ] || sw_fail "$GEN is not built"
