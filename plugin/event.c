@@ -20,6 +20,9 @@
 #ifndef AUDIT_OPENAT2
 #define AUDIT_OPENAT2 1337
 #endif
+#ifndef AUDIT_URINGOP
+#define AUDIT_URINGOP 1336
+#endif
 
 void
 event_init(struct event *ev, const struct execve_limits *lim)
@@ -94,6 +97,7 @@ event_reset(struct event *ev)
 	ev->anomalies = 0;
 	ev->nrecords = 0;
 	ev->have_sockaddr = 0;
+	ev->uring_op = -1;
 	execve_free(&ev->x);
 	execve_init(&ev->x, &lim);
 }
@@ -272,10 +276,13 @@ add_syscall(struct event *ev, auparse_state_t *au)
 		} else if (strcmp(n, "syscall") == 0) {
 			ev->syscall = (long)num(v);
 		} else if (strcmp(n, "success") == 0) {
-			ev->success = strcmp(v, "yes") == 0 ? 1 :
-			    strcmp(v, "no") == 0 ? 0 : -1;
+			/* io_uring_enter's: the op's own is in URINGOP. */
+			if (ev->uring_op < 0)
+				ev->success = strcmp(v, "yes") == 0 ? 1 :
+				    strcmp(v, "no") == 0 ? 0 : -1;
 		} else if (strcmp(n, "exit") == 0) {
-			ev->exit = num(v);
+			if (ev->uring_op < 0)
+				ev->exit = num(v);
 		} else if (n[0] == 'a' && n[1] >= '0' && n[1] <= '3' &&
 		    n[2] == '\0') {
 			ev->a[n[1] - '0'] = hexnum(v, &ok);
@@ -427,6 +434,51 @@ add_session(struct event *ev, auparse_state_t *au, int type)
 	} while (auparse_next_field(au) > 0);
 }
 
+/*
+ * URINGOP: an io_uring op (uringop.h).  Its result replaces the one of an
+ * io_uring_enter SYSCALL record of the same event; the ids fill in only
+ * what that record did not give (they are the same task's).
+ */
+static void
+add_uringop(struct event *ev, auparse_state_t *au)
+{
+	long long v;
+
+	ev->have_syscall = 1;
+	do {
+		const char *n = auparse_get_field_name(au);
+		const char *s = auparse_get_field_str(au);
+
+		if (n == NULL || s == NULL)
+			continue;
+		v = num(s);
+		if (strcmp(n, "uring_op") == 0) {
+			ev->uring_op = v >= 0 && v < 256 ? (long)v : -1;
+			if (ev->uring_op < 0)
+				ev->anomalies++;
+		} else if (strcmp(n, "success") == 0)
+			ev->success = strcmp(s, "yes") == 0 ? 1 :
+			    strcmp(s, "no") == 0 ? 0 : -1;
+		else if (strcmp(n, "exit") == 0)
+			ev->exit = v;
+		else if (strcmp(n, "pid") == 0 && ev->pid < 0)
+			ev->pid = v;
+		else if (strcmp(n, "ppid") == 0 && ev->ppid < 0)
+			ev->ppid = v;
+		else if (strcmp(n, "auid") == 0 && ev->auid < 0)
+			ev->auid = v;
+		else if (strcmp(n, "uid") == 0 && ev->uid < 0)
+			ev->uid = v;
+		else if (strcmp(n, "euid") == 0 && ev->euid < 0)
+			ev->euid = v;
+		else if (strcmp(n, "gid") == 0 && ev->gid < 0)
+			ev->gid = v;
+		else if (strcmp(n, "key") == 0 && ev->key.len == 0 &&
+		    strcmp(s, "(null)") != 0)
+			take_str(ev, &ev->key, s);
+	} while (auparse_next_field(au) > 0);
+}
+
 /* saddr= of a bind or connect (sockaddr.h); a bad one is an anomaly. */
 static void
 add_sockaddr(struct event *ev, auparse_state_t *au)
@@ -511,6 +563,9 @@ event_add_auparse(struct event *ev, auparse_state_t *au)
 			break;
 		case AUDIT_SOCKADDR:
 			add_sockaddr(ev, au);
+			break;
+		case AUDIT_URINGOP:
+			add_uringop(ev, au);
 			break;
 		case AUDIT_LOGIN:
 		case AUDIT_USER_LOGIN:

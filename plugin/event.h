@@ -91,6 +91,13 @@ struct event {
 
 	int		 have_sockaddr;	/* SOCKADDR of bind/connect */
 	struct sockaddr_info sa;
+
+	/*
+	 * URINGOP (uringop.h): the io_uring op, -1 when none.  Its success
+	 * and exit are in success and exit (not io_uring_enter's), and
+	 * have_syscall is set by it alone.
+	 */
+	long		 uring_op;
 };
 
 void	 event_init(struct event *ev, const struct execve_limits *lim);

@@ -19,6 +19,7 @@
 #include "sockrules.h"
 #include "sshconf.h"
 #include "sshdirs.h"
+#include "uringop.h"
 #include "sshdwatch.h"
 
 static const char *const tags_tunnel[] = { "tunnel", "T1021.004", "T1572",
@@ -563,10 +564,9 @@ enum fileop { FOP_NONE, FOP_OPEN, FOP_RENAME, FOP_LINK, FOP_SYMLINK,
 
 /* What a syscall does to the names it logs, and which arg is a dirfd. */
 static enum fileop
-file_syscall(const struct event *ev, unsigned long long *flags, int *flags_known,
-    int *dirfd_arg)
+file_syscall_named(const struct event *ev, const char *s,
+    unsigned long long *flags, int *flags_known, int *dirfd_arg)
 {
-	const char *s = ev->syscall_name;
 
 	*flags_known = 1;
 	*flags = 0;
@@ -619,6 +619,29 @@ file_syscall(const struct event *ev, unsigned long long *flags, int *flags_known
 	if (strcmp(s, "truncate") == 0 || strcmp(s, "truncate64") == 0)
 		return FOP_TRUNCATE;
 	return FOP_NONE;
+}
+
+/*
+ * file_syscall_named() for the event's system call, or for the one its
+ * io_uring op stands for (uringop.h): then the flags and the directory
+ * descriptor are not logged (a relative name is taken against the CWD,
+ * and the PARENT record's inode tells a .ssh by another name).
+ */
+static enum fileop
+file_syscall(const struct event *ev, unsigned long long *flags, int *flags_known,
+    int *dirfd_arg)
+{
+	enum fileop op;
+
+	if (ev->uring_op < 0)
+		return file_syscall_named(ev, ev->syscall_name, flags,
+		    flags_known, dirfd_arg);
+	op = file_syscall_named(ev, uringop_syscall(ev->uring_op), flags,
+	    flags_known, dirfd_arg);
+	*flags = 0;
+	*flags_known = 0;
+	*dirfd_arg = -1;
+	return op;
 }
 
 static const char *
@@ -1029,7 +1052,7 @@ rule_planted(const struct rules_ctx *rc, const struct event *ev,
 /* The write's operation, and what the open's flags say of it. */
 static void
 file_op_judge(struct alert *a, enum fileop op, unsigned long long flags,
-    int flags_known, enum nametype nt)
+    int flags_known, enum nametype nt, int uring)
 {
 	a->file_op = op_name(op, flags, nt);
 	if (op == FOP_OPEN && flags_known && nt == NT_NORMAL &&
@@ -1043,7 +1066,8 @@ file_op_judge(struct alert *a, enum fileop op, unsigned long long flags,
 	}
 	if (op == FOP_OPEN && !flags_known) {
 		a->confidence = CONF_MEDIUM;
-		a->note = "open flags not logged";
+		a->note = uring ? "opened through io_uring, whose URINGOP "
+		    "record logs no open flags" : "open flags not logged";
 		a->file_op = "open";
 	}
 }
@@ -1068,7 +1092,8 @@ rules_planted_again(const struct rules_ctx *rc, const struct event *ev,
 	if (op != FOP_OPEN || b.over ||
 	    !rule_planted(rc, ev, &b, 1, 0, item, &a, &pc))
 		goto out;
-	file_op_judge(&a, op, flags, flags_known, ev->paths[item].nametype);
+	file_op_judge(&a, op, flags, flags_known, ev->paths[item].nametype,
+	    ev->uring_op >= 0);
 	if (a.note == NULL)
 		a.note = "read again after the open: the writer wrote later";
 	fn(ctx, &a);
@@ -1077,6 +1102,43 @@ rules_planted_again(const struct rules_ctx *rc, const struct event *ev,
 	buf_free(&b);
 	plantconf_free(&pc);
 	return n;
+}
+
+/*
+ * An io_uring open that created a file the kernel logged without a name
+ * (the op ran in an io-wq worker, which logs the PARENT and CREATE items
+ * by inode only, name=(null)), in a known .ssh directory: the file is
+ * new in that .ssh but which file is not known (authorized_keys2 as well
+ * as a key), so medium.  Returns the number of alerts.
+ */
+static int
+rule_uring_unnamed(const struct rules_ctx *rc, const struct event *ev,
+    enum fileop op, struct buf *path, alert_fn fn, void *ctx)
+{
+	const char *known;
+	struct alert a;
+	int i;
+
+	if (ev->uring_op < 0 || op != FOP_OPEN || rc->inodes == NULL)
+		return 0;
+	for (i = 0; i < ev->npaths; i++)
+		if (ev->paths[i].nametype == NT_CREATE &&
+		    !ev->paths[i].have_name)
+			break;
+	if (i == ev->npaths ||
+	    (known = sshdirs_parent(rc->inodes, ev)) == NULL)
+		return 0;
+	buf_reset(path);
+	buf_adds(path, known);
+	file_alert(rc, &a, ev, "authorized-keys-write", SEV_MEDIUM, path, 1,
+	    -1, rc->users);
+	a.confidence = CONF_MEDIUM;
+	a.file_op = "create";
+	a.note = "a file created in this .ssh directory through io_uring; "
+	    "the kernel logged no name (an io-wq worker opened it), so it "
+	    "may be authorized_keys2 or any other file";
+	fn(ctx, &a);
+	return 1;
 }
 
 static int
@@ -1127,6 +1189,8 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	}
 	count = 0;
 	if (ev->success != 1 || op == FOP_NONE)
+		goto out;
+	if ((count = rule_uring_unnamed(rc, ev, op, &path, fn, ctx)) > 0)
 		goto out;
 	if (op == FOP_OPEN && (count = rule_key_read(rc, ev, dirfd_arg,
 	    flags, flags_known, &path, fn, ctx)) > 0)
@@ -1198,7 +1262,8 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		} else if (!rule_planted(rc, ev, &path, resolved,
 		    op == FOP_OPEN, i, &a, &pc))
 			continue;
-		file_op_judge(&a, op, flags, flags_known, p->nametype);
+		file_op_judge(&a, op, flags, flags_known, p->nametype,
+		    ev->uring_op >= 0);
 		fn(ctx, &a);
 		count++;
 	}

@@ -642,6 +642,98 @@ START_TEST(test_seed)
 }
 END_TEST
 
+/*
+ * io_uring (uringop.h): an op done inside io_uring_enter(2), as kernel
+ * 6.18 logs it with an `-a always,io_uring -S openat,...' rule: URINGOP
+ * (the op and its result), then io_uring_enter's SYSCALL, CWD and PATH.
+ * The records are those of a real capture (tests/uring_open.c reading
+ * another account's key), renumbered.
+ */
+#define URING(serial, ok, ids) \
+	"type=URINGOP msg=audit(1.000:" serial "): uring_op=18 success=" ok \
+	" exit=0 items=1 ppid=1 pid=70 " ids " gid=1005 suid=1005 " \
+	"fsuid=1005 egid=1005 sgid=1005 fsgid=1005 key=\"sshwatch-uring\"\n"
+#define ENTER(serial, ids) \
+	"type=SYSCALL msg=audit(1.000:" serial "): arch=c000003e syscall=426 " \
+	"success=yes exit=1 a0=3 a1=1 a2=1 a3=1 items=1 ppid=1 pid=70 " \
+	"auid=4294967295 " ids " gid=1005 suid=1005 fsuid=1005 egid=1005 " \
+	"sgid=1005 fsgid=1005 tty=(none) ses=4294967295 comm=\"uring_open\" " \
+	"exe=\"/tmp/uring_open\" key=\"sshwatch-uring\"\n"
+#define UIDS	"uid=1005 euid=1005"
+
+START_TEST(test_uring_read)
+{
+	replay(URING("1", "yes", UIDS)
+	    ENTER("1", UIDS)
+	    CWD("1", "/work")
+	    PATHM("1", "/home/alice/.ssh/id_ed25519", "0100644", "1004")
+	    /* The op failed, io_uring_enter did not: nothing. */
+	    URING("2", "no", UIDS)
+	    ENTER("2", UIDS)
+	    CWD("2", "/work")
+	    PATHM("2", "/home/alice/.ssh/id_ed25519", "0100644", "1004")
+	    /* io_uring_enter alone (no op of a file): nothing. */
+	    ENTER("3", UIDS)
+	    CWD("3", "/work")
+	    PATHM("3", "/home/alice/.ssh/id_ed25519", "0100644", "1004"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"serial\":1,"), 1);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/id_ed25519\""), 2);
+}
+END_TEST
+
+/* An authorized_keys opened through io_uring: flags unknown, medium. */
+START_TEST(test_uring_ak)
+{
+	replay(URING("1", "yes", UIDS)
+	    ENTER("1", UIDS)
+	    CWD("1", "/work")
+	    PATHM("1", "/home/alice/.ssh/authorized_keys", "0100600", "1004")
+	    /* The op alone, as from an io-wq worker (same fields). */
+	    URING("2", "yes", UIDS)
+	    CWD("2", "/home/alice/.ssh")
+	    PATHM("2", "authorized_keys2", "0100600", "1004"));
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 2);
+	ck_assert_int_eq(count("opened through io_uring"), 2);
+	ck_assert_int_eq(count("\"confidence\":\"medium\""), 2);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/authorized_keys2\""), 2);
+}
+END_TEST
+
+/*
+ * io_uring's open of a new file done by an io-wq worker: the kernel logs
+ * the PARENT and CREATE items by inode only (name=(null)), as in the real
+ * capture of tests/uring_open.c creating authorized_keys2 in another
+ * account's .ssh.  Known by the PARENT's inode once .ssh is known.
+ */
+#define PATHN(serial, item, ino, mode, nt) \
+	"type=PATH msg=audit(1.000:" serial "): item=" item " name=(null) " \
+	"inode=" ino " dev=fe:00 mode=" mode " ouid=1000 ogid=0 " \
+	"rdev=00:00 nametype=" nt "\n"
+
+START_TEST(test_uring_unnamed)
+{
+	replay(SCW("1", "257", FDCWD, "98800", "1")
+	    CWD("1", "/")
+	    PATHP("1", "0", "/home/bob/.ssh", "77", "040700", "NORMAL")
+	    URING("2", "yes", "uid=0 euid=0")
+	    CWD("2", "/work")
+	    PATHN("2", "0", "77", "040700", "PARENT")
+	    PATHN("2", "1", "0", "0", "CREATE")
+	    PATHN("2", "2", "77", "040700", "PARENT")
+	    PATHN("2", "3", "95", "0100600", "CREATE")
+	    /* The same in a directory that is no .ssh: nothing. */
+	    URING("3", "yes", "uid=0 euid=0")
+	    CWD("3", "/work")
+	    PATHN("3", "0", "78", "040755", "PARENT")
+	    PATHN("3", "1", "96", "0100600", "CREATE"));
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 1);
+	ck_assert_int_eq(count("\"serial\":2,"), 1);
+	ck_assert_int_eq(count("through io_uring; the kernel logged no name"),
+	    1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -667,6 +759,9 @@ main(void)
 	tcase_add_test(tc, test_replaced);
 	tcase_add_test(tc, test_low_noise);
 	tcase_add_test(tc, test_seed);
+	tcase_add_test(tc, test_uring_read);
+	tcase_add_test(tc, test_uring_ak);
+	tcase_add_test(tc, test_uring_unnamed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }

@@ -9,6 +9,9 @@
 # installed: libaudit and libauparse (with headers and pkg-config files),
 # auditd, auditctl, ausearch, aureport and augenrules (no plugins, tools,
 # bindings, docs or rules), which keeps a cold build near a minute.
+# With SW_AUDIT_IO_URING=1 the build has io_uring support (--with-io_uring:
+# the io_uring filter and its op names, as RHEL and Fedora build it) and its
+# prefix ends in -uring.
 set -eu
 tarball=$1
 cache=$2
@@ -16,6 +19,11 @@ name=$(basename "$tarball" .tar.gz)
 ver=${name#audit-userspace-}
 sum=$(sha256sum "$tarball" | cut -c1-16)
 prefix=$cache/audit-$ver-$sum
+uring=--without-io_uring
+if [ "${SW_AUDIT_IO_URING:-}" = 1 ]; then
+	uring=--with-io_uring
+	prefix=$prefix-uring
+fi
 if [ -f "$prefix/.complete" ]; then
 	echo "$prefix"
 	exit 0
@@ -32,7 +40,7 @@ log=$work/build.log
 	autoreconf -fi
 	./configure --prefix="$prefix" --without-python --without-python3 \
 	    --without-golang --disable-zos-remote --with-libcap-ng=yes \
-	    --disable-gssapi-krb5 --without-io_uring
+	    --disable-gssapi-krb5 "$uring"
 	# The pieces, in dependency order (audisp without its plugins).
 	make -j2 -C common
 	make -j2 -C lib

@@ -63,6 +63,10 @@ for start in 1 201 401 601; do
 		>"$out/stream/keys-$start"
 done
 
+# The io_uring capture (URINGOP records, io_uring_enter's, PATH items
+# without names).
+{ printf '\003'; cat "$fx/uring/audit.log"; } >"$out/stream/uring"
+
 # encode: identity file, host, exe, cwd, remote command words.
 printf '%s\0%s\0%s\0%s\0%s\0%s' "~/.ssh/id_ed25519" "sshw-alice@127.0.0.1" \
 	/usr/bin/tee /tmp/sshw-cap/t105-ak-tee ls -la >"$out/encode/plain"

@@ -75,7 +75,8 @@ args=(--passwd "$T/passwd" --sshd-config "$T/etc/ssh/sshd_config")
 
 rules() {
 	grep -- "^-a" "$1" | grep -v "key=sshwatch-exec" |
-	    grep -v "key=sshwatch-sock" | grep -v "key=sshwatch-copy"
+	    grep -v "key=sshwatch-sock" | grep -v "key=sshwatch-copy" |
+	    grep -v "key=sshwatch-uring"
 }
 pair() {
 	echo "-a always,exit -F arch=b64 $1"
@@ -211,6 +212,44 @@ cmp -s "$OUT" "$T/kept" || si_fail "a failing run changed the file"
 if "$GEN" -o "$T/nodir/x.rules" "${args[@]}" >"$T/o5" 2>&1; then
 	si_fail "a missing output directory did not fail"
 fi
+
+# io_uring: forced on or off, or as the auditctl's version and parser say
+# (fake auditctls: too old; 3.1 or later built without io_uring, which
+# does not know the op msg_ring; built with it, which prints nothing but
+# its failure to send from a user namespace).
+URING_RULE="-a always,io_uring -S openat,openat2 -F key=sshwatch-uring"
+"$GEN" -n "${args[@]}" --io-uring yes | grep -qxF -- "$URING_RULE" ||
+	si_fail "--io-uring yes wrote no io_uring rule"
+"$GEN" -n "${args[@]}" --io-uring no | grep -qx "# no io_uring rule: --io-uring no" ||
+	si_fail "--io-uring no"
+"$GEN" -n "${args[@]}" --io-uring no | grep -q "io_uring -S" &&
+	si_fail "--io-uring no wrote an io_uring rule"
+fake() {
+	printf '#!/bin/sh\n[ "$1" != -v ] || { echo "auditctl version %s"; exit 0; }\n%s\nexit 1\n' \
+	    "$1" "$2" >"$T/auditctl-$1"
+	chmod 0755 "$T/auditctl-$1"
+}
+fake 3.0.9 'echo "Append rule - bad keyword always,io_uring" >&2'
+fake 3.1.2 'case "$*" in *msg_ring*) echo "Syscall name unknown: msg_ring" >&2 ;; esac'
+fake 4.2.1 'echo "The audit system is disabled" >&2'
+"$GEN" -n "${args[@]}" --auditctl "$T/auditctl-3.0.9" |
+    grep -qx "# no io_uring rule: auditctl 3.0.9 is older than 3.1" ||
+	si_fail "auditctl 3.0.9 was not found too old"
+"$GEN" -n "${args[@]}" --auditctl "$T/auditctl-3.1.2" |
+    grep -qx "# no io_uring rule: auditctl 3.1.2 was built without io_uring" ||
+	si_fail "an auditctl without io_uring was not found out"
+if unshare --user --map-root-user true 2>/dev/null; then
+	"$GEN" -n "${args[@]}" --auditctl "$T/auditctl-4.2.1" |
+	    grep -qxF -- "$URING_RULE" ||
+		si_fail "auditctl 4.2.1 with io_uring got no io_uring rule"
+else
+	"$GEN" -n "${args[@]}" --auditctl "$T/auditctl-4.2.1" |
+	    grep -qx "# no io_uring rule: no user namespace to ask auditctl 4.2.1 in" ||
+		si_fail "no user namespace, yet an io_uring rule"
+fi
+rc=0
+"$GEN" --io-uring maybe >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || si_fail "--io-uring maybe exits $rc, not 2"
 
 # Usage.
 rc=0
