@@ -16,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "framer.h"
@@ -506,6 +510,85 @@ START_TEST(test_keys_read_for_owner)
 }
 END_TEST
 
+/* An execve of exe at time now by root (ses 5) whose parent is ppid. */
+static void
+child_event(struct buf *b, long long ppid, const char *exe)
+{
+	long long t = (long long)time(NULL);
+
+	serial++;
+	buf_addf(b, "type=SYSCALL msg=audit(%lld.100:%u): arch=c000003e "
+	    "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+	    "ppid=%lld pid=%lld auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+	    "egid=0 sgid=0 fsgid=0 tty=(none) ses=5 comm=\"x\" exe=\"%s\" "
+	    "key=(null)\n", t, serial, ppid, ppid + 100000, exe);
+	buf_addf(b, "type=EXECVE msg=audit(%lld.100:%u): argc=1 a0=\"%s\"\n",
+	    t, serial, exe);
+	buf_addf(b, "type=CWD msg=audit(%lld.100:%u): cwd=\"/\"\n", t, serial);
+	buf_addf(b, "type=PATH msg=audit(%lld.100:%u): item=0 name=\"%s\" "
+	    "inode=12 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 "
+	    "nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 "
+	    "cap_frootid=0\n", t, serial, exe);
+	buf_addf(b, "type=EOE msg=audit(%lld.100:%u): \n", t, serial);
+}
+
+/*
+ * sshd-unexpected-child's parent test reads /proc/PPID/stat in plugin
+ * mode only.  A replayed event whose ppid happens to be a live process
+ * of this host named sshd (a child of ours, its comm set to "sshd") and
+ * whose time is now raises nothing; the same event in plugin mode does
+ * (so the process is seen as sshd, and the replay's silence is its own).
+ */
+START_TEST(test_replay_reads_no_proc)
+{
+	struct run r;
+	struct buf ev;
+	pid_t pid;
+	int st, i;
+	char path[64], stat[256];
+	FILE *fp;
+
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "sshd", 0, 0, 0);
+		for (;;)
+			pause();
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (i = 0; i < 500; i++) {	/* until the name is set */
+		stat[0] = '\0';
+		if ((fp = fopen(path, "r")) != NULL) {
+			if (fgets(stat, sizeof(stat), fp) == NULL)
+				stat[0] = '\0';
+			fclose(fp);
+		}
+		if (strstr(stat, "(sshd)") != NULL)
+			break;
+		usleep(10000);
+	}
+	ck_assert_ptr_nonnull(strstr(stat, "(sshd)"));
+	write_file(conf, "PermitRootLogin no\n");
+	buf_init(&ev, 1 << 16);
+	child_event(&ev, pid, "/usr/bin/nc.openbsd");
+
+	run_start(&r, 0);
+	feed(&r, &ev);
+	ck_assert_ptr_null(strstr(buf_str(&r.out), "sshd-unexpected-child"));
+	run_end(&r);
+
+	run_start(&r, 1);
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(buf_str(&r.out), "\"rule\":\"sshd-"
+	    "unexpected-child\""));
+	run_end(&r);
+
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	buf_free(&ev);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -520,6 +603,7 @@ main(void)
 	tcase_add_test(tc, test_hooks);
 	tcase_add_test(tc, test_keyhunt);
 	tcase_add_test(tc, test_keys_read_for_owner);
+	tcase_add_test(tc, test_replay_reads_no_proc);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
