@@ -55,11 +55,13 @@ done
 
 # The host's state, outside any namespace: taken before and after.
 host_state() {
+	# shellcheck disable=SC2086 # the list of packages
 	dpkg --verify $PKGS 2>&1
 	echo "dpkg --verify rc=$?"
 	# shellcheck disable=SC2086 # the list of files
 	sha256sum $BINS
 	stat -c '%n %s %Y' /var/lib/dpkg/status /var/lib/dpkg/info/openssh-sftp-server.list
+	# shellcheck disable=SC2086 # the list of packages
 	dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' \
 	    $PKGS sshw-pkgtest 2>&1
 	return 0
@@ -131,7 +133,8 @@ trap 'exit 130' INT TERM HUP
 
 # ------------------------------------------------- the private file system
 bind_copy() { # DIR: a copy of DIR bound over it (this namespace only)
-	local c=$W/copy$(echo "$1" | tr / _)
+	local c
+	c=$W/copy$(echo "$1" | tr / _)
 	cp -a "$1" "$c"
 	mount --bind "$c" "$1"
 }
