@@ -20,6 +20,7 @@
 #include "keyhunt.h"
 #include "log.h"
 #include "auval.h"
+#include "context.h"
 #include "path.h"
 #include "rawrec.h"
 #include "rules.h"
@@ -1203,6 +1204,23 @@ proc_is_sshd(long long pid)
 	return is_sshd_name(l + 1, (size_t)(r - l - 1));
 }
 
+/*
+ * Is the event recent enough for /proc to speak of its parent?  An old
+ * event (auditd's backlog, a stream fed to plugin mode) names pids that
+ * may now be other processes, sshd among them.
+ */
+static int
+proc_recent(const struct event *ev)
+{
+	struct timespec now;
+	double d;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) == -1)
+		return 0;
+	d = (double)now.tv_sec - context_time(ev->time, strlen(ev->time));
+	return d >= -CONTEXT_PROCFS_SKEW && d <= CONTEXT_PROCFS_AGE;
+}
+
 int
 sshdwatch_gate_exe(const char *exe, size_t n)
 {
@@ -1292,7 +1310,8 @@ child_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 		return 0;
 	}
 	parent_sshd = ev->ppid > 0 && (pid_in(w->sshdpids, w->nsshd,
-	    ev->ppid) || (w->live && proc_is_sshd(ev->ppid)));
+	    ev->ppid) || (w->live && proc_recent(ev) &&
+	    proc_is_sshd(ev->ppid)));
 	if (!parent_sshd)
 		return 0;
 	if (in_list(shells, b, blen) && ev->auid >= 0 &&
