@@ -141,6 +141,15 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 			    src, hits);
 		}
 	}
+	if (pipeline_sshd(pl) != NULL) {
+		const struct sshdwatch_stats *dw =
+		    sshdwatch_stats(pipeline_sshd(pl));
+
+		log_always(LOG_INFO, "%s: sshd reloads=%llu refused=%llu "
+		    "over=%llu keys_unread=%llu keys_refused=%llu", when,
+		    dw->reloads, dw->refused, dw->over, dw->keys_unread,
+		    dw->keys_refused);
+	}
 	log_always(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
 	    "gate_dropped=%llu analysed=%llu alerts=%llu "
 	    "json_written=%llu pending=%zu pending_high=%zu "

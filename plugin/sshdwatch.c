@@ -20,6 +20,7 @@
 #include "keyhunt.h"
 #include "log.h"
 #include "auval.h"
+#include "context.h"
 #include "path.h"
 #include "rawrec.h"
 #include "rules.h"
@@ -424,13 +425,20 @@ alert_start(const struct rules_ctx *rc, const struct event *ev,
 	a->match[a->nmatch++] = path->p;
 }
 
-/* The package tool among the writer and its ancestors, or NULL. */
+/*
+ * The package tool among the writer and its ancestors, or NULL.  An
+ * ancestor read from /proc after the capability drop has no exe (its
+ * link needs ptrace access to a process of full capabilities, such as
+ * dpkg running a maintainer script): then its comm is taken, and
+ * *by_name set, since a process can choose its comm.
+ */
 static const char *
-package_tool(const struct event *ev, const struct alert *a)
+package_tool(const struct event *ev, const struct alert *a, int *by_name)
 {
 	const char *b;
 	size_t i, blen;
 
+	*by_name = 0;
 	if (ev->have_exe) {
 		b = path_base(ev->exe.p, ev->exe.len, &blen);
 		if (in_list(pkg_tools, b, blen))
@@ -440,6 +448,13 @@ package_tool(const struct event *ev, const struct alert *a)
 		b = path_base(a->anc[i]->exe, strlen(a->anc[i]->exe), &blen);
 		if (in_list(pkg_tools, b, blen))
 			return b;
+		if (a->anc[i]->exe[0] == '\0' &&
+		    a->anc[i]->source == PROC_SRC_PROC &&
+		    in_list(pkg_tools, a->anc[i]->comm,
+		    strlen(a->anc[i]->comm))) {
+			*by_name = 1;
+			return a->anc[i]->comm;
+		}
 	}
 	return NULL;
 }
@@ -884,14 +899,20 @@ binary_rule(const struct rules_ctx *rc, const struct event *ev,
 {
 	struct alert a;
 	const char *tool;
+	int by_name;
 
 	if (op == WOP_DELETE)
 		return 0;
 	alert_start(rc, ev, &a, rule, SEV_HIGH, tags, path, wop_name(op));
-	if ((tool = package_tool(ev, &a)) != NULL) {
+	if ((tool = package_tool(ev, &a, &by_name)) != NULL) {
 		a.severity = SEV_LOW;
 		a.via = tool;
 		a.note = "written by a package manager: an upgrade";
+		if (by_name) {
+			a.confidence = CONF_MEDIUM;
+			a.note = "written under a package manager known by its "
+			    "process name (comm) only: an upgrade";
+		}
 	}
 	fn(ctx, &a);
 	return 1;
@@ -1208,6 +1229,23 @@ proc_is_sshd(long long pid)
 	return sshd;
 }
 
+/*
+ * Is the event recent enough for /proc to speak of its parent?  An old
+ * event (auditd's backlog, a stream fed to plugin mode) names pids that
+ * may now be other processes, sshd among them.
+ */
+static int
+proc_recent(const struct event *ev)
+{
+	struct timespec now;
+	double d;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) == -1)
+		return 0;
+	d = (double)now.tv_sec - context_time(ev->time, strlen(ev->time));
+	return d >= -CONTEXT_PROCFS_SKEW && d <= CONTEXT_PROCFS_AGE;
+}
+
 int
 sshdwatch_gate_exe(const char *exe, size_t n)
 {
@@ -1293,7 +1331,8 @@ child_rule(const struct rules_ctx *rc, struct sshdwatch *w,
 		return 0;
 	}
 	parent_sshd = ev->ppid > 0 && (pid_in(w->sshdpids, w->nsshd,
-	    ev->ppid) || (w->live && proc_is_sshd(ev->ppid)));
+	    ev->ppid) || (w->live && proc_recent(ev) &&
+	    proc_is_sshd(ev->ppid)));
 	if (!parent_sshd)
 		return 0;
 	if (in_list(shells, b, blen) && ev->auid >= 0 &&

@@ -304,14 +304,23 @@ START_TEST(test_garbage)
 }
 END_TEST
 
-/* SIGUSR1 writes every counter to the log; the plugin goes on. */
+/*
+ * SIGUSR1 writes every counter to the log; the plugin goes on.  sshd's
+ * configuration is named missing: sshdwatch's line counts it refused.
+ */
 START_TEST(test_sigusr1_stats)
 {
 	int fd, i, st;
-	pid_t pid = spawn(&fd);
+	pid_t pid;
 	const char *ev = EV_TUNNEL("15.000", "10", "500") EOE("15.000", "10")
 	    "garbage\n";
+	char cfg[900];
 
+	snprintf(cfg, sizeof(cfg), "json_file = %s\nsyslog_alerts = no\n"
+	    "audit_sink = no\nopenssh_version = 9.2\ndedup_window = 0\n"
+	    "sshd_config = %s/missing/sshd_config\n", jsonpath, dir);
+	write_cfg(cfg);
+	pid = spawn(&fd);
 	send_all(fd, ev, strlen(ev));
 	wait_ready();
 	for (i = 0; i < 3000 && json_count("\"serial\":10,") == 0; i++)
@@ -329,11 +338,14 @@ START_TEST(test_sigusr1_stats)
 		    buf_str(&b));
 	}
 	ck_assert_int_eq(log_count("drop_bad_lines=1 "), 1);
+	ck_assert_int_eq(log_count("statistics: sshd reloads=0 refused=1 "
+	    "over=0 keys_unread=0 keys_refused=0\n"), 1);
 	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);	/* alive */
 	close(fd);
 	st = wait_exit(pid, 10);
 	ck_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	ck_assert_int_eq(log_count("stopping: records=5 "), 1);
+	ck_assert_int_eq(log_count("stopping: sshd reloads=0 refused=1 "), 1);
 }
 END_TEST
 

@@ -7,7 +7,9 @@
  * tool) against any other (high), the keys a write adds to a 0600
  * authorized_keys in a 0700 home of a test uid (read for that uid, with
  * `ssh-keygen -lf''s fingerprints) and a .ssh linked into root's
- * directory refused (counted, root's keys never said).  Real kernel
+ * directory refused (counted, root's keys never said), /proc read for
+ * sshd-unexpected-child in plugin mode only and for recent events, a
+ * package tool among /proc parents known by its comm.  Real kernel
  * captures: sshd_fixtures.sh.
  */
 #include "config.h"
@@ -16,9 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "context.h"
 #include "framer.h"
 #include "pipeline.h"
 #include "sshdwatch.h"
@@ -506,6 +515,221 @@ START_TEST(test_keys_read_for_owner)
 }
 END_TEST
 
+/* An execve of exe, age seconds ago, by root (ses 5), parent ppid. */
+static void
+child_event(struct buf *b, long long ppid, const char *exe, long long age)
+{
+	long long t = (long long)time(NULL) - age;
+
+	serial++;
+	buf_addf(b, "type=SYSCALL msg=audit(%lld.100:%u): arch=c000003e "
+	    "syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 "
+	    "ppid=%lld pid=%lld auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+	    "egid=0 sgid=0 fsgid=0 tty=(none) ses=5 comm=\"x\" exe=\"%s\" "
+	    "key=(null)\n", t, serial, ppid, ppid + 100000, exe);
+	buf_addf(b, "type=EXECVE msg=audit(%lld.100:%u): argc=1 a0=\"%s\"\n",
+	    t, serial, exe);
+	buf_addf(b, "type=CWD msg=audit(%lld.100:%u): cwd=\"/\"\n", t, serial);
+	buf_addf(b, "type=PATH msg=audit(%lld.100:%u): item=0 name=\"%s\" "
+	    "inode=12 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 "
+	    "nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 "
+	    "cap_frootid=0\n", t, serial, exe);
+	buf_addf(b, "type=EOE msg=audit(%lld.100:%u): \n", t, serial);
+}
+
+/*
+ * sshd-unexpected-child's parent test reads /proc/PPID/stat in plugin
+ * mode only.  A replayed event whose ppid happens to be a live process
+ * of this host named sshd (a child of ours, its comm set to "sshd") and
+ * whose time is now raises nothing; the same event in plugin mode does
+ * (so the process is seen as sshd, and the replay's silence is its own),
+ * but not when it is an hour old (a backlog: the pid may be another
+ * process now).
+ */
+START_TEST(test_replay_reads_no_proc)
+{
+	struct run r;
+	struct buf ev;
+	pid_t pid;
+	int st, i;
+	char path[64], stat[256];
+	FILE *fp;
+
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "sshd", 0, 0, 0);
+		for (;;)
+			pause();
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (i = 0; i < 500; i++) {	/* until the name is set */
+		stat[0] = '\0';
+		if ((fp = fopen(path, "r")) != NULL) {
+			if (fgets(stat, sizeof(stat), fp) == NULL)
+				stat[0] = '\0';
+			fclose(fp);
+		}
+		if (strstr(stat, "(sshd)") != NULL)
+			break;
+		usleep(10000);
+	}
+	ck_assert_ptr_nonnull(strstr(stat, "(sshd)"));
+	write_file(conf, "PermitRootLogin no\n");
+	buf_init(&ev, 1 << 16);
+	child_event(&ev, pid, "/usr/bin/nc.openbsd", 0);
+
+	run_start(&r, 0);
+	feed(&r, &ev);
+	ck_assert_ptr_null(strstr(buf_str(&r.out), "sshd-unexpected-child"));
+	run_end(&r);
+
+	run_start(&r, 1);
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(buf_str(&r.out), "\"rule\":\"sshd-"
+	    "unexpected-child\""));
+	run_end(&r);
+
+	buf_reset(&ev);
+	child_event(&ev, pid, "/usr/bin/nc.openbsd", 3600);
+	run_start(&r, 1);
+	feed(&r, &ev);
+	ck_assert_ptr_null(strstr(buf_str(&r.out), "sshd-unexpected-child"));
+	run_end(&r);
+
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	buf_free(&ev);
+}
+END_TEST
+
+/* Drops CAP_SYS_PTRACE from the effective set (as the plugin runs). */
+static void
+drop_ptrace(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
+	d[CAP_SYS_PTRACE / 32].effective &= ~(1U << (CAP_SYS_PTRACE % 32));
+	ck_assert_int_eq(syscall(SYS_capset, &h, d), 0);
+}
+
+/* A child named name, not dumpable: /proc shows its comm, not its exe. */
+static pid_t
+named_child(const char *name)
+{
+	char path[64], stat[256];
+	pid_t pid = fork();
+	FILE *fp;
+	int i;
+
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, name, 0, 0, 0);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		for (;;)
+			pause();
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (i = 0; i < 500; i++) {
+		stat[0] = '\0';
+		if ((fp = fopen(path, "r")) != NULL) {
+			if (fgets(stat, sizeof(stat), fp) == NULL)
+				stat[0] = '\0';
+			fclose(fp);
+		}
+		if (strncmp(strchr(stat, '(') ? strchr(stat, '(') + 1 : "",
+		    name, strlen(name)) == 0)
+			break;
+		usleep(10000);
+	}
+	return pid;
+}
+
+/* A write by mv onto sftp-server, now, its parent ppid. */
+static void
+mv_event(struct buf *b, long long ppid)
+{
+	struct timespec now;
+	long long t;
+	unsigned ms;
+
+	ck_assert_int_eq(clock_gettime(CLOCK_REALTIME, &now), 0);
+	t = (long long)now.tv_sec;
+	ms = (unsigned)(now.tv_nsec / 1000000);
+
+	serial++;
+	buf_addf(b, "type=SYSCALL msg=audit(%lld.%03u:%u): arch=c000003e "
+	    "syscall=82 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=4 "
+	    "ppid=%lld pid=%lld auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 "
+	    "egid=0 sgid=0 fsgid=0 tty=(none) ses=5 comm=\"mv\" "
+	    "exe=\"/usr/bin/mv\" key=(null)\n", t, ms, serial, ppid,
+	    ppid + 100000);
+	buf_addf(b, "type=CWD msg=audit(%lld.%03u:%u): cwd=\"/\"\n", t, ms, serial);
+	buf_addf(b, "type=PATH msg=audit(%lld.%03u:%u): item=0 "
+	    "name=\"/usr/lib/openssh/\" inode=10 dev=fe:00 mode=040755 "
+	    "ouid=0 ogid=0 rdev=00:00 nametype=PARENT cap_fp=0 cap_fi=0 "
+	    "cap_fe=0 cap_fver=0 cap_frootid=0\n", t, ms, serial);
+	buf_addf(b, "type=PATH msg=audit(%lld.%03u:%u): item=1 "
+	    "name=\"/usr/lib/openssh/sftp-server\" inode=11 dev=fe:00 "
+	    "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=CREATE cap_fp=0 "
+	    "cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n", t, ms, serial);
+	buf_addf(b, "type=EOE msg=audit(%lld.%03u:%u): \n", t, ms, serial);
+}
+
+/*
+ * Plugin mode after the capability drop reads a parent in /proc without
+ * its exe: a package tool known by its comm makes a binary's write low
+ * with medium confidence, naming it; any other comm leaves it high.  A
+ * replay of the same event reads no /proc: high.
+ */
+START_TEST(test_package_tool_by_comm)
+{
+	struct run r;
+	struct buf ev;
+	pid_t tool, other;
+	int st;
+
+	if (geteuid() == 0)
+		drop_ptrace();
+	tool = named_child("dpkg");
+	other = named_child("bash");
+	buf_init(&ev, 1 << 16);
+
+	mv_event(&ev, tool);
+	run_start(&r, 1);
+	context_set_procfs(pipeline_context(r.pl), 1);
+	feed(&r, &ev);
+	ck_assert_msg(strstr(buf_str(&r.out), "\"rule\":\"openssh-"
+	    "binary-replaced\",\"severity\":\"low\",\"confidence\":"
+	    "\"medium\"") != NULL, "not low by comm: %s", buf_str(&r.out));
+	ck_assert_ptr_nonnull(strstr(buf_str(&r.out), "\"via\":\"dpkg\""));
+	ck_assert_ptr_nonnull(strstr(buf_str(&r.out), "\"exe\":\"\","));
+	run_end(&r);
+
+	run_start(&r, 0);
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(buf_str(&r.out), "\"severity\":\"high\""));
+	run_end(&r);
+
+	buf_reset(&ev);
+	mv_event(&ev, other);
+	run_start(&r, 1);
+	context_set_procfs(pipeline_context(r.pl), 1);
+	feed(&r, &ev);
+	ck_assert_ptr_nonnull(strstr(buf_str(&r.out), "\"rule\":\"openssh-"
+	    "binary-replaced\",\"severity\":\"high\""));
+	run_end(&r);
+
+	kill(tool, SIGKILL);
+	kill(other, SIGKILL);
+	ck_assert_int_eq(waitpid(tool, &st, 0), tool);
+	ck_assert_int_eq(waitpid(other, &st, 0), other);
+	buf_free(&ev);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -520,6 +744,8 @@ main(void)
 	tcase_add_test(tc, test_hooks);
 	tcase_add_test(tc, test_keyhunt);
 	tcase_add_test(tc, test_keys_read_for_owner);
+	tcase_add_test(tc, test_replay_reads_no_proc);
+	tcase_add_test(tc, test_package_tool_by_comm);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }

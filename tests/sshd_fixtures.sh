@@ -168,5 +168,53 @@ for b in bad:
     print("FAIL:", b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 EOP
+# 4. tests/fixtures/sshd-pkg (tests/capture/capture-pkg.sh): the host's
+#    dpkg installing a package that replaces sftp-server, its postinst
+#    doing it again with cp and mv, and the same bytes put there by a
+#    plain cp.  The shipped rules record no exec of dpkg or sh: in a
+#    replay and in plugin mode on the old stream, dpkg's own write (its
+#    exe is dpkg) is low naming dpkg, the postinst's mv and the plain cp
+#    high.  Live, plugin mode read mv's parents in /proc (the postinst's
+#    shell, then dpkg, known by comm: the capability drop hides their exe)
+#    and said low with medium confidence: expected-live.txt.
+P=$srcdir/tests/fixtures/sshd-pkg
+pkgsum() {
+	python3 -c '
+import json, sys
+out = []
+for line in sys.stdin:
+    d = json.loads(line)
+    if d.get("rule") != "openssh-binary-replaced":
+        continue
+    out.append("%s %s %s %s %s %s" % (d["rule"], d["severity"],
+        d["confidence"], (d.get("file") or {}).get("path"),
+        d.get("via") or "-", d["process"]["exe"]))
+print("\n".join(sorted(out)))'
+}
+printf 'syslog_alerts = no\naudit_sink = no\ndedup_window = 0\n' >"$T/pkg.conf"
+chmod 0600 "$T/pkg.conf"
+for f in raw/audit.log ausearch-raw.txt ausearch.txt; do
+	"$PLUGIN" --replay -c "$T/pkg.conf" "$P/$f" 2>"$T/err" |
+	    pkgsum >"$T/got" || fail "sshd-pkg: replay of $f"
+	diff -u "$P/expected-replay.txt" "$T/got" >&2 ||
+		fail "sshd-pkg: replay of $f differs from expected-replay.txt"
+done
+if [ "$(id -u)" -eq 0 ]; then
+	printf 'syslog_alerts = no\naudit_sink = no\ndedup_window = 0\njson_file = %s\nsshd_config = %s\n' \
+	    "$T/pkg.json" "$T/missing/sshd_config" >"$T/pkg.conf"
+	"$PLUGIN" -c "$T/pkg.conf" <"$P/stream.txt" 2>"$T/err" ||
+		fail "sshd-pkg: plugin mode: $(tail -3 "$T/err")"
+	pkgsum <"$T/pkg.json" >"$T/got"
+	diff -u "$P/expected-replay.txt" "$T/got" >&2 ||
+		fail "sshd-pkg: plugin mode differs from expected-replay.txt"
+else
+	echo "sshd_fixtures: sshd-pkg plugin mode skipped (needs root)" >&2
+fi
+pkgsum <"$P/live-alerts.json" >"$T/got"
+diff -u "$P/expected-live.txt" "$T/got" >&2 ||
+	fail "sshd-pkg: live alerts differ from expected-live.txt"
+grep -q 'status installed sshw-pkgtest' "$P/dpkg.log" ||
+	fail "sshd-pkg: dpkg.log does not show the package installed"
+
 echo "sshd_fixtures: $fails failures"
 [ "$fails" -eq 0 ]
