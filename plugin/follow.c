@@ -599,7 +599,7 @@ follow_pump(struct follow *f)
 		case -1:
 			if (f->nqueue == 0)
 				return 0;	/* FILE renamed, none new yet */
-			/* FALLTHROUGH */
+			__attribute__((fallthrough));
 		default:
 			/* Rotated: what was written before is read first. */
 			f->cur.final = 1;
