@@ -10,6 +10,7 @@
 #include "accounts.h"
 #include "gitssh.h"
 #include "keyfile.h"
+#include "keysniff.h"
 #include "path.h"
 #include "prog.h"
 #include "clientconf.h"
@@ -310,6 +311,10 @@ rule_keys(struct execrun *r, enum sshfind_kind k, const char *rule)
 		a.keys[a.nkeys].path = pb->p;
 		a.keys[a.nkeys].loc = loc;
 		a.nkeys++;
+		/* ssh-key-read then knows it by this name (idfiles.h). */
+		if (k == SF_IDENTITY_FILE && pb->p[0] == '/')
+			idfiles_note(r->rc->idfiles, r->ev->node, r->ev->uid,
+			    pb->p, pb->len);
 		if (key_severity(loc) > a.severity)
 			a.severity = key_severity(loc);
 	}
@@ -897,11 +902,50 @@ reader_differs(const struct event *ev, long long ouid)
 }
 
 /*
+ * A file under .ssh whose name says nothing (~/.ssh/backup): a private
+ * key all the same when an ssh run named it as an IdentityFile
+ * (idfiles.h), or, in plugin mode, by its first bytes (keysniff.h, read
+ * for the file's owner).  Raises a to high and says how; 0 when neither.
+ */
+static int
+key_by_use(const struct rules_ctx *rc, const struct event *ev,
+    const struct ev_path *p, const struct buf *path, int resolved,
+    struct alert *a)
+{
+	static char note[384];
+	const char *fmt, *why, *n;
+	long long uid;
+
+	if (!resolved || keyfile_ssh_dir(path->p, path->len) == 0)
+		return 0;
+	if ((uid = idfiles_lookup(rc->idfiles, ev->node, path->p,
+	    path->len)) >= 0) {
+		n = users_name_of_uid(rc->users, uid);
+		if (n != NULL)
+			snprintf(note, sizeof(note), "a private key by its "
+			    "use: an IdentityFile of an ssh run of %s", n);
+		else
+			snprintf(note, sizeof(note), "a private key by its "
+			    "use: an IdentityFile of an ssh run of uid %lld",
+			    uid);
+	} else if (rc->read_configs &&
+	    keysniff_file(path->p, p->ouid, p->inode, &fmt, &why) == 1) {
+		snprintf(note, sizeof(note), "a private key by its content "
+		    "(%s), read for its owner", fmt);
+	} else
+		return 0;
+	a->severity = SEV_HIGH;
+	a->confidence = CONF_HIGH;
+	a->note = note;
+	return 1;
+}
+
+/*
  * Key theft: a process whose login identity, real or effective uid is not
  * the owner's (the PATH record's ouid) opens for reading a regular file
  * under a .ssh directory (at any depth) that is a private key by its name
- * (high), or any other file there that is not one of the public ones
- * (medium).  Names relative to a directory descriptor are resolved
+ * (high), by its use or content (key_by_use(): high), or any other file
+ * there that is not one of the public ones (medium).  Names relative to a directory descriptor are resolved
  * through dirfds.h; a bare private-key name whose directory is unknown
  * still alerts, with medium confidence.  keyfile.h has the judgements.
  */
@@ -963,7 +1007,10 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
 		a.file_owner = owner;
 		if (resolved)
 			a.note = why;
-		if (cls == KEYCLASS_OTHER) {
+		if (cls == KEYCLASS_OTHER && key_by_use(rc, ev, p, path,
+		    resolved, &a)) {
+			/* A private key by its use or its content. */
+		} else if (cls == KEYCLASS_OTHER) {
 			a.confidence = CONF_MEDIUM;
 			a.note = "not a private key by its name";
 		} else if (resolved &&

@@ -25,6 +25,7 @@
 #include "correlate.h"
 #include "dirfds.h"
 #include "event.h"
+#include "idfiles.h"
 #include "inodes.h"
 #include "users.h"
 
@@ -39,6 +40,7 @@ struct rules_ctx {
 	int			 openssh_version;
 	int			 read_configs;	/* read client config files */
 	struct binids		*binids;	/* client files; or NULL */
+	struct idfiles		*idfiles;	/* IdentityFiles used; or NULL */
 };
 
 struct rules_stats {
