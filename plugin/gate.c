@@ -11,6 +11,7 @@
 
 #include <libaudit.h>
 
+#include "accounts.h"
 #include "auval.h"
 #include "binids.h"
 #include "buf.h"
@@ -406,6 +407,9 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		case AUDIT_ADD_USER:
 			/* accounts.h: rare, and cheap to pass. */
 			pass = 1;
+			break;
+		case AUDIT_USER_CHAUTHTOK:
+			pass = accounts_home_changed(rec, len);
 			break;
 		case AUDIT_ANOM_EXEC:
 		case AUDIT_ANOM_MOD_ACCT:

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "buf.h"
 #include "dirfds.h"
 #include "framer.h"
@@ -947,6 +948,37 @@ START_TEST(test_key_by_content)
 }
 END_TEST
 
+
+/*
+ * usermod -d NEWHOME -m (shadow 4.13, as strace shows it: rename(2) of
+ * the home, then these USER_CHAUTHTOK records): one account-unwatched,
+ * for "changing home directory"; not for its "owner" sibling, the
+ * "moving" record or a password change.
+ */
+#define CHAUTHTOK(serial, op, exe) \
+	"type=USER_CHAUTHTOK msg=audit(1.000:" serial "): pid=4732 uid=0 " \
+	"auid=0 ses=7 subj=unconfined msg='op=" op " id=1001 exe=\"" exe \
+	"\" hostname=? addr=? terminal=? res=success'\n"
+
+START_TEST(test_home_moved)
+{
+	static const char rec[] = CHAUTHTOK("1", "changing home directory",
+	    "/usr/sbin/usermod");
+
+	ck_assert_int_eq(accounts_home_changed(rec, sizeof(rec) - 1), 1);
+	ck_assert_int_eq(accounts_home_changed(rec, 60), 0);
+	replay(CHAUTHTOK("1", "changing home directory", "/usr/sbin/usermod")
+	    CHAUTHTOK("2", "moving home directory", "/usr/sbin/usermod")
+	    CHAUTHTOK("3", "changing home directory owner",
+	    "/usr/sbin/usermod")
+	    CHAUTHTOK("4", "changing password", "/usr/bin/passwd"));
+	ck_assert_int_eq(count("\"rule\":\"account-unwatched\""), 1);
+	ck_assert_int_eq(count("\"serial\":1,"), 1);
+	ck_assert_int_eq(count("\"id=1001\""), 1);
+	ck_assert_int_eq(count("the account's home changed"), 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -977,6 +1009,7 @@ main(void)
 	tcase_add_test(tc, test_idfiles_table);
 	tcase_add_test(tc, test_identityfile_used);
 	tcase_add_test(tc, test_key_by_content);
+	tcase_add_test(tc, test_home_moved);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
