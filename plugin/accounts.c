@@ -77,6 +77,9 @@ accounts_run(const struct rules_ctx *rc, const struct event *ev,
 		else
 			snprintf(who, sizeof(who), "id=%lld", s->id);
 		a.match[a.nmatch++] = who;
+		/* Not a repeat of the account's creation (filter.h). */
+		if (moved)
+			a.match[a.nmatch++] = "op=changing home directory";
 		a.note = moved ? "the account's home changed (usermod -d, "
 		    "-m moves it): the generated audit rules watch the old "
 		    "path; run audisp-sshwatch-genrules and augenrules --load, "

@@ -15,6 +15,7 @@
 #include "prog.h"
 #include "clientconf.h"
 #include "plantconf.h"
+#include "procpath.h"
 #include "rules.h"
 #include "sockrules.h"
 #include "sshconf.h"
@@ -647,6 +648,7 @@ item_path(const struct event *ev, const struct ev_path *p, int dirfd_arg,
     struct buf *out, long long *dirfd)
 {
 	const char *name = buf_str(&p->name);
+	size_t rest;
 
 	*dirfd = -1;
 	if (name[0] != '/' && dirfd_arg >= 0 &&
@@ -658,6 +660,14 @@ item_path(const struct event *ev, const struct ev_path *p, int dirfd_arg,
 	if (name[0] != '/' && !ev->have_cwd) {
 		path_join(NULL, 0, name, p->name.len, out);
 		return 0;
+	}
+	if (ev->have_cwd && procpath_cwd(name, p->name.len, ev->pid, &rest)) {
+		/* /proc/self/cwd/REST: the CWD record's directory. */
+		buf_reset(out);
+		path_join(ev->cwd.p, ev->cwd.len, rest < p->name.len ?
+		    name + rest + 1 : ".", rest < p->name.len ?
+		    p->name.len - rest - 1 : 1, out);
+		return !out->over && out->len > 0 && out->p[0] == '/';
 	}
 	path_join(ev->cwd.p, ev->cwd.len, name, p->name.len, out);
 	return !out->over && out->len > 0 && out->p[0] == '/';
@@ -1148,6 +1158,10 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		} else if (is_ak(rc, &path, resolved)) {
 			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd, rc->users);
+			if (procpath_cwd(buf_str(&p->name), p->name.len,
+			    ev->pid, &blen))
+				a.note = "written through /proc/PID/cwd: the "
+				    "directory is the CWD record's";
 		} else if (rc->inodes != NULL && p->inode != 0 &&
 		    (op == FOP_OPEN || op == FOP_TRUNCATE) &&
 		    (known = inodes_lookup(rc->inodes, p->dev, p->inode)) !=

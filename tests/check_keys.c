@@ -29,6 +29,7 @@
 #include "keyfile.h"
 #include "keysniff.h"
 #include "pipeline.h"
+#include "procpath.h"
 #include "sshdirs.h"
 #include "testutil.h"
 #include "users.h"
@@ -979,6 +980,55 @@ START_TEST(test_home_moved)
 }
 END_TEST
 
+
+/* procpath: /proc/self/cwd and kin, and the write through it. */
+START_TEST(test_procpath)
+{
+	static const struct {
+		const char	*name;
+		int		 want;
+		size_t		 rest;
+	} cases[] = {
+		{ "/proc/self/cwd/authorized_keys2", 1, 14 },
+		{ "/proc/self/cwd", 1, 14 },
+		{ "/proc/thread-self/cwd/x", 1, 21 },
+		{ "/proc/50/cwd/authorized_keys", 1, 12 },
+		{ "/proc/51/cwd/authorized_keys", 0, 0 },	/* not ours */
+		{ "/proc/self/cwdx/a", 0, 0 },
+		{ "/proc/self/root/a", 0, 0 },
+		{ "/proc/selfish/cwd/a", 0, 0 },
+		{ "/proc//cwd/a", 0, 0 },
+		{ "/proc/99999999999999999999/cwd/a", 0, 0 },
+		{ "proc/self/cwd/a", 0, 0 },
+	};
+	size_t i, rest;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rest = 0;
+		ck_assert_msg(procpath_cwd(cases[i].name,
+		    strlen(cases[i].name), 50, &rest) == cases[i].want, "%s",
+		    cases[i].name);
+		if (cases[i].want)
+			ck_assert_uint_eq(rest, cases[i].rest);
+	}
+	/* The write: one PATH item, no PARENT, as the kernel logs it. */
+	replay(SC("1", "257", FDCWD, "441", "3", ROOT)
+	    CWD("1", "/home/alice/.ssh")
+	    PATHM("1", "/proc/self/cwd/authorized_keys2", "0100600", "1000")
+	    SC("2", "257", FDCWD, "441", "3", ROOT)
+	    CWD("2", "/home/alice/.ssh")
+	    PATHM("2", "/proc/51/cwd/authorized_keys2", "0100600", "1000"));
+	/* The second only by the inode the first taught (inodes.h). */
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 2);
+	ck_assert_int_eq(count("\"path\":\"/home/alice/.ssh/authorized_keys2\""),
+	    1);
+	ck_assert_int_eq(count("written through /proc/PID/cwd"), 1);
+	ck_assert_int_eq(count("\"path\":\"/proc/51/cwd/authorized_keys2\""),
+	    1);
+	ck_assert_int_eq(count("(same device and inode)"), 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1010,6 +1060,7 @@ main(void)
 	tcase_add_test(tc, test_identityfile_used);
 	tcase_add_test(tc, test_key_by_content);
 	tcase_add_test(tc, test_home_moved);
+	tcase_add_test(tc, test_procpath);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
