@@ -15,6 +15,7 @@
 #include "auval.h"
 #include "binids.h"
 #include "buf.h"
+#include "dirfds.h"
 #include "gate.h"
 #include "keyfile.h"
 #include "prog.h"
@@ -34,6 +35,7 @@
 struct gate {
 	const struct cfg	*cfg;
 	struct inodes		*inodes;
+	struct dirfds		*dirfds;	/* or NULL: gate_set_dirfds() */
 	char			**prefixes;	/* dirs of authorized_keys_paths */
 	size_t			 nprefixes;
 	struct buf		 val;
@@ -365,7 +367,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	size_t i, cwdlen = 0;
 	int pass = 0;
 
-	int sock = 0, execve = 0;
+	int sock = 0, execve = 0, dirfd_ssh = 0;
 
 	g->fe = fe;
 	/* Relative names need the CWD. */
@@ -391,6 +393,12 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 			g->st.dropped++;
 			return 0;
 		}
+	/* A name relative to a descriptor of a .ssh directory (dirfds.h). */
+	for (i = 0; i < fe->nrecs && g->dirfds != NULL; i++)
+		if (fe->recs[i].type == AUDIT_SYSCALL)
+			dirfd_ssh = dirfds_gate(g->dirfds, fe->node,
+			    fe->nodelen, fe->text + fe->recs[i].off,
+			    fe->recs[i].len);
 	for (i = 0; i < fe->nrecs && !pass; i++) {
 		const char *rec = fe->text + fe->recs[i].off;
 		size_t len = fe->recs[i].len;
@@ -402,7 +410,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 			break;
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen,
-			    execve);
+			    execve) || dirfd_ssh;
 			break;
 		case AUDIT_ADD_USER:
 			/* accounts.h: rare, and cheap to pass. */
@@ -425,6 +433,13 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	else
 		g->st.dropped++;
 	return pass;
+}
+
+void
+gate_set_dirfds(struct gate *g, struct dirfds *t)
+{
+	if (g != NULL)
+		g->dirfds = t;
 }
 
 void

@@ -77,6 +77,7 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 	gate_set_sshd(p->gate, p->rc.sshd);
 	/* Without it, names relative to a descriptor stay unresolved. */
 	p->rc.dirfds = dirfds_new(DIRFDS_MAX);
+	gate_set_dirfds(p->gate, p->rc.dirfds);
 	/* Without it, a key is known by its name or content only. */
 	p->rc.idfiles = idfiles_new(IDFILES_MAX);
 	p->rc.cfg = cfg;

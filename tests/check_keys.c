@@ -1029,6 +1029,48 @@ START_TEST(test_procpath)
 }
 END_TEST
 
+
+/*
+ * tar's walk reads every file of .ssh relative to its descriptor: a
+ * neutral name ("backup") passes the gate through the descriptor table
+ * (dirfds_gate()) and is medium; relative to another directory, nothing.
+ */
+START_TEST(test_dirfd_neutral)
+{
+	struct dirfds *t = dirfds_new(4);
+	static const char sys3[] = "type=SYSCALL msg=audit(1.000:2): "
+	    "arch=c000003e syscall=257 success=yes exit=4 a0=3 a1=7ffd0000 "
+	    "a2=0 ppid=1 pid=50 auid=0";
+	static const char sys4[] = "type=SYSCALL msg=audit(1.000:2): "
+	    "arch=c000003e syscall=257 success=yes exit=4 a0=4 a1=7ffd0000 "
+	    "a2=0 ppid=1 pid=50 auid=0";
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(dirfds_note(t, NULL, 50, 3, ".ssh", 4), 0);
+	ck_assert_int_eq(dirfds_note(t, NULL, 50, 4, "/srv/x", 6), 0);
+	ck_assert_int_eq(dirfds_gate(t, NULL, 0, sys3, sizeof(sys3) - 1), 1);
+	ck_assert_int_eq(dirfds_gate(t, NULL, 0, sys4, sizeof(sys4) - 1), 0);
+	ck_assert_int_eq(dirfds_gate(t, "h", 1, sys3, sizeof(sys3) - 1), 0);
+	dirfds_free(t);
+
+	replay(SC("1", "257", FDCWD, "98800", "3", ROOT)
+	    CWD("1", "/root")
+	    PATHM("1", "/home/alice/.ssh", "040700", "1000")
+	    SC("2", "257", "3", "0", "4", ROOT)
+	    CWD("2", "/root")
+	    PATHM("2", "backup", "0100600", "1000")
+	    SC("3", "257", FDCWD, "98800", "5", ROOT)
+	    CWD("3", "/root")
+	    PATHM("3", "/srv/data", "040700", "1000")
+	    SC("4", "257", "5", "0", "6", ROOT)
+	    CWD("4", "/root")
+	    PATHM("4", "backup", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/backup\""), 2);
+	ck_assert_int_eq(count("not a private key by its name"), 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1061,6 +1103,7 @@ main(void)
 	tcase_add_test(tc, test_key_by_content);
 	tcase_add_test(tc, test_home_moved);
 	tcase_add_test(tc, test_procpath);
+	tcase_add_test(tc, test_dirfd_neutral);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }
