@@ -275,6 +275,8 @@ spacehome	0	authorized-keys-write	$DH/.ssh/authorized_keys,$DH/.ssh/authorized_k
 procwd	0	authorized-keys-write	$AH/.ssh/authorized_keys2	cd $AH/.ssh && echo "# k" >>/proc/self/cwd/authorized_keys2
 hardlink	0	-	-	echo "# k" >>$W/hardlink/ak
 keycontent	0	ssh-key-read	$AH/.ssh/backup	cat $AH/.ssh/backup >/dev/null
+idfile	$A	ssh-identity-file	-	runuser -u $A -- sh -c 'umask 077; ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/work' && runuser -u $A -- ssh -i $AH/.ssh/work -o BatchMode=yes -o ConnectTimeout=2 -p 1 nobody@127.0.0.1 true; true
+idread	0	ssh-key-read	$AH/.ssh/work	cat $AH/.ssh/work >/dev/null
 cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$A	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
