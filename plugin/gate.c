@@ -35,7 +35,7 @@
 struct gate {
 	const struct cfg	*cfg;
 	struct inodes		*inodes;
-	struct dirfds		*dirfds;	/* or NULL: gate_set_dirfds() */
+	struct dirfds		*dirfds;	/* or NULL */
 	char			**prefixes;	/* dirs of authorized_keys_paths */
 	size_t			 nprefixes;
 	struct buf		 val;

@@ -11,7 +11,7 @@
 #include "idfiles.h"
 
 struct idfile {
-	char			 node[IDFILES_NODELEN + 1];	/* "" local */
+	char			 node[IDFILES_NODELEN + 1]; /* "": local */
 	long long		 uid;
 	unsigned long long	 used;		/* 0: free slot */
 	size_t			 len;

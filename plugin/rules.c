@@ -955,9 +955,10 @@ key_by_use(const struct rules_ctx *rc, const struct event *ev,
  * the owner's (the PATH record's ouid) opens for reading a regular file
  * under a .ssh directory (at any depth) that is a private key by its name
  * (high), by its use or content (key_by_use(): high), or any other file
- * there that is not one of the public ones (medium).  Names relative to a directory descriptor are resolved
- * through dirfds.h; a bare private-key name whose directory is unknown
- * still alerts, with medium confidence.  keyfile.h has the judgements.
+ * there that is not one of the public ones (medium).  Names relative to
+ * a directory descriptor are resolved through dirfds.h; a bare
+ * private-key name whose directory is unknown still alerts, with medium
+ * confidence.  keyfile.h has the judgements.
  */
 static int
 rule_key_read(const struct rules_ctx *rc, const struct event *ev,

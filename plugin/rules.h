@@ -40,7 +40,7 @@ struct rules_ctx {
 	int			 openssh_version;
 	int			 read_configs;	/* read client config files */
 	struct binids		*binids;	/* client files; or NULL */
-	struct idfiles		*idfiles;	/* IdentityFiles used; or NULL */
+	struct idfiles		*idfiles;	/* or NULL */
 };
 
 struct rules_stats {

@@ -1020,8 +1020,8 @@ START_TEST(test_procpath)
 	    PATHM("2", "/proc/51/cwd/authorized_keys2", "0100600", "1000"));
 	/* The second only by the inode the first taught (inodes.h). */
 	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 2);
-	ck_assert_int_eq(count("\"path\":\"/home/alice/.ssh/authorized_keys2\""),
-	    1);
+	ck_assert_int_eq(count(
+	    "\"path\":\"/home/alice/.ssh/authorized_keys2\""), 1);
 	ck_assert_int_eq(count("written through /proc/PID/cwd"), 1);
 	ck_assert_int_eq(count("\"path\":\"/proc/51/cwd/authorized_keys2\""),
 	    1);
