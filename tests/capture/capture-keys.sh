@@ -273,7 +273,7 @@ preload	0	authorized-keys-write	$AH/.ssh/authorized_keys	LD_PRELOAD=$W/evil.so $
 byhandle	0	authorized-keys-write	$AH/.ssh/authorized_keys	$W/handle-open $AH/.ssh/authorized_keys /
 spacehome	0	authorized-keys-write	$DH/.ssh/authorized_keys,$DH/.ssh/authorized_keys2	cat $AH/.ssh/id_ed25519.pub >>"$DH/.ssh/authorized_keys" && cat $AH/.ssh/id_ed25519.pub >"$DH/.ssh/authorized_keys2"
 procwd	0	authorized-keys-write	$AH/.ssh/authorized_keys2	cd $AH/.ssh && echo "# k" >>/proc/self/cwd/authorized_keys2
-hardlink	0	-	-	echo "# k" >>$W/hardlink/ak
+hardlink	0	authorized-keys-write	$W/hardlink/ak	echo "# k" >>$W/hardlink/ak
 keycontent	0	ssh-key-read	$AH/.ssh/backup	cat $AH/.ssh/backup >/dev/null
 idfile	$A	ssh-identity-file	-	runuser -u $A -- sh -c 'umask 077; ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/work' && runuser -u $A -- ssh -i $AH/.ssh/work -o BatchMode=yes -o ConnectTimeout=2 -p 1 nobody@127.0.0.1 true; true
 idread	0	ssh-key-read	$AH/.ssh/work	cat $AH/.ssh/work >/dev/null
