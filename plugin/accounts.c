@@ -26,6 +26,14 @@ accounts_op_matters(int type, const char *op, size_t n)
 }
 
 int
+accounts_home_changed(const char *rec, size_t len)
+{
+	static const char op[] = "op=changing home directory ";
+
+	return memmem(rec, len, op, sizeof(op) - 1) != NULL;
+}
+
+int
 accounts_run(const struct rules_ctx *rc, const struct event *ev,
     alert_fn fn, void *ctx)
 {
@@ -38,8 +46,13 @@ accounts_run(const struct rules_ctx *rc, const struct event *ev,
 	for (i = 0; i < ev->nsessions; i++) {
 		const struct ev_session *s = &ev->sessions[i];
 
-		if (s->type != AUDIT_ADD_USER || s->success != 1 ||
-		    !accounts_op_matters(s->type, s->op.p, s->op.len))
+		int moved = s->type == AUDIT_USER_CHAUTHTOK &&
+		    s->op.len == 23 &&
+		    memcmp(s->op.p, "changing home directory", 23) == 0;
+
+		if ((s->type != AUDIT_ADD_USER && !moved) || s->success != 1 ||
+		    (!moved && !accounts_op_matters(s->type, s->op.p,
+		    s->op.len)))
 			continue;
 		memset(&a, 0, sizeof(a));
 		a.rule = "account-unwatched";
@@ -64,7 +77,14 @@ accounts_run(const struct rules_ctx *rc, const struct event *ev,
 		else
 			snprintf(who, sizeof(who), "id=%lld", s->id);
 		a.match[a.nmatch++] = who;
-		a.note = "no generated audit rule watches this account's "
+		/* Not a repeat of the account's creation (filter.h). */
+		if (moved)
+			a.match[a.nmatch++] = "op=changing home directory";
+		a.note = moved ? "the account's home changed (usermod -d, "
+		    "-m moves it): the generated audit rules watch the old "
+		    "path; run audisp-sshwatch-genrules and augenrules --load, "
+		    "or enable audisp-sshwatch-genrules.path" :
+		    "no generated audit rule watches this account's "
 		    "~/.ssh yet: run audisp-sshwatch-genrules and augenrules "
 		    "--load, or enable audisp-sshwatch-genrules.path";
 		fn(ctx, &a);

@@ -11,6 +11,7 @@
 
 #include "dirfds.h"
 #include "path.h"
+#include "rawrec.h"
 
 #define AT_FDCWD_32	0xffffff9cULL
 
@@ -227,4 +228,50 @@ dirfds_feed(struct dirfds *t, const struct event *ev)
 		    path.len) == 0;
 	buf_free(&path);
 	return r;
+}
+
+/* Has path[0..n) a component named .ssh? */
+static int
+has_ssh(const char *p, size_t n)
+{
+	return (n >= 4 && memcmp(p, ".ssh", 4) == 0 && (n == 4 ||
+	    p[4] == '/')) || memmem(p, n, "/.ssh/", 6) != NULL ||
+	    (n >= 5 && memcmp(p + n - 5, "/.ssh", 5) == 0);
+}
+
+int
+dirfds_gate(struct dirfds *t, const char *node, size_t nodelen,
+    const char *sys, size_t len)
+{
+	char nb[DIRFDS_NODELEN + 1];
+	unsigned long long fd = 0;
+	const char *v, *path;
+	size_t n, i;
+	long long pid;
+	int c;
+
+	if (t == NULL || t->n == 0 || nodelen > DIRFDS_NODELEN ||
+	    (v = rawrec_field(sys, len, "a0=", 3, 0, &n)) == NULL ||
+	    n == 0 || n > 8)
+		return 0;
+	for (i = 0; i < n; i++) {
+		c = v[i];
+		if (c >= '0' && c <= '9')
+			c -= '0';
+		else if (c >= 'a' && c <= 'f')
+			c -= 'a' - 10;
+		else
+			return 0;
+		fd = fd << 4 | (unsigned)c;
+	}
+	if (fd == 0xffffff9cULL ||
+	    (pid = rawrec_num(sys, len, "pid=", 4)) < 0)
+		return 0;
+	if (node != NULL) {
+		memcpy(nb, node, nodelen);
+		nb[nodelen] = '\0';
+	}
+	path = dirfds_lookup(t, node != NULL ? nb : NULL, pid,
+	    (long long)fd);
+	return path != NULL && has_ssh(path, strlen(path));
 }

@@ -382,6 +382,36 @@ add_path(struct event *ev, auparse_state_t *au)
 	} while (auparse_next_field(au) > 0);
 }
 
+/*
+ * shadow's op= values have spaces ("op=changing home directory id=1001")
+ * and auparse ends them at the first: take the words up to the next
+ * "name=" from the record's text.
+ */
+static void
+take_op_words(struct event *ev, struct buf *op, const char *text)
+{
+	const char *p = text != NULL ? strstr(text, "'op=") : NULL;
+	const char *q, *w;
+
+	if (p == NULL)		/* the op= inside msg='...' */
+		return;
+	p += 4;
+	for (q = p; *q != '\0' && *q != '\''; q++) {
+		if (*q != ' ')
+			continue;
+		for (w = q + 1; (*w >= 'a' && *w <= 'z') || *w == '-' ||
+		    *w == '_'; w++)
+			;
+		if (*w == '=')
+			break;
+	}
+	buf_reset(op);
+	if (buf_add(op, p, (size_t)(q - p)) == -1 || op->over) {
+		op->over = 0;
+		ev->anomalies++;
+	}
+}
+
 static void
 add_session(struct event *ev, auparse_state_t *au, int type)
 {
@@ -432,6 +462,8 @@ add_session(struct event *ev, auparse_state_t *au, int type)
 			s->success = strcmp(v, "success") == 0 ||
 			    strcmp(v, "1") == 0 ? 1 : 0;
 	} while (auparse_next_field(au) > 0);
+	if (type == AUDIT_USER_CHAUTHTOK)
+		take_op_words(ev, &s->op, auparse_get_record_text(au));
 }
 
 /*
@@ -574,6 +606,7 @@ event_add_auparse(struct event *ev, auparse_state_t *au)
 		case AUDIT_CRED_ACQ:
 		case AUDIT_USER_AUTH:
 		case AUDIT_ADD_USER:
+		case AUDIT_USER_CHAUTHTOK:	/* usermod -d: accounts.h */
 			add_session(ev, au, type);
 			break;
 		default:

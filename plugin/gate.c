@@ -11,9 +11,11 @@
 
 #include <libaudit.h>
 
+#include "accounts.h"
 #include "auval.h"
 #include "binids.h"
 #include "buf.h"
+#include "dirfds.h"
 #include "gate.h"
 #include "keyfile.h"
 #include "prog.h"
@@ -34,6 +36,7 @@
 struct gate {
 	const struct cfg	*cfg;
 	struct inodes		*inodes;
+	struct dirfds		*dirfds;	/* or NULL */
 	char			**prefixes;	/* dirs of authorized_keys_paths */
 	size_t			 nprefixes;
 	struct buf		 val;
@@ -346,6 +349,36 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 	return g->inodes != NULL && inodes_lookup(g->inodes, dev, ino) != NULL;
 }
 
+/* Is the PATH record's name relative (not "/..." nor hex 2F...)? */
+static int
+relative_name(const char *rec, size_t len)
+{
+	const char *v;
+	size_t n;
+
+	if ((v = field(rec, len, "name=", 5, 0, &n)) == NULL || n < 2)
+		return 0;
+	if (v[0] == '"')
+		return v[1] != '/';
+	return !(v[0] == '2' && (v[1] == 'F' || v[1] == 'f'));
+}
+
+/*
+ * Does the event's SYSCALL record open a name relative to a descriptor
+ * of a .ssh directory (dirfds.h)?  1 or 0.
+ */
+static int
+dirfd_ssh_of(struct gate *g, const struct framer_event *fe)
+{
+	size_t i;
+
+	for (i = 0; i < fe->nrecs && g->dirfds != NULL; i++)
+		if (fe->recs[i].type == AUDIT_SYSCALL)
+			return dirfds_gate(g->dirfds, fe->node, fe->nodelen,
+			    fe->text + fe->recs[i].off, fe->recs[i].len);
+	return 0;
+}
+
 /* One of our alert records, sent by this very process? */
 static int
 is_own(struct gate *g, const char *rec, size_t len)
@@ -369,7 +402,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	size_t i, cwdlen = 0;
 	int pass = 0;
 
-	int sock = 0, execve = 0;
+	int sock = 0, execve = 0, dirfd_ssh = -1;
 
 	g->fe = fe;
 	/* Relative names need the CWD. */
@@ -407,10 +440,17 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen,
 			    execve);
+			/* Relative to a .ssh descriptor?  Asked once. */
+			if (!pass && dirfd_ssh == -1 && relative_name(rec, len))
+				dirfd_ssh = dirfd_ssh_of(g, fe);
+			pass = pass || dirfd_ssh == 1;
 			break;
 		case AUDIT_ADD_USER:
 			/* accounts.h: rare, and cheap to pass. */
 			pass = 1;
+			break;
+		case AUDIT_USER_CHAUTHTOK:
+			pass = accounts_home_changed(rec, len);
 			break;
 		case AUDIT_ANOM_EXEC:
 		case AUDIT_ANOM_MOD_ACCT:
@@ -426,6 +466,13 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	else
 		g->st.dropped++;
 	return pass;
+}
+
+void
+gate_set_dirfds(struct gate *g, struct dirfds *t)
+{
+	if (g != NULL)
+		g->dirfds = t;
 }
 
 void

@@ -63,6 +63,9 @@ struct binids;
  * every event.
  */
 void		 gate_set_binids(struct gate *g, struct binids *b);
+struct dirfds;
+/* Also lets through names relative to a .ssh descriptor (dirfds.h). */
+void		 gate_set_dirfds(struct gate *g, struct dirfds *t);
 struct sshdwatch;
 /* Also lets through the names the sshd rules read (sshdwatch.h). */
 void		 gate_set_sshd(struct gate *g, const struct sshdwatch *w);

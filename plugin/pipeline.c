@@ -148,6 +148,9 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 	gate_set_sshd(p->gate, p->rc.sshd);
 	/* Without it, names relative to a descriptor stay unresolved. */
 	p->rc.dirfds = dirfds_new(DIRFDS_MAX);
+	gate_set_dirfds(p->gate, p->rc.dirfds);
+	/* Without it, a key is known by its name or content only. */
+	p->rc.idfiles = idfiles_new(IDFILES_MAX);
 	p->rc.cfg = cfg;
 	p->rc.users = u;
 	p->rc.ctx = p->context;
@@ -176,6 +179,7 @@ pipeline_free(struct pipeline *p)
 	buf_free(&p->eoe);
 	inodes_free(p->rc.inodes);
 	dirfds_free(p->rc.dirfds);
+	idfiles_free(p->rc.idfiles);
 	gate_free(p->gate);
 	binids_free(p->rc.binids);
 	context_free(p->context);

@@ -10,11 +10,13 @@
 #include "accounts.h"
 #include "gitssh.h"
 #include "keyfile.h"
+#include "keysniff.h"
 #include "path.h"
 #include "prog.h"
 #include "clientconf.h"
 #include "mountrules.h"
 #include "plantconf.h"
+#include "procpath.h"
 #include "rules.h"
 #include "sockrules.h"
 #include "sshconf.h"
@@ -313,6 +315,10 @@ rule_keys(struct execrun *r, enum sshfind_kind k, const char *rule)
 		a.keys[a.nkeys].path = pb->p;
 		a.keys[a.nkeys].loc = loc;
 		a.nkeys++;
+		/* ssh-key-read then knows it by this name (idfiles.h). */
+		if (k == SF_IDENTITY_FILE && pb->p[0] == '/')
+			idfiles_note(r->rc->idfiles, r->ev->node, r->ev->uid,
+			    pb->p, pb->len);
 		if (key_severity(loc) > a.severity)
 			a.severity = key_severity(loc);
 	}
@@ -667,6 +673,7 @@ item_path(const struct event *ev, const struct ev_path *p, int dirfd_arg,
     struct buf *out, long long *dirfd)
 {
 	const char *name = buf_str(&p->name);
+	size_t rest;
 
 	*dirfd = -1;
 	if (name[0] != '/' && dirfd_arg >= 0 &&
@@ -678,6 +685,14 @@ item_path(const struct event *ev, const struct ev_path *p, int dirfd_arg,
 	if (name[0] != '/' && !ev->have_cwd) {
 		path_join(NULL, 0, name, p->name.len, out);
 		return 0;
+	}
+	if (ev->have_cwd && procpath_cwd(name, p->name.len, ev->pid, &rest)) {
+		/* /proc/self/cwd/REST: the CWD record's directory. */
+		buf_reset(out);
+		path_join(ev->cwd.p, ev->cwd.len, rest < p->name.len ?
+		    name + rest + 1 : ".", rest < p->name.len ?
+		    p->name.len - rest - 1 : 1, out);
+		return !out->over && out->len > 0 && out->p[0] == '/';
 	}
 	path_join(ev->cwd.p, ev->cwd.len, name, p->name.len, out);
 	return !out->over && out->len > 0 && out->p[0] == '/';
@@ -922,13 +937,53 @@ reader_differs(const struct event *ev, long long ouid)
 }
 
 /*
+ * A file under .ssh whose name says nothing (~/.ssh/backup): a private
+ * key all the same when an ssh run named it as an IdentityFile
+ * (idfiles.h), or, in plugin mode, by its first bytes (keysniff.h, read
+ * for the file's owner).  Raises a to high and says how; 0 when neither.
+ */
+static int
+key_by_use(const struct rules_ctx *rc, const struct event *ev,
+    const struct ev_path *p, const struct buf *path, int resolved,
+    struct alert *a)
+{
+	static char note[384];
+	const char *fmt, *why, *n;
+	long long uid;
+
+	if (!resolved || keyfile_ssh_dir(path->p, path->len) == 0)
+		return 0;
+	if ((uid = idfiles_lookup(rc->idfiles, ev->node, path->p,
+	    path->len)) >= 0) {
+		n = users_name_of_uid(rc->users, uid);
+		if (n != NULL)
+			snprintf(note, sizeof(note), "a private key by its "
+			    "use: an IdentityFile of an ssh run of %s", n);
+		else
+			snprintf(note, sizeof(note), "a private key by its "
+			    "use: an IdentityFile of an ssh run of uid %lld",
+			    uid);
+	} else if (rc->read_configs &&
+	    keysniff_file(path->p, p->ouid, p->inode, &fmt, &why) == 1) {
+		snprintf(note, sizeof(note), "a private key by its content "
+		    "(%s), read for its owner", fmt);
+	} else
+		return 0;
+	a->severity = SEV_HIGH;
+	a->confidence = CONF_HIGH;
+	a->note = note;
+	return 1;
+}
+
+/*
  * Key theft: a process whose login identity, real or effective uid is not
  * the owner's (the PATH record's ouid) opens for reading a regular file
  * under a .ssh directory (at any depth) that is a private key by its name
- * (high), or any other file there that is not one of the public ones
- * (medium).  Names relative to a directory descriptor are resolved
- * through dirfds.h; a bare private-key name whose directory is unknown
- * still alerts, with medium confidence.  keyfile.h has the judgements.
+ * (high), by its use or content (key_by_use(): high), or any other file
+ * there that is not one of the public ones (medium).  Names relative to
+ * a directory descriptor are resolved through dirfds.h; a bare
+ * private-key name whose directory is unknown still alerts, with medium
+ * confidence.  keyfile.h has the judgements.
  */
 static int
 rule_key_read(const struct rules_ctx *rc, const struct event *ev,
@@ -988,7 +1043,10 @@ rule_key_read(const struct rules_ctx *rc, const struct event *ev,
 		a.file_owner = owner;
 		if (resolved)
 			a.note = why;
-		if (cls == KEYCLASS_OTHER) {
+		if (cls == KEYCLASS_OTHER && key_by_use(rc, ev, p, path,
+		    resolved, &a)) {
+			/* A private key by its use or its content. */
+		} else if (cls == KEYCLASS_OTHER) {
 			a.confidence = CONF_MEDIUM;
 			a.note = "not a private key by its name";
 		} else if (resolved &&
@@ -1224,6 +1282,10 @@ rules_file(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 		} else if (is_ak(rc, &path, resolved)) {
 			file_alert(rc, &a, ev, "authorized-keys-write", SEV_HIGH,
 			    &path, resolved, dirfd, rc->users);
+			if (procpath_cwd(buf_str(&p->name), p->name.len,
+			    ev->pid, &blen))
+				a.note = "written through /proc/PID/cwd: the "
+				    "directory is the CWD record's";
 		} else if (rc->inodes != NULL && p->inode != 0 &&
 		    (op == FOP_OPEN || op == FOP_TRUNCATE) &&
 		    (known = inodes_lookup(rc->inodes, p->dev, p->inode)) !=

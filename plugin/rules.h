@@ -25,6 +25,7 @@
 #include "correlate.h"
 #include "dirfds.h"
 #include "event.h"
+#include "idfiles.h"
 #include "inodes.h"
 #include "users.h"
 
@@ -48,6 +49,7 @@ struct rules_ctx {
 	void			(*plant_defer)(void *arg, const char *path,
 				    size_t len, long long uid, int item);
 	void			*plant_arg;
+	struct idfiles		*idfiles;	/* or NULL */
 };
 
 struct rules_stats {

@@ -2,8 +2,10 @@
  * check_keys: key theft by who, not by which uid (issue 12).  The pure
  * judgements of keyfile.h (private-key names, the .ssh directory at any
  * depth, open flags decoded exactly), the descriptor table of dirfds.h
- * with its caps, and ssh-key-read on records shaped as the kernel writes
- * them (tests/fixtures/keys has the real captures).
+ * with its caps, the private key by content (keysniff.h, on key files
+ * ssh-keygen writes) or by an IdentityFile used (idfiles.h), and
+ * ssh-key-read on records shaped as the kernel writes them
+ * (tests/fixtures/keys has the real captures).
  */
 #include "config.h"
 
@@ -17,11 +19,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "buf.h"
 #include "dirfds.h"
+#include "framer.h"
 #include "gate.h"
+#include "idfiles.h"
 #include "inodes.h"
 #include "keyfile.h"
+#include "keysniff.h"
+#include "pipeline.h"
+#include "procpath.h"
 #include "sshdirs.h"
 #include "testutil.h"
 #include "users.h"
@@ -235,6 +243,12 @@ count(const char *needle)
 		p++;
 	}
 	return n;
+}
+
+static void
+collect_json(void *arg, const struct alert *a)
+{
+	alert_json(a, arg);
 }
 
 static void
@@ -734,6 +748,420 @@ START_TEST(test_uring_unnamed)
 }
 END_TEST
 
+/* keysniff: a private key by its first bytes ------------------------- */
+
+START_TEST(test_sniff_format)
+{
+	static const char *const no[] = {
+		"-----BEGIN PUBLIC KEY-----\n",
+		"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI",
+		"-----BEGIN OPENSSH PRIVATE KEY",	/* cut short */
+		"-----BEGIN CERTIFICATE-----\n",
+		"PuTTY-User-Key-Fil",
+		"         -----BEGIN PRIVATE KEY-----",	/* 9 blanks */
+		"",
+	};
+	size_t i;
+
+	ck_assert_str_eq(keysniff_format("-----BEGIN OPENSSH PRIVATE KEY-----"
+	    "\nb3Bl", 40), "openssh");
+	ck_assert_str_eq(keysniff_format("-----BEGIN RSA PRIVATE KEY-----\n",
+	    32), "pem-rsa");
+	ck_assert_str_eq(keysniff_format("-----BEGIN EC PRIVATE KEY-----\n",
+	    31), "pem-ec");
+	ck_assert_str_eq(keysniff_format("-----BEGIN DSA PRIVATE KEY-----\n",
+	    32), "pem-dsa");
+	ck_assert_str_eq(keysniff_format("\n\n-----BEGIN PRIVATE KEY-----",
+	    29), "pkcs8");
+	ck_assert_str_eq(keysniff_format("-----BEGIN ENCRYPTED PRIVATE KEY---"
+	    "--", 37), "pkcs8-encrypted");
+	ck_assert_str_eq(keysniff_format("PuTTY-User-Key-File-3: ssh-ed25519\n",
+	    35), "putty");
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		ck_assert_msg(keysniff_format(no[i], strlen(no[i])) == NULL,
+		    "%s", no[i]);
+}
+END_TEST
+
+/* Files ssh-keygen writes, read for their owner (this test's uid). */
+START_TEST(test_sniff_files)
+{
+	static const struct {
+		const char	*opts;
+		const char	*fmt;
+	} keys[] = {
+		{ "-t ed25519 -N ''", "openssh" },
+		{ "-t ed25519 -N secret", "openssh" },
+		{ "-t rsa -b 1024 -m PEM -N ''", "pem-rsa" },
+		{ "-t ecdsa -m PEM -N ''", "pem-ec" },
+		{ "-t rsa -b 1024 -m PKCS8 -N ''", "pkcs8" },
+		{ "-t ecdsa -m PKCS8 -N secret", "pkcs8-encrypted" },
+	};
+	char tmpl[] = "/tmp/check_keys.XXXXXX", cmd[8192], p[4096];
+	const char *fmt, *why;
+	struct stat st;
+	char *dir = mkdtemp(tmpl);
+	size_t i;
+
+	ck_assert_ptr_nonnull(dir);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "ssh-keygen -q %s -C t -f %s/k%zu "
+		    "</dev/null", keys[i].opts, dir, i);
+		ck_assert_msg(system(cmd) == 0, "ssh-keygen failed: %s", cmd);
+		snprintf(p, sizeof(p), "%s/k%zu", dir, i);
+		ck_assert_int_eq(lstat(p, &st), 0);
+		fmt = NULL;
+		ck_assert_int_eq(keysniff_file(p, (long long)getuid(),
+		    (unsigned long long)st.st_ino, &fmt, &why), 1);
+		ck_assert_str_eq(fmt, keys[i].fmt);
+		/* Its public half is not a private key. */
+		snprintf(p, sizeof(p), "%s/k%zu.pub", dir, i);
+		ck_assert_int_eq(keysniff_file(p, (long long)getuid(), 0,
+		    &fmt, &why), 0);
+	}
+	/* Another inode than the record's: not judged. */
+	snprintf(p, sizeof(p), "%s/k0", dir);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	ck_assert_int_eq(keysniff_file(p, (long long)getuid(),
+	    (unsigned long long)st.st_ino + 1, &fmt, &why), -1);
+	ck_assert_ptr_nonnull(why);
+	/* A FIFO is refused without blocking; absent says so. */
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	ck_assert_int_eq(keysniff_file(p, (long long)getuid(), 0, &fmt,
+	    &why), -1);
+	ck_assert_ptr_nonnull(why);
+	snprintf(p, sizeof(p), "%s/absent", dir);
+	ck_assert_int_eq(keysniff_file(p, (long long)getuid(), 0, &fmt,
+	    &why), -1);
+	ck_assert_ptr_null(why);
+	tu_rmtemp(dir);
+}
+END_TEST
+
+/* idfiles: the bounded per-account table ----------------------------- */
+
+START_TEST(test_idfiles_table)
+{
+	struct idfiles *t = idfiles_new(IDFILES_PER_ACCOUNT + 2);
+	char p[64], *big;
+	int i;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_null(idfiles_new(0));
+	ck_assert_int_eq(idfiles_note(t, NULL, 1000, "/h/a/.ssh/work", 14), 0);
+	ck_assert_int_eq(idfiles_note(t, "n2", 1001, "/h/b/.ssh/x", 11), 0);
+	ck_assert_int_eq(idfiles_lookup(t, NULL, "/h/a/.ssh/work", 14), 1000);
+	ck_assert_int_eq(idfiles_lookup(t, NULL, "/h/a/.ssh/wor", 13), -1);
+	ck_assert_int_eq(idfiles_lookup(t, NULL, "/h/b/.ssh/x", 11), -1);
+	ck_assert_int_eq(idfiles_lookup(t, "n2", "/h/b/.ssh/x", 11), 1001);
+	/* The same path again is no new entry. */
+	ck_assert_int_eq(idfiles_note(t, NULL, 1000, "/h/a/.ssh/work", 14), 0);
+	ck_assert_uint_eq(idfiles_count(t), 2);
+	/* One account's many keys replace its own oldest, not others'. */
+	for (i = 0; i < IDFILES_PER_ACCOUNT + 3; i++) {
+		snprintf(p, sizeof(p), "/h/c/.ssh/k%d", i);
+		ck_assert_int_eq(idfiles_note(t, NULL, 1002, p, strlen(p)), 0);
+	}
+	ck_assert_int_eq(idfiles_lookup(t, "n2", "/h/b/.ssh/x", 11), 1001);
+	ck_assert_int_eq(idfiles_lookup(t, NULL, "/h/a/.ssh/work", 14), 1000);
+	ck_assert_int_eq(idfiles_lookup(t, NULL, "/h/c/.ssh/k0", 12), -1);
+	snprintf(p, sizeof(p), "/h/c/.ssh/k%d", IDFILES_PER_ACCOUNT + 2);
+	ck_assert_int_eq(idfiles_lookup(t, NULL, p, strlen(p)), 1002);
+	ck_assert_uint_eq(idfiles_count(t), IDFILES_PER_ACCOUNT + 2);
+	ck_assert_uint_eq(idfiles_evicted(t), 3);
+	/* Refused, never cut: relative, empty, too long, negative uid. */
+	ck_assert_int_eq(idfiles_note(t, NULL, 1000, "k", 1), -1);
+	ck_assert_int_eq(idfiles_note(t, NULL, 1000, "", 0), -1);
+	ck_assert_int_eq(idfiles_note(t, NULL, -1, "/k", 2), -1);
+	big = malloc(IDFILES_MAX_PATH);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', IDFILES_MAX_PATH);
+	big[0] = '/';
+	ck_assert_int_eq(idfiles_note(t, NULL, 1000, big, IDFILES_MAX_PATH),
+	    -1);
+	ck_assert_int_eq(idfiles_note(t, NULL, 1000, big,
+	    IDFILES_MAX_PATH - 1), 0);
+	ck_assert_uint_eq(idfiles_refused(t), 4);
+	free(big);
+	idfiles_free(t);
+}
+END_TEST
+
+/* An ssh run by alice (uid 1000) from /home/alice with these words. */
+#define SSHRUN(serial, argv) \
+	"type=SYSCALL msg=audit(2.000:" serial "): arch=c000003e syscall=59 " \
+	"success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=60 " \
+	"auid=1000 uid=1000 gid=0 euid=1000 suid=0 fsuid=0 egid=0 " \
+	"sgid=0 fsgid=0 tty=pts0 ses=4 comm=\"ssh\" exe=\"/usr/bin/ssh\" " \
+	"key=(null)\n" \
+	"type=EXECVE msg=audit(2.000:" serial "): " argv "\n" \
+	"type=CWD msg=audit(2.000:" serial "): cwd=\"/home/alice\"\n"
+
+/* A name an ssh run gave as IdentityFile is a key, whatever its name. */
+START_TEST(test_identityfile_used)
+{
+	replay(SSHRUN("1", "argc=4 a0=\"ssh\" a1=\"-i\" "
+	    "a2=\"/home/alice/.ssh/work\" a3=\"h\"")
+	    SSHRUN("2", "argc=3 a0=\"ssh\" a1=\"-i.ssh/rel\" a2=\"h\"")
+	    SC("3", "257", FDCWD, "0", "3", ROOT)
+	    CWD("3", "/")
+	    PATHM("3", "/home/alice/.ssh/work", "0100600", "1000")
+	    SC("4", "257", FDCWD, "0", "3", ROOT)
+	    CWD("4", "/")
+	    PATHM("4", "/home/alice/.ssh/rel", "0100600", "1000")
+	    /* Not used by any run: medium, as before. */
+	    SC("5", "257", FDCWD, "0", "3", ROOT)
+	    CWD("5", "/")
+	    PATHM("5", "/home/alice/.ssh/other", "0100600", "1000")
+	    /* Used, but never for a public one (known_hosts). */
+	    SSHRUN("6", "argc=4 a0=\"ssh\" a1=\"-i\" "
+	    "a2=\"/home/alice/.ssh/known_hosts\" a3=\"h\"")
+	    SC("7", "257", FDCWD, "0", "3", ROOT)
+	    CWD("7", "/")
+	    PATHM("7", "/home/alice/.ssh/known_hosts", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 3);
+	ck_assert_int_eq(count("an IdentityFile of an ssh run of uid 1000"),
+	    2);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\",\"severity\":"
+	    "\"high\""), 2);
+	ck_assert_int_eq(count("not a private key by its name"), 1);
+}
+END_TEST
+
+/*
+ * Plugin mode (the files may be read): a file under .ssh with a name
+ * that says nothing, written by ssh-keygen, read by another identity.
+ */
+static void
+replay_host(const char *text, struct users *u)
+{
+	struct cfg cfg;
+	struct pipeline *pl;
+	struct framer *fr;
+	const char *p = text, *end = text + strlen(text), *nl;
+
+	buf_reset(&out);
+	cfg_defaults(&cfg);
+	pl = pipeline_new(&cfg, u, 902, collect_json, &out);
+	ck_assert_ptr_nonnull(pl);
+	pipeline_set_read_configs(pl, 1);
+	fr = framer_new(&framer_replay_limits, pipeline_event, pl);
+	ck_assert_ptr_nonnull(fr);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		framer_line(fr, p, (size_t)((nl ? nl : end) - p));
+		p = nl ? nl + 1 : end;
+	}
+	framer_flush(fr);
+	framer_free(fr);
+	pipeline_free(pl);
+	cfg_free(&cfg);
+	if (out.p == NULL)
+		buf_add(&out, "", 0);
+	if (getenv("CHECK_KEYS_DEBUG") != NULL)
+		fprintf(stderr, "%s\n", buf_str(&out));
+}
+
+/* cat HOME/.ssh/NAME by uid 4242, of a file owned by this test's uid. */
+static size_t
+read_rec(char *b, size_t sz, int serial, const char *home, const char *name)
+{
+	char p[4096];
+	struct stat st;
+	int n;
+
+	snprintf(p, sizeof(p), "%s/.ssh/%s", home, name);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	n = snprintf(b, sz, "type=SYSCALL msg=audit(1.000:%d): arch=c000003e "
+	    "syscall=257 success=yes exit=3 a0=ffffff9c a1=7ffd0000 a2=0 "
+	    "a3=0 items=1 ppid=1 pid=50 auid=4242 uid=4242 euid=4242 "
+	    "gid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 "
+	    "comm=\"cat\" exe=\"/usr/bin/cat\" key=(null)\n"
+	    "type=CWD msg=audit(1.000:%d): cwd=\"/\"\n"
+	    "type=PATH msg=audit(1.000:%d): item=0 name=\"%s\" inode=%llu "
+	    "dev=%02x:%02x mode=0100600 ouid=%u ogid=0 rdev=00:00 "
+	    "nametype=NORMAL\n", serial, serial, serial, p,
+	    (unsigned long long)st.st_ino, major(st.st_dev),
+	    minor(st.st_dev), (unsigned)getuid());
+	ck_assert(n > 0 && (size_t)n < sz);
+	return (size_t)n;
+}
+
+START_TEST(test_key_by_content)
+{
+	char tmpl[] = "/tmp/check_keys.XXXXXX", cmd[8192], home[512];
+	char text[16384];
+	struct users u;
+	size_t n = 0;
+	char *dir = mkdtemp(tmpl);
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(dir);
+	snprintf(home, sizeof(home), "%s/kk", dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -m 700 %s %s/.ssh && "
+	    "ssh-keygen -q -t ed25519 -N '' -C t -f %s/.ssh/backup && "
+	    "ssh-keygen -q -t rsa -b 1024 -m PEM -N '' -C t -f %s/.ssh/old && "
+	    "cp %s/.ssh/backup %s/.ssh/authorized_keys.save && "
+	    "echo hello > %s/.ssh/notes", home, home, home, home, home, home,
+	    home);
+	ck_assert_msg(system(cmd) == 0, "failed: %s", cmd);
+	/* PuTTY's format (no puttygen here): its first line as it writes. */
+	snprintf(cmd, sizeof(cmd), "%s/.ssh/work.ppk", home);
+	ck_assert_ptr_nonnull(fp = fopen(cmd, "w"));
+	fputs("PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	users_init(&u);
+	ck_assert_int_eq(users_add(&u, "kk", (long long)getuid(), home), 0);
+	n += read_rec(text + n, sizeof(text) - n, 1, home, "backup");
+	n += read_rec(text + n, sizeof(text) - n, 2, home, "old");
+	n += read_rec(text + n, sizeof(text) - n, 3, home, "work.ppk");
+	n += read_rec(text + n, sizeof(text) - n, 4, home, "notes");
+	/* A public name is never a key, whatever it holds. */
+	n += read_rec(text + n, sizeof(text) - n, 5, home,
+	    "authorized_keys.save");
+	n += read_rec(text + n, sizeof(text) - n, 6, home, "backup.pub");
+	replay_host(text, &u);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 4);
+	ck_assert_int_eq(count("a private key by its content (openssh)"), 1);
+	ck_assert_int_eq(count("a private key by its content (pem-rsa)"), 1);
+	ck_assert_int_eq(count("a private key by its content (putty)"), 1);
+	ck_assert_int_eq(count("not a private key by its name"), 1);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\",\"severity\":"
+	    "\"high\""), 3);
+	/* Replay (files of another host): by the name only, medium. */
+	replay(text);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 4);
+	ck_assert_int_eq(count("by its content"), 0);
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\",\"severity\":"
+	    "\"medium\""), 4);
+	users_free(&u);
+	tu_rmtemp(dir);
+}
+END_TEST
+
+
+/*
+ * usermod -d NEWHOME -m (shadow 4.13, as strace shows it: rename(2) of
+ * the home, then these USER_CHAUTHTOK records): one account-unwatched,
+ * for "changing home directory"; not for its "owner" sibling, the
+ * "moving" record or a password change.
+ */
+#define CHAUTHTOK(serial, op, exe) \
+	"type=USER_CHAUTHTOK msg=audit(1.000:" serial "): pid=4732 uid=0 " \
+	"auid=0 ses=7 subj=unconfined msg='op=" op " id=1001 exe=\"" exe \
+	"\" hostname=? addr=? terminal=? res=success'\n"
+
+START_TEST(test_home_moved)
+{
+	static const char rec[] = CHAUTHTOK("1", "changing home directory",
+	    "/usr/sbin/usermod");
+
+	ck_assert_int_eq(accounts_home_changed(rec, sizeof(rec) - 1), 1);
+	ck_assert_int_eq(accounts_home_changed(rec, 60), 0);
+	replay(CHAUTHTOK("1", "changing home directory", "/usr/sbin/usermod")
+	    CHAUTHTOK("2", "moving home directory", "/usr/sbin/usermod")
+	    CHAUTHTOK("3", "changing home directory owner",
+	    "/usr/sbin/usermod")
+	    CHAUTHTOK("4", "changing password", "/usr/bin/passwd"));
+	ck_assert_int_eq(count("\"rule\":\"account-unwatched\""), 1);
+	ck_assert_int_eq(count("\"serial\":1,"), 1);
+	ck_assert_int_eq(count("\"id=1001\""), 1);
+	ck_assert_int_eq(count("the account's home changed"), 1);
+}
+END_TEST
+
+
+/* procpath: /proc/self/cwd and kin, and the write through it. */
+START_TEST(test_procpath)
+{
+	static const struct {
+		const char	*name;
+		int		 want;
+		size_t		 rest;
+	} cases[] = {
+		{ "/proc/self/cwd/authorized_keys2", 1, 14 },
+		{ "/proc/self/cwd", 1, 14 },
+		{ "/proc/thread-self/cwd/x", 1, 21 },
+		{ "/proc/50/cwd/authorized_keys", 1, 12 },
+		{ "/proc/51/cwd/authorized_keys", 0, 0 },	/* not ours */
+		{ "/proc/self/cwdx/a", 0, 0 },
+		{ "/proc/self/root/a", 0, 0 },
+		{ "/proc/selfish/cwd/a", 0, 0 },
+		{ "/proc//cwd/a", 0, 0 },
+		{ "/proc/99999999999999999999/cwd/a", 0, 0 },
+		{ "proc/self/cwd/a", 0, 0 },
+	};
+	size_t i, rest;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rest = 0;
+		ck_assert_msg(procpath_cwd(cases[i].name,
+		    strlen(cases[i].name), 50, &rest) == cases[i].want, "%s",
+		    cases[i].name);
+		if (cases[i].want)
+			ck_assert_uint_eq(rest, cases[i].rest);
+	}
+	/* The write: one PATH item, no PARENT, as the kernel logs it. */
+	replay(SC("1", "257", FDCWD, "441", "3", ROOT)
+	    CWD("1", "/home/alice/.ssh")
+	    PATHM("1", "/proc/self/cwd/authorized_keys2", "0100600", "1000")
+	    SC("2", "257", FDCWD, "441", "3", ROOT)
+	    CWD("2", "/home/alice/.ssh")
+	    PATHM("2", "/proc/51/cwd/authorized_keys2", "0100600", "1000"));
+	/* The second only by the inode the first taught (inodes.h). */
+	ck_assert_int_eq(count("\"rule\":\"authorized-keys-write\""), 2);
+	ck_assert_int_eq(count(
+	    "\"path\":\"/home/alice/.ssh/authorized_keys2\""), 1);
+	ck_assert_int_eq(count("written through /proc/PID/cwd"), 1);
+	ck_assert_int_eq(count("\"path\":\"/proc/51/cwd/authorized_keys2\""),
+	    1);
+	ck_assert_int_eq(count("(same device and inode)"), 1);
+}
+END_TEST
+
+
+/*
+ * tar's walk reads every file of .ssh relative to its descriptor: a
+ * neutral name ("backup") passes the gate through the descriptor table
+ * (dirfds_gate()) and is medium; relative to another directory, nothing.
+ */
+START_TEST(test_dirfd_neutral)
+{
+	struct dirfds *t = dirfds_new(4);
+	static const char sys3[] = "type=SYSCALL msg=audit(1.000:2): "
+	    "arch=c000003e syscall=257 success=yes exit=4 a0=3 a1=7ffd0000 "
+	    "a2=0 ppid=1 pid=50 auid=0";
+	static const char sys4[] = "type=SYSCALL msg=audit(1.000:2): "
+	    "arch=c000003e syscall=257 success=yes exit=4 a0=4 a1=7ffd0000 "
+	    "a2=0 ppid=1 pid=50 auid=0";
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(dirfds_note(t, NULL, 50, 3, ".ssh", 4), 0);
+	ck_assert_int_eq(dirfds_note(t, NULL, 50, 4, "/srv/x", 6), 0);
+	ck_assert_int_eq(dirfds_gate(t, NULL, 0, sys3, sizeof(sys3) - 1), 1);
+	ck_assert_int_eq(dirfds_gate(t, NULL, 0, sys4, sizeof(sys4) - 1), 0);
+	ck_assert_int_eq(dirfds_gate(t, "h", 1, sys3, sizeof(sys3) - 1), 0);
+	dirfds_free(t);
+
+	replay(SC("1", "257", FDCWD, "98800", "3", ROOT)
+	    CWD("1", "/root")
+	    PATHM("1", "/home/alice/.ssh", "040700", "1000")
+	    SC("2", "257", "3", "0", "4", ROOT)
+	    CWD("2", "/root")
+	    PATHM("2", "backup", "0100600", "1000")
+	    SC("3", "257", FDCWD, "98800", "5", ROOT)
+	    CWD("3", "/root")
+	    PATHM("3", "/srv/data", "040700", "1000")
+	    SC("4", "257", "5", "0", "6", ROOT)
+	    CWD("4", "/root")
+	    PATHM("4", "backup", "0100600", "1000"));
+	ck_assert_int_eq(count("\"rule\":\"ssh-key-read\""), 1);
+	ck_assert_int_eq(count("\"/home/alice/.ssh/backup\""), 2);
+	ck_assert_int_eq(count("not a private key by its name"), 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -762,6 +1190,14 @@ main(void)
 	tcase_add_test(tc, test_uring_read);
 	tcase_add_test(tc, test_uring_ak);
 	tcase_add_test(tc, test_uring_unnamed);
+	tcase_add_test(tc, test_sniff_format);
+	tcase_add_test(tc, test_sniff_files);
+	tcase_add_test(tc, test_idfiles_table);
+	tcase_add_test(tc, test_identityfile_used);
+	tcase_add_test(tc, test_key_by_content);
+	tcase_add_test(tc, test_home_moved);
+	tcase_add_test(tc, test_procpath);
+	tcase_add_test(tc, test_dirfd_neutral);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }

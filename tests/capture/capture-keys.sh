@@ -17,7 +17,15 @@
 # on exit; it stops only the auditd it started (by pid) and deletes the
 # users sshw-ky-a (the victim), sshw-ky-b, sshw-ky-c (made during the
 # capture: an account newer than the rules), sshw-ky-d (home "/home/
-# sshw-ky-d x": a space, watched by inode) and /tmp/swky it creates.
+# sshw-ky-d x": a space, watched by inode) and /tmp/swky it creates
+# (SWKY_PREFIX and SWKY_DIR change those names, SWKY_PORT the port).
+#
+# plugin-live.json and plugin-live.log: plugin mode (-s) run as root on
+# this host in the middle of the capture, while the victim's files are
+# still there -- its start-up (the authorized_keys hard link made before
+# the rules were loaded: a warning), the key read under a neutral name
+# (~/.ssh/backup: a private key by its first bytes) and the write through
+# the hard link -- fed the filtered log up to the keycontent scenario.
 #
 # relogin: root logs in over SSH to our own sshd (127.0.0.1:2304), resets
 # its loginuid (echo 0 > /proc/self/loginuid: a new session id) and runs
@@ -39,11 +47,14 @@ TOP=$(cd "$HERE/../.." && pwd)
 OUT=${1:-$HERE/../fixtures/keys}
 FILTER=$HERE/filter_events.py
 LOCK=/tmp/sshwatch-kernel-audit.lock
-W=/tmp/swky
-A=sshw-ky-a
-B=sshw-ky-b
-C=sshw-ky-c
-D=sshw-ky-d
+# SWKY_PREFIX, SWKY_PORT, SWKY_DIR: another helper's own names (a
+# capture beside another one on the same host).
+PFX=${SWKY_PREFIX:-sshw-ky}
+W=${SWKY_DIR:-/tmp/swky}
+A=$PFX-a
+B=$PFX-b
+C=$PFX-c
+D=$PFX-d
 DH="/home/$D x"
 NODE=keyhost
 
@@ -59,6 +70,7 @@ done
 ! id "$A" >/dev/null 2>&1 || die "user $A exists (leftover?)"
 ! id "$C" >/dev/null 2>&1 || die "user $C exists (leftover?)"
 ! id "$D" >/dev/null 2>&1 || die "user $D exists (leftover?)"
+[ ! -e "/home/$B.moved" ] || die "/home/$B.moved exists (leftover?)"
 [ ! -e "$W" ] || die "$W exists (leftover?)"
 
 exec 9>>"$LOCK"
@@ -175,7 +187,7 @@ chmod 0755 "$W/regen"
 # Our own sshd on 127.0.0.1:2304 for the relogin scenario: root logs in
 # with a key from $W/ak (AuthorizedKeysFile there: root's own files are
 # not touched), UsePAM yes (pam_loginuid, USER_START with addr=).
-PORT=2304
+PORT=${SWKY_PORT:-2304}
 ss -Hltn "( sport = :$PORT )" | grep -q . && die "port $PORT busy"
 ssh-keygen -q -t ed25519 -N "" -f "$W/hostkey"
 ssh-keygen -q -t ed25519 -N "" -f "$W/client"
@@ -246,11 +258,11 @@ say "auditd $AUDITD_PID, $(grep -c '^-' "$W/loaded.rules") rules"
 # another directory in the place of the victim's .ssh; the bind mount
 # stays inside its own mount namespace.)
 SCEN=$(cat <<EOS
-accounts	0	account-unwatched	-	useradd -m -s /bin/bash $A && useradd -m -s /bin/bash $B && runuser -u $A -- sh -c 'umask 077; mkdir -p ~/.ssh/keys && ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/id_ed25519 && ssh-keygen -q -t ecdsa -m PEM -N "" -f ~/.ssh/keys/prod.pem && cp ~/.ssh/id_ed25519.pub ~/.ssh/authorized_keys' && useradd -m -d "$DH" -s /bin/bash $D && runuser -u $D -- sh -c 'umask 077; mkdir ~/.ssh && : >~/.ssh/authorized_keys' && $W/regen load
+accounts	0	account-unwatched	-	useradd -m -s /bin/bash $A && useradd -m -s /bin/bash $B && runuser -u $A -- sh -c 'umask 077; mkdir -p ~/.ssh/keys && ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/id_ed25519 && ssh-keygen -q -t ecdsa -m PEM -N "" -f ~/.ssh/keys/prod.pem && cp ~/.ssh/id_ed25519.pub ~/.ssh/authorized_keys && ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/backup' && useradd -m -d "$DH" -s /bin/bash $D && runuser -u $D -- sh -c 'umask 077; mkdir ~/.ssh && : >~/.ssh/authorized_keys' && mkdir -m 700 $W/hardlink && ln $AH/.ssh/authorized_keys $W/hardlink/ak && $W/regen load
 setpriv	0	ssh-key-read	$AH/.ssh/id_ed25519	setpriv --reuid=$A --regid=$A --clear-groups cat $AH/.ssh/id_ed25519 >/dev/null
 subdir	0	ssh-key-read	$AH/.ssh/keys/prod.pem	cat $AH/.ssh/keys/prod.pem >/dev/null
-tar	0	ssh-key-read	.ssh/id_ed25519,.ssh/keys/prod.pem	tar -C $AH -cf $W/tar/k.tar .ssh
-rsync	0	ssh-key-read	$AH/.ssh/id_ed25519,$AH/.ssh/keys/prod.pem	rsync -a $AH/.ssh/ $W/rsync/copy/
+tar	0	ssh-key-read	.ssh/backup,.ssh/id_ed25519,.ssh/keys/prod.pem	tar -C $AH -cf $W/tar/k.tar .ssh
+rsync	0	ssh-key-read	$AH/.ssh/backup,$AH/.ssh/id_ed25519,$AH/.ssh/keys/prod.pem	rsync -a $AH/.ssh/ $W/rsync/copy/
 cwd	0	ssh-key-read	$AH/.ssh/id_ed25519	cd $AH/.ssh && cat ./id_ed25519 >/dev/null
 symlink	0	ssh-key-read	$W/symlink/d/id_ed25519	ln -s $AH/.ssh d && cat d/id_ed25519 >/dev/null
 touch	0	authorized-keys-write	$AH/.ssh/authorized_keys	touch $AH/.ssh/authorized_keys
@@ -260,6 +272,11 @@ devfd	0	authorized-keys-write	/dev/fd/3/authorized_keys2	rm -f $AH/.ssh/authoriz
 preload	0	authorized-keys-write	$AH/.ssh/authorized_keys	LD_PRELOAD=$W/evil.so $W/sbin/audisp-sshwatch --version >/dev/null
 byhandle	0	authorized-keys-write	$AH/.ssh/authorized_keys	$W/handle-open $AH/.ssh/authorized_keys /
 spacehome	0	authorized-keys-write	$DH/.ssh/authorized_keys,$DH/.ssh/authorized_keys2	cat $AH/.ssh/id_ed25519.pub >>"$DH/.ssh/authorized_keys" && cat $AH/.ssh/id_ed25519.pub >"$DH/.ssh/authorized_keys2"
+procwd	0	authorized-keys-write	$AH/.ssh/authorized_keys2	cd $AH/.ssh && echo "# k" >>/proc/self/cwd/authorized_keys2
+hardlink	0	authorized-keys-write	$W/hardlink/ak	echo "# k" >>$W/hardlink/ak
+keycontent	0	ssh-key-read	$AH/.ssh/backup	cat $AH/.ssh/backup >/dev/null
+idfile	$A	ssh-identity-file	-	runuser -u $A -- sh -c 'umask 077; ssh-keygen -q -t ed25519 -N "" -f ~/.ssh/work' && runuser -u $A -- ssh -i $AH/.ssh/work -o BatchMode=yes -o ConnectTimeout=2 -p 1 nobody@127.0.0.1 true; true
+idread	0	ssh-key-read	$AH/.ssh/work	cat $AH/.ssh/work >/dev/null
 cpbak	0	-	-	cp $AH/.ssh/authorized_keys $AH/.ssh/authorized_keys.bak
 pubread	0	-	-	cat $AH/.ssh/id_ed25519.pub $AH/.ssh/authorized_keys >/dev/null
 owner	$A	-	-	runuser -u $A -- cat $AH/.ssh/id_ed25519 $AH/.ssh/keys/prod.pem >/dev/null
@@ -268,8 +285,36 @@ relogin	0	ssh-identity-file	-	ssh -i $W/client -p $PORT -o UserKnownHostsFile=$W
 gitfetch	0	ssh-identity-file	-	git init -q --bare $W/gitfetch/repo.git && ssh -i $W/client -p $PORT -o UserKnownHostsFile=$W/known_hosts -o BatchMode=yes root@127.0.0.1 "cat /proc/self/sessionid >$W/gitfetch/ses.inner; cd $W/gitfetch; GIT_SSH_COMMAND='ssh -i $W/client -o UserKnownHostsFile=$W/known_hosts -o BatchMode=yes' git ls-remote ssh://root@127.0.0.1:$PORT$W/gitfetch/repo.git"
 mvswap	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 $AH/.stage && mv $AH/.ssh $AH/.ssh.old && mv $AH/.stage $AH/.ssh
 bindmount	0	ssh-dir-replaced	$AH/.ssh	mkdir -m 700 fake && unshare -m sh -c "mount --make-rprivate / && mount --bind $W/bindmount/fake $AH/.ssh"
+usermod	0	account-unwatched	-	usermod -d /home/$B.moved -m $B
 EOS
 )
+# Plugin mode on this host while the victim's files are there (see the
+# top): the filtered log so far on standard input, as auditd would feed it.
+live_plugin() {
+	sleep 3
+	mkdir -m 0700 "$W/live"
+	python3 "$FILTER" --pids "$PIDS,$SSHD_PID" --ses "${SESS:-0}" \
+	    --uids "$(id -u "$A"),$(id -u "$B")" "$ADIR/log/audit.log:$W/live/in.log"
+	cat >"$W/live/plugin.conf" <<EOC
+json_file = $W/live/plugin.json
+audit_sink = no
+syslog_alerts = no
+name_format = none
+EOC
+	chmod 0600 "$W/live/plugin.conf"
+	# Detached (setsid -f: its parent gone, it is no child of ours), so
+	# that its own opens (the client binaries' identity) stay out of the
+	# fixture as another process's events.
+	setsid -f sh -c '"$1" -s -c "$2/plugin.conf" <"$2/in.log" \
+	    2>"$2/plugin.log"; echo $? >"$2/rc"' sh "$TOP/plugin/audisp-sshwatch" \
+	    "$W/live" </dev/null >/dev/null 2>&1
+	for _ in $(seq 300); do
+		[ -s "$W/live/rc" ] && break
+		sleep 0.1
+	done
+	[ "$(cat "$W/live/rc" 2>/dev/null)" = 0 ] ||
+		die "live plugin: $(cat "$W/live/plugin.log")"
+}
 : >"$W/scenarios.tsv"
 PIDS=$$
 SESS=
@@ -299,6 +344,9 @@ while IFS='	' read -r id luid rules path cmd; do
 		SESS=$SESS,$(cat "$W/$id/ses.login"),$(cat "$W/$id/ses.after")
 	fi
 	say "$id: ses $(cat "$W/$id/ses")"
+	if [ "$id" = keycontent ]; then
+		live_plugin
+	fi
 done <<<"$SCEN"
 [ "$(cut -f1 "$W/scenarios.tsv" | grep -vc -- '-')" -eq "$(grep -c . <<<"$SCEN")" ] ||
 	die "not every scenario ran: $(cut -f1 "$W/scenarios.tsv" | tr '\n' ' ')"
@@ -318,6 +366,15 @@ python3 "$FILTER" --pids "$PIDS,$SSHD_PID" --ses "$SESS" --uids "$AU,$(id -u "$B
 	cat "$W/scenarios.tsv"
 } >"$OUT/scenarios.tsv"
 cp "$W/loaded.rules" "$OUT/rules.txt"
+# The live run's alerts of our sessions, and its log lines naming ours.
+python3 - "$W/live/plugin.json" "$W/scenarios.tsv" >"$OUT/plugin-live.json" <<'PY'
+import json, sys
+ses = {int(l.split('\t')[1]) for l in open(sys.argv[2]) if l.strip()}
+for l in open(sys.argv[1]):
+    if json.loads(l)['process'].get('ses') in ses:
+        sys.stdout.write(l)
+PY
+grep -F -e "$AH/" -e "$W/" "$W/live/plugin.log" >"$OUT/plugin-live.log" || :
 # The same events as ausearch prints them (--raw, and its default form).
 ausearch --raw -if "$OUT/audit.log" >"$OUT/ausearch-raw.txt"
 ausearch -if "$OUT/audit.log" >"$OUT/ausearch.txt"

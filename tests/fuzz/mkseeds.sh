@@ -57,8 +57,9 @@ for f in "$fx/real/enriched/audit.log" "$fx/real/ausearch.txt" \
 done
 
 # The key capture (descriptor-relative names, renames, mounts, handles,
-# ADD_USER, LOGIN): 200 lines from every 200th.
-for start in 1 201 401 601; do
+# ADD_USER, USER_CHAUTHTOK, LOGIN, /proc/self/cwd): 200 lines from every
+# 200th, to the end.
+for start in $(seq 1 200 "$(wc -l <"$fx/keys/audit.log")"); do
 	{ printf '\003'; sed -n "${start},$((start + 199))p" "$fx/keys/audit.log"; } \
 		>"$out/stream/keys-$start"
 done

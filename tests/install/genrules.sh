@@ -13,6 +13,8 @@
 #  - the exact home and AuthorizedKeysFile rules (dir= when the directory
 #    exists, path= for its creation when not, reads by others), the
 #    skips, the authorized_keys_paths hint, no duplicate rule;
+#  - an authorized_keys file with a second hard link is watched by inode
+#    too;
 #  - the exec rules name real files (no link) and /bin only where /bin
 #    is not /usr/bin;
 #  - -n prints the same and writes nothing; -o writes mode 0640;
@@ -32,6 +34,9 @@ mkdir -p "$T/home/alice/.ssh" "$T/home/bob" "$T/root/.ssh" \
     "$T/etc/ssh/sshd_config.d" "$T/keys" "$T/home/alice/.config/ssh" \
     "$T/out"
 : >"$T/h al/.ssh/authorized_keys"
+# alice's authorized_keys has a second name (linked before the rules).
+: >"$T/home/alice/.ssh/authorized_keys"
+ln "$T/home/alice/.ssh/authorized_keys" "$T/ak-link"
 cat >"$T/passwd" <<EOF
 root:x:0:0:root:$T/root:/bin/bash
 daemon:x:1:1:daemon:/:/usr/sbin/nologin
@@ -115,6 +120,9 @@ pair() {
 	for f in "$T/h al/.ssh" "$T/h al/.ssh/authorized_keys"; do
 		pair "-S all -F inode=$(stat -c %i "$f") -F devmajor=$(stat -c %Hd "$f") -F devminor=$(stat -c %Ld "$f") -F perm=wa -F key=sshwatch-home"
 	done
+	# alice's authorized_keys has two names: by inode as well.
+	f=$T/home/alice/.ssh/authorized_keys
+	pair "-S all -F inode=$(stat -c %i "$f") -F devmajor=$(stat -c %Hd "$f") -F devminor=$(stat -c %Ld "$f") -F perm=wa -F key=sshwatch-home"
 } >"$T/want"
 rules "$T/out.n" >"$T/got"
 # /etc/ssh/keys is on this machine: a rule or a note, whatever it is.
