@@ -285,19 +285,51 @@ client_config_name(const struct buf *b, const char *cwd, size_t cwdlen)
 	    cwdlen >= 5 && memcmp(cwd + cwdlen - 5, "/.ssh", 5) == 0;
 }
 
+/*
+ * Is the SYSCALL record rec a mount(2) or move_mount(2) (x86_64, i386,
+ * aarch64)?  Only those can raise ssh-config-dir-mounted, so the PATH
+ * check of mountrules.h runs for them alone.
+ */
+static int
+mount_syscall(const char *rec, size_t len)
+{
+	const char *p = memmem(rec, len < 96 ? len : 96, " syscall=", 9);
+	long sc = 0;
+
+	if (p == NULL)
+		return 0;
+	for (p += 9; p < rec + len && *p >= '0' && *p <= '9' && sc < 100000;
+	    p++)
+		sc = sc * 10 + (*p - '0');
+	if (sc == 429)
+		return 1;
+	if (memmem(rec, len < 32 ? len : 32, "arch=c000003e", 13) != NULL)
+		return sc == 165;
+	if (memmem(rec, len < 32 ? len : 32, "arch=40000003", 13) != NULL)
+		return sc == 21;
+	if (memmem(rec, len < 32 ? len : 32, "arch=c00000b7", 13) != NULL)
+		return sc == 40;
+	return 0;
+}
+
 static int
 path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
-    size_t cwdlen, int execve)
+    size_t cwdlen, int execve, int mount, int *relative)
 {
 	struct binids *bids = g->binids;
-	const struct buf *b;
+	const struct buf *b = NULL;
 	const char *v, *dv;
 	size_t n, dn, i;
 	char dev[INODES_DEVLEN];
 	unsigned long long ino = 0;
 
+	/* Relative: not "/...", or not a name (null) at all. */
+	*relative = 0;
 	if ((v = field(rec, len, "name=", 5, 0, &n)) != NULL &&
-	    (b = decode(g, v, n)) != NULL) {
+	    (b = decode(g, v, n)) == NULL)
+		*relative = n >= 2;
+	if (v != NULL && b != NULL) {
+		*relative = b->len > 0 && b->p[0] != '/';
 		if (memmem(b->p, b->len, "authorized_keys", 15) != NULL)
 			return 1;
 		/* sshd's configuration, PAM, binaries (sshdwatch.h). */
@@ -307,7 +339,7 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 		if (ssh_dir_name(b, cwd, cwdlen))
 			return 1;
 		/* A mount onto /etc/ssh or below (mountrules.h). */
-		if (mountrules_gate_name(b->p, b->len, cwd, cwdlen))
+		if (mount && mountrules_gate_name(b->p, b->len, cwd, cwdlen))
 			return 1;
 		/* Client configuration written (ssh-config-planted). */
 		if (client_config_name(b, cwd, cwdlen))
@@ -349,20 +381,6 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 	return g->inodes != NULL && inodes_lookup(g->inodes, dev, ino) != NULL;
 }
 
-/* Is the PATH record's name relative (not "/..." nor hex 2F...)? */
-static int
-relative_name(const char *rec, size_t len)
-{
-	const char *v;
-	size_t n;
-
-	if ((v = field(rec, len, "name=", 5, 0, &n)) == NULL || n < 2)
-		return 0;
-	if (v[0] == '"')
-		return v[1] != '/';
-	return !(v[0] == '2' && (v[1] == 'F' || v[1] == 'f'));
-}
-
 /*
  * Does the event's SYSCALL record open a name relative to a descriptor
  * of a .ssh directory (dirfds.h)?  1 or 0.
@@ -402,7 +420,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	size_t i, cwdlen = 0;
 	int pass = 0;
 
-	int sock = 0, execve = 0, dirfd_ssh = -1;
+	int sock = 0, execve = 0, mount = 0, dirfd_ssh = -1, relative;
 
 	g->fe = fe;
 	/* Relative names need the CWD. */
@@ -411,6 +429,9 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 			sock = 1;
 		else if (fe->recs[i].type == AUDIT_EXECVE)
 			execve = 1;
+		else if (fe->recs[i].type == AUDIT_SYSCALL)
+			mount = mount_syscall(fe->text + fe->recs[i].off,
+			    fe->recs[i].len);
 		else if (fe->recs[i].type == AUDIT_CWD) {
 			const char *v = field(fe->text + fe->recs[i].off,
 			    fe->recs[i].len, "cwd=", 4, 0, &cwdlen);
@@ -439,9 +460,9 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 			break;
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen,
-			    execve);
+			    execve, mount, &relative);
 			/* Relative to a .ssh descriptor?  Asked once. */
-			if (!pass && dirfd_ssh == -1 && relative_name(rec, len))
+			if (!pass && dirfd_ssh == -1 && relative)
 				dirfd_ssh = dirfd_ssh_of(g, fe);
 			pass = pass || dirfd_ssh == 1;
 			break;

@@ -48,9 +48,14 @@ mountrules_gate_name(const char *p, size_t n, const char *cwd, size_t cwdlen)
 	struct buf b;
 	int r;
 
-	/* Cheap first: no "ssh" in the name or the cwd, no match. */
+	/*
+	 * Cheap first (the gate asks this of every PATH record): a name that
+	 * resolves to /etc/ssh has "ssh" and "etc" in the name or the cwd.
+	 */
 	if (n == 0 || (memmem(p, n, "ssh", 3) == NULL && (cwd == NULL ||
-	    memmem(cwd, cwdlen, "ssh", 3) == NULL)))
+	    memmem(cwd, cwdlen, "ssh", 3) == NULL)) ||
+	    (memmem(p, n, "etc", 3) == NULL && (cwd == NULL ||
+	    memmem(cwd, cwdlen, "etc", 3) == NULL)))
 		return 0;
 	buf_init(&b, 2 * EVENT_MAX_FIELD + 2);
 	r = resolve(p, n, cwd, cwdlen, &b) == 0 && in_ssh_dir(&b);

@@ -9,7 +9,8 @@
  * regular file; read up to SSHCONF_MAX_BYTES + 1, so that the parser
  * counts an oversize file).  The account root (uid 0) may read anything
  * root may.  Include globs are expanded with glob(3) (names only; each
- * name is then read as above).
+ * name is then read as above).  Files read are kept by path and account
+ * and handed out again while stat(2) shows the same file (sshconfio.c).
  */
 #ifndef SW_SSHCONFIO_H
 #define SW_SSHCONFIO_H
@@ -21,6 +22,7 @@
 struct sshconfio {
 	long long	 uid;		/* the account the files are read for */
 	unsigned long long files_read, refused;
+	unsigned long long cached;	/* of files_read: kept bytes */
 };
 
 /* Fills io with the callbacks, reading for the account in *arg. */
