@@ -338,8 +338,13 @@ START_TEST(test_sigusr1_stats)
 		    buf_str(&b));
 	}
 	ck_assert_int_eq(log_count("drop_bad_lines=1 "), 1);
+	/*
+	 * keys_unread and keys_refused count this host's authorized_keys
+	 * files read at start: those of other accounts are refused when the
+	 * test runs unprivileged (a package build).
+	 */
 	ck_assert_int_eq(log_count("statistics: sshd reloads=0 refused=1 "
-	    "over=0 keys_unread=0 keys_refused=0\n"), 1);
+	    "over=0 keys_unread="), 1);
 	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);	/* alive */
 	close(fd);
 	st = wait_exit(pid, 10);
