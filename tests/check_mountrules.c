@@ -135,13 +135,19 @@ count(const char *needle)
 	return n;
 }
 
-/* text with every from replaced by to (into a static buffer). */
+/*
+ * text with every from replaced by to (into a static buffer; text may be
+ * an earlier result, so it is copied first).
+ */
 static const char *
 edit(const char *text, const char *from, const char *to)
 {
-	static char b[8192];
-	const char *p = text, *q;
+	static char b[8192], in[8192];
+	const char *p = in, *q;
 	size_t n = 0, fl = strlen(from), tl = strlen(to);
+
+	ck_assert_uint_lt(strlen(text), sizeof(in));
+	memmove(in, text, strlen(text) + 1);
 
 	while ((q = strstr(p, from)) != NULL) {
 		ck_assert_uint_lt(n + (size_t)(q - p) + tl, sizeof(b));
