@@ -80,10 +80,11 @@ akeys_parse_line(const char *s, size_t n, struct akey *k, const char **why)
 		*why = "NUL byte";
 		return -1;
 	}
+	/* The first word, within the line (the text is not NUL-ended). */
 	w = s;
-	we = w + strcspn(w, " \t");
-	if (we > end)
-		we = end;
+	we = w;
+	while (we < end && *we != ' ' && *we != '\t')
+		we++;
 	if (!is_keytype(w, (size_t)(we - w))) {
 		/* An options field first. */
 		if ((oe = options_end(s, end)) == NULL) {
