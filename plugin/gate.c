@@ -180,8 +180,7 @@ sock_exe(struct gate *g, const struct buf *b)
 
 	base = base != NULL ? base + 1 : b->p;
 	n = (size_t)(b->p + b->len - base);
-	return (n == 4 && memcmp(base, "sshd", 4) == 0) ||
-	    (n == 12 && memcmp(base, "sshd-session", 12) == 0) ||
+	return prog_is_sshd(base, n) ||
 	    binids_alias_of(g->binids, b->p, b->len) != SSHPROG_NONE;
 }
 

@@ -50,3 +50,10 @@ prog_of_path(const struct cfg *cfg, const char *path, size_t n)
 	name[blen] = '\0';
 	return sshprog_from_name(name);
 }
+
+int
+prog_is_sshd(const char *b, size_t n)
+{
+	return (n == 4 && memcmp(b, "sshd", 4) == 0) ||
+	    (n == 12 && memcmp(b, "sshd-session", 12) == 0);
+}

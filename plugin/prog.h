@@ -19,5 +19,10 @@ enum sshprog	 prog_of_path(const struct cfg *cfg, const char *path,
 		    size_t n);
 /* Is path[0..n) the dynamic loader (ld-linux*.so*, ld.so, ld-*.so*)? */
 int		 prog_is_ldso(const char *path, size_t n);
+/*
+ * Is the base name b[0..n) (of an exe, or a comm) sshd or sshd-session,
+ * the processes that bind, listen and connect for a session?
+ */
+int		 prog_is_sshd(const char *b, size_t n);
 
 #endif

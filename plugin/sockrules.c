@@ -43,8 +43,7 @@ is_sshd(const struct event *ev)
 	if (!ev->have_exe)
 		return 0;
 	b = path_base(ev->exe.p, ev->exe.len, &blen);
-	return (blen == 4 && memcmp(b, "sshd", 4) == 0) ||
-	    (blen == 12 && memcmp(b, "sshd-session", 12) == 0);
+	return prog_is_sshd(b, blen);
 }
 
 /* The process-table entry of ev's process (its exec), or NULL. */

@@ -22,6 +22,7 @@
 #include "auval.h"
 #include "context.h"
 #include "path.h"
+#include "prog.h"
 #include "rawrec.h"
 #include "rules.h"
 #include "safeopen.h"
@@ -1172,8 +1173,7 @@ pid_add(long long *set, size_t *n, size_t *hand, long long pid)
 static int
 is_sshd_name(const char *b, size_t n)
 {
-	return (n == 4 && memcmp(b, "sshd", 4) == 0) ||
-	    (n == 12 && memcmp(b, "sshd-session", 12) == 0) ||
+	return prog_is_sshd(b, n) ||
 	    (n == 9 && memcmp(b, "sshd-auth", 9) == 0);
 }
 
