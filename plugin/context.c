@@ -20,6 +20,7 @@
 #include "path.h"
 #include "procfs.h"
 #include "rawrec.h"
+#include "rawsys.h"
 
 struct context {
 	struct procs		*procs;
@@ -149,30 +150,29 @@ add_args(struct context *c, const char *rec, size_t len, char *argv,
 
 static void
 observe_exec(struct context *c, const struct framer_event *fe,
-    const char *sys, size_t syslen)
+    const struct rawsys *sys)
 {
 	struct proc e;
-	const char *v;
 	size_t n, i, used = 0;
 
-	v = rawrec_field(sys, syslen, "success=", 8, 0, &n);
-	if (v == NULL || n != 3 || memcmp(v, "yes", 3) != 0)
+	if (sys->success != 1)
 		return;
 	memset(&e, 0, sizeof(e));
 	if (fe->node != NULL) {
 		n = fe->nodelen < PROCS_NODE - 1 ? fe->nodelen : PROCS_NODE - 1;
 		memcpy(e.node, fe->node, n);
 	}
-	e.pid = rawrec_num(sys, syslen, "pid=", 4);
-	e.ppid = rawrec_num(sys, syslen, "ppid=", 5);
-	e.auid = rawrec_num(sys, syslen, "auid=", 5);
-	e.uid = rawrec_num(sys, syslen, "uid=", 4);
-	e.ses = rawrec_num(sys, syslen, "ses=", 4);
+	e.pid = sys->pid;
+	e.ppid = sys->ppid;
+	e.auid = sys->auid;
+	e.uid = sys->uid;
+	e.ses = sys->ses;
 	e.t = context_time(fe->stamp, fe->stamplen);
 	if (e.pid < 0)
 		return;
-	if ((v = rawrec_field(sys, syslen, "exe=", 4, 1, &n)) != NULL)
-		e.cut |= copy_value(c, v, n, e.exe, sizeof(e.exe));
+	if (sys->exe != NULL)
+		e.cut |= copy_value(c, sys->exe, sys->exelen, e.exe,
+		    sizeof(e.exe));
 	for (i = 0; i < fe->nrecs; i++)
 		if (fe->recs[i].type == AUDIT_EXECVE)
 			add_args(c, fe->text + fe->recs[i].off,
@@ -298,8 +298,7 @@ observe_login(struct context *c, const struct framer_event *fe,
 void
 context_observe(struct context *c, const struct framer_event *fe)
 {
-	const char *sys = NULL;
-	size_t i, syslen = 0;
+	size_t i;
 	int execve = 0;
 
 	for (i = 0; i < fe->nrecs; i++) {
@@ -307,10 +306,6 @@ context_observe(struct context *c, const struct framer_event *fe)
 		size_t len = fe->recs[i].len;
 
 		switch (fe->recs[i].type) {
-		case AUDIT_SYSCALL:
-			sys = rec;
-			syslen = len;
-			break;
 		case AUDIT_EXECVE:
 			execve = 1;
 			break;
@@ -329,9 +324,9 @@ context_observe(struct context *c, const struct framer_event *fe)
 			break;
 		}
 	}
-	if (execve && sys != NULL) {
+	if (execve && fe->sys != NULL && fe->sys->rec != NULL) {
 		c->memo_ok = 0;		/* the table changes */
-		observe_exec(c, fe, sys, syslen);
+		observe_exec(c, fe, fe->sys);
 	}
 }
 

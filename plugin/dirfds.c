@@ -11,7 +11,7 @@
 
 #include "dirfds.h"
 #include "path.h"
-#include "rawrec.h"
+#include "rawsys.h"
 
 #define AT_FDCWD_32	0xffffff9cULL
 
@@ -241,18 +241,17 @@ has_ssh(const char *p, size_t n)
 
 int
 dirfds_gate(struct dirfds *t, const char *node, size_t nodelen,
-    const char *sys, size_t len)
+    const struct rawsys *sys)
 {
 	char nb[DIRFDS_NODELEN + 1];
 	unsigned long long fd = 0;
-	const char *v, *path;
-	size_t n, i;
+	const char *v = sys->a0, *path;
+	size_t n = sys->a0len, i;
 	long long pid;
 	int c;
 
 	if (t == NULL || t->n == 0 || nodelen > DIRFDS_NODELEN ||
-	    (v = rawrec_field(sys, len, "a0=", 3, 0, &n)) == NULL ||
-	    n == 0 || n > 8)
+	    v == NULL || n == 0 || n > 8)
 		return 0;
 	for (i = 0; i < n; i++) {
 		c = v[i];
@@ -264,8 +263,7 @@ dirfds_gate(struct dirfds *t, const char *node, size_t nodelen,
 			return 0;
 		fd = fd << 4 | (unsigned)c;
 	}
-	if (fd == 0xffffff9cULL ||
-	    (pid = rawrec_num(sys, len, "pid=", 4)) < 0)
+	if (fd == 0xffffff9cULL || (pid = sys->pid) < 0)
 		return 0;
 	if (node != NULL) {
 		memcpy(nb, node, nodelen);

@@ -31,6 +31,7 @@
 #define DIRFDS_MAX_PATH	4096
 #define DIRFDS_NODELEN	64
 
+struct rawsys;
 struct dirfds;
 
 struct dirfds	*dirfds_new(size_t max);
@@ -67,14 +68,14 @@ int		 dirfds_feed(struct dirfds *t, const struct event *ev);
 int		 dirfds_resolve(struct dirfds *t, const struct event *ev,
 		    long long fd, const char *name, size_t n, struct buf *out);
 /*
- * For the gate (gate.c), before the event is parsed: does the raw SYSCALL
- * record sys[0..len) of an event from node (NULL: local) name, as a0, a
+ * For the gate (gate.c), before the event is parsed: does the SYSCALL
+ * record sys (its fields read by rawsys.h) of an event from node (NULL: local) name, as a0, a
  * descriptor its process opened on a directory with a .ssh component?
  * Then a bare name in that event (tar's "backup") is under .ssh whatever
  * it is called, and the key rules must see it.
  */
 int		 dirfds_gate(struct dirfds *t, const char *node,
-		    size_t nodelen, const char *sys, size_t len);
+		    size_t nodelen, const struct rawsys *sys);
 size_t		 dirfds_count(const struct dirfds *t);
 unsigned long long dirfds_evicted(const struct dirfds *t);
 unsigned long long dirfds_refused(const struct dirfds *t);

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "framer.h"
+#include "rawsys.h"
 
 /*
  * The kernel never writes a record longer than MAX_AUDIT_MESSAGE_LENGTH
@@ -244,6 +245,8 @@ pend_complete(struct framer *f, size_t i, unsigned flags)
 {
 	struct pend *p = &f->pend[i];
 	struct framer_event fe;
+	struct rawsys sys;
+	size_t r;
 
 	p->flags |= flags;
 	if (p->flags & FE_FORCED)
@@ -261,6 +264,13 @@ pend_complete(struct framer *f, size_t i, unsigned flags)
 	fe.stamp = p->text.p + p->stampoff;
 	fe.stamplen = p->stamplen;
 	fe.flags = p->flags;
+	for (r = 0; r < p->nrecs && p->recs[r].type != AUDIT_SYSCALL; r++)
+		;
+	if (r < p->nrecs)
+		rawsys_parse(&sys, fe.text + p->recs[r].off, p->recs[r].len);
+	else
+		rawsys_parse(&sys, NULL, 0);
+	fe.sys = &sys;
 	f->fn(f->ctx, &fe);
 	pend_release(f, p);
 	memmove(&f->pend[i], &f->pend[i + 1],

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <time.h>
 
+struct rawsys;
+
 struct framer_rec {
 	size_t	 off;		/* into framer_event.text */
 	size_t	 len;		/* without the '\n' */
@@ -45,6 +47,8 @@ struct framer_event {
 	const char		*stamp;		/* "SEC.MSEC:SERIAL" */
 	size_t			 stamplen;
 	unsigned		 flags;
+	/* The first SYSCALL record's fields, read once (rawsys.h). */
+	const struct rawsys	*sys;
 };
 
 struct framer_limits {

@@ -20,6 +20,7 @@
 #include "keyfile.h"
 #include "prog.h"
 #include "rawrec.h"
+#include "rawsys.h"
 #include "keyhunt.h"
 #include "mountrules.h"
 #include "sshdwatch.h"
@@ -66,23 +67,14 @@ static const struct buf *decode(struct gate *g, const char *v, size_t n);
 
 /* Is this SYSCALL record the process drop_pid's, running drop_exe? */
 static int
-is_dropped_pid(struct gate *g, const char *rec, size_t len)
+is_dropped_pid(struct gate *g, const struct rawsys *s)
 {
 	const struct buf *b;
-	const char *v;
-	size_t n, i;
-	long pid = 0;
 
-	if (drop_pid <= 0 || (v = rawrec_field(rec, len, "pid=", 4, 0,
-	    &n)) == NULL)
+	if (drop_pid <= 0 || s->pid != drop_pid)
 		return 0;
-	for (i = 0; i < n && v[i] >= '0' && v[i] <= '9' && pid < 1L << 30; i++)
-		pid = pid * 10 + (v[i] - '0');
-	if (i != n || n == 0 || pid != drop_pid)
-		return 0;
-	return (v = rawrec_field(rec, len, "exe=", 4, 1, &n)) != NULL &&
-	    (b = decode(g, v, n)) != NULL && b->len == strlen(drop_exe) &&
-	    memcmp(b->p, drop_exe, b->len) == 0;
+	return s->exe != NULL && (b = decode(g, s->exe, s->exelen)) != NULL &&
+	    b->len == strlen(drop_exe) && memcmp(b->p, drop_exe, b->len) == 0;
 }
 
 static void
@@ -185,14 +177,11 @@ sock_exe(struct gate *g, const struct buf *b)
 }
 
 static int
-exe_matters(struct gate *g, const char *rec, size_t len, int sock)
+exe_matters(struct gate *g, const struct rawsys *s, int sock)
 {
 	const struct buf *b;
-	const char *v;
-	size_t n;
 
-	if ((v = field(rec, len, "exe=", 4, 1, &n)) == NULL ||
-	    (b = decode(g, v, n)) == NULL)
+	if (s->exe == NULL || (b = decode(g, s->exe, s->exelen)) == NULL)
 		return 0;
 	if (sock && sock_exe(g, b))
 		return 1;
@@ -284,31 +273,33 @@ client_config_name(const struct buf *b, const char *cwd, size_t cwdlen)
 	    cwdlen >= 5 && memcmp(cwd + cwdlen - 5, "/.ssh", 5) == 0;
 }
 
+/* Is the arch field the audit arch named by the 8 hex digits a? */
+static int
+arch_is(const struct rawsys *s, const char *a)
+{
+	return s->archlen == 8 && memcmp(s->arch, a, 8) == 0;
+}
+
 /*
- * Is the SYSCALL record rec a mount(2) or move_mount(2) (x86_64, i386,
+ * Is the SYSCALL record a mount(2) or move_mount(2) (x86_64, i386,
  * aarch64)?  Only those can raise ssh-config-dir-mounted, so the PATH
  * check of mountrules.h runs for them alone.
  */
 static int
-mount_syscall(const char *rec, size_t len)
+mount_syscall(const struct rawsys *s)
 {
-	const char *p = memmem(rec, len < 96 ? len : 96, " syscall=", 9);
-	long sc = 0;
-
-	if (p == NULL)
-		return 0;
-	for (p += 9; p < rec + len && *p >= '0' && *p <= '9' && sc < 100000;
-	    p++)
-		sc = sc * 10 + (*p - '0');
-	if (sc == 429)
+	switch (s->syscall) {
+	case 429:
 		return 1;
-	if (memmem(rec, len < 32 ? len : 32, "arch=c000003e", 13) != NULL)
-		return sc == 165;
-	if (memmem(rec, len < 32 ? len : 32, "arch=40000003", 13) != NULL)
-		return sc == 21;
-	if (memmem(rec, len < 32 ? len : 32, "arch=c00000b7", 13) != NULL)
-		return sc == 40;
-	return 0;
+	case 165:
+		return arch_is(s, "c000003e");
+	case 21:
+		return arch_is(s, "40000003");
+	case 40:
+		return arch_is(s, "c00000b7");
+	default:
+		return 0;
+	}
 }
 
 static int
@@ -387,13 +378,23 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 static int
 dirfd_ssh_of(struct gate *g, const struct framer_event *fe)
 {
-	size_t i;
+	if (g->dirfds == NULL || fe->sys == NULL || fe->sys->rec == NULL)
+		return 0;
+	return dirfds_gate(g->dirfds, fe->node, fe->nodelen, fe->sys);
+}
 
-	for (i = 0; i < fe->nrecs && g->dirfds != NULL; i++)
-		if (fe->recs[i].type == AUDIT_SYSCALL)
-			return dirfds_gate(g->dirfds, fe->node, fe->nodelen,
-			    fe->text + fe->recs[i].off, fe->recs[i].len);
-	return 0;
+/*
+ * The fields of SYSCALL record rec: the framer's reading when it is the
+ * event's first one (every kernel event has one), else read into *tmp.
+ */
+static const struct rawsys *
+sys_of(const struct framer_event *fe, const char *rec, size_t len,
+    struct rawsys *tmp)
+{
+	if (fe->sys != NULL && fe->sys->rec == rec)
+		return fe->sys;
+	rawsys_parse(tmp, rec, len);
+	return tmp;
 }
 
 /* One of our alert records, sent by this very process? */
@@ -418,6 +419,7 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 	const char *cwd = NULL;
 	size_t i, cwdlen = 0;
 	int pass = 0;
+	struct rawsys tmp;
 
 	int sock = 0, execve = 0, mount = 0, dirfd_ssh = -1, relative;
 
@@ -429,8 +431,8 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		else if (fe->recs[i].type == AUDIT_EXECVE)
 			execve = 1;
 		else if (fe->recs[i].type == AUDIT_SYSCALL)
-			mount = mount_syscall(fe->text + fe->recs[i].off,
-			    fe->recs[i].len);
+			mount = mount_syscall(sys_of(fe, fe->text +
+			    fe->recs[i].off, fe->recs[i].len, &tmp));
 		else if (fe->recs[i].type == AUDIT_CWD) {
 			const char *v = field(fe->text + fe->recs[i].off,
 			    fe->recs[i].len, "cwd=", 4, 0, &cwdlen);
@@ -442,8 +444,8 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		}
 	for (i = 0; i < fe->nrecs; i++)
 		if (fe->recs[i].type == AUDIT_SYSCALL &&
-		    is_dropped_pid(g, fe->text + fe->recs[i].off,
-		    fe->recs[i].len)) {
+		    is_dropped_pid(g, sys_of(fe, fe->text + fe->recs[i].off,
+		    fe->recs[i].len, &tmp))) {
 			g->st.own_events++;
 			g->st.dropped++;
 			return 0;
@@ -453,10 +455,13 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		size_t len = fe->recs[i].len;
 
 		switch (fe->recs[i].type) {
-		case AUDIT_SYSCALL:
-			pass = exe_matters(g, rec, len, sock) ||
-			    sshdwatch_gate_exec(g->sshd, rec, len);
+		case AUDIT_SYSCALL: {
+			const struct rawsys *s = sys_of(fe, rec, len, &tmp);
+
+			pass = exe_matters(g, s, sock) ||
+			    sshdwatch_gate_exec(g->sshd, s);
 			break;
+		}
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen,
 			    execve, mount, &relative);

@@ -23,7 +23,7 @@
 #include "context.h"
 #include "path.h"
 #include "prog.h"
-#include "rawrec.h"
+#include "rawsys.h"
 #include "rules.h"
 #include "safeopen.h"
 #include "sshdwatch.h"
@@ -1256,29 +1256,23 @@ sshdwatch_gate_exe(const char *exe, size_t n)
 }
 
 int
-sshdwatch_gate_exec(const struct sshdwatch *w, const char *rec, size_t len)
+sshdwatch_gate_exec(const struct sshdwatch *w, const struct rawsys *s)
 {
-	size_t head = len < 96 ? len : 96;
-	long long ppid, ses, sc;
+	long long sc = s->syscall;
 
-	/* execve or execveat (x86_64, i386, aarch64), near the start. */
+	/* execve or execveat (x86_64, i386, aarch64). */
 	if (w == NULL || (w->nsshd == 0 && !w->live))
 		return 0;
-	sc = rawrec_num(rec, head, "syscall=", 8);
 	if (sc != 59 && sc != 322 && sc != 11 && sc != 358 && sc != 221 &&
 	    sc != 281)
 		return 0;
-	ppid = -1;
-	if (w->nsshd > 0 && (ppid = rawrec_num(rec, len, "ppid=", 5)) > 0 &&
-	    pid_in(w->sshdpids, w->nsshd, ppid))
+	if (w->nsshd > 0 && s->ppid > 0 &&
+	    pid_in(w->sshdpids, w->nsshd, s->ppid))
 		return 1;
 	/* /proc is read only for processes of a login session. */
-	if (!w->live || memmem(rec, len, " ses=4294967295", 15) != NULL)
+	if (!w->live || s->ses < 0 || s->ses == 4294967295LL)
 		return 0;
-	if (ppid == -1)
-		ppid = rawrec_num(rec, len, "ppid=", 5);
-	ses = rawrec_num(rec, len, "ses=", 4);
-	return ses >= 0 && ses != 4294967295LL && proc_is_sshd(ppid);
+	return proc_is_sshd(s->ppid);
 }
 
 /* The words of the model's Subsystem and ForceCommand: allowed programs. */

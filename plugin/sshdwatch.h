@@ -51,6 +51,7 @@ struct sshdwatch;
 struct rules_ctx;
 struct event;
 struct alert;
+struct rawsys;
 
 /* A watcher of the sshd configuration at config_path (NULL: default). */
 struct sshdwatch *sshdwatch_new(const char *config_path);
@@ -75,12 +76,12 @@ int		 sshdwatch_authkeys(const struct sshdwatch *w,
 int		 sshdwatch_gate_name(const struct sshdwatch *w, const char *name,
 		    size_t n, const char *cwd, size_t cwdlen);
 /*
- * For the gate: can this SYSCALL record (raw bytes) be an execution by
- * sshd, or of a child of sshd (its ppid a known sshd process, or in
- * plugin mode a process whose /proc/PID/stat names sshd)?
+ * For the gate: can this SYSCALL record (its fields read by rawsys.h) be
+ * an execution by sshd, or of a child of sshd (its ppid a known sshd
+ * process, or in plugin mode a process whose /proc/PID/stat names sshd)?
  */
-int		 sshdwatch_gate_exec(const struct sshdwatch *w, const char *rec,
-		    size_t len);
+int		 sshdwatch_gate_exec(const struct sshdwatch *w,
+		    const struct rawsys *s);
 /* For the gate: is exe (decoded bytes) sshd, sshd-session or sshd-auth? */
 int		 sshdwatch_gate_exe(const char *exe, size_t n);
 /* Runs the rules on ev; calls fn for each alert.  Returns the count. */

@@ -20,6 +20,8 @@
 #include "gate.h"
 #include "inodes.h"
 #include "pipeline.h"
+#include "rawrec.h"
+#include "rawsys.h"
 #include "replay.h"
 #include "testutil.h"
 #include "users.h"
@@ -64,6 +66,68 @@ gate_on(const char *text, const struct cfg *cfg, struct inodes *ino)
 #define PATHR(name, ino) "type=PATH msg=audit(1.000:1): item=0 name=" name \
 	" inode=" ino " dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 " \
 	"nametype=NORMAL\n"
+
+/*
+ * rawsys_parse() reads what rawrec_num()/rawrec_field() read, in one walk:
+ * the first word of a number's name, the last exe=, nothing after the
+ * ENRICHED separator (whose SADDR-like text could hold "pid=" words), and
+ * -1/NULL for what is missing or not a number.
+ */
+START_TEST(test_rawsys)
+{
+	static const char rec[] = "type=SYSCALL msg=audit(1700000000.123:456): "
+	    "arch=c000003e syscall=59 success=yes exit=0 a0=55d0c1a2b3c0 "
+	    "a1=55d0c1a2b400 a2=55d0c1a2b420 a3=8 items=2 ppid=4100 pid=4242 "
+	    "auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 "
+	    "egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=7 comm=\"ssh\" "
+	    "exe=\"/usr/bin/ssh\" subj=unconfined key=\"sshwatch-exec\""
+	    "\x1d" "ARCH=x86_64 SYSCALL=execve pid=1 exe=\"/evil\" ses=9";
+	static const char bad[] = "type=SYSCALL msg=audit(1.000:2): "
+	    "arch=40000003 syscall=x success=no pid=12a pid=13 ppid=";
+	static const char *keys[] = { "syscall=", "items=", "ppid=", "pid=",
+	    "auid=", "uid=", "ses=" };
+	struct rawsys s;
+	long long got[7];
+	const char *v;
+	size_t n, i;
+
+	rawsys_parse(&s, rec, sizeof(rec) - 1);
+	got[0] = s.syscall;
+	got[1] = s.items;
+	got[2] = s.ppid;
+	got[3] = s.pid;
+	got[4] = s.auid;
+	got[5] = s.uid;
+	got[6] = s.ses;
+	for (i = 0; i < 7; i++)
+		ck_assert_int_eq(got[i], rawrec_num(rec, sizeof(rec) - 1,
+		    keys[i], strlen(keys[i])));
+	ck_assert_int_eq(s.pid, 4242);
+	ck_assert_int_eq(s.ses, 7);
+	ck_assert_int_eq(s.success, 1);
+	v = rawrec_field(rec, sizeof(rec) - 1, "exe=", 4, 1, &n);
+	ck_assert_ptr_eq(s.exe, v);
+	ck_assert_uint_eq(s.exelen, n);
+	ck_assert_uint_eq(s.archlen, 8);
+	ck_assert_int_eq(memcmp(s.arch, "c000003e", 8), 0);
+	ck_assert_uint_eq(s.a0len, 12);
+	ck_assert_int_eq(memcmp(s.a0, "55d0c1a2b3c0", 12), 0);
+
+	rawsys_parse(&s, bad, sizeof(bad) - 1);
+	ck_assert_int_eq(s.syscall, -1);
+	ck_assert_int_eq(s.success, 0);
+	/* The first pid= counts, even when it is not a number. */
+	ck_assert_int_eq(s.pid, -1);
+	ck_assert_int_eq(s.ppid, -1);
+	ck_assert_int_eq(s.ses, -1);
+	ck_assert_ptr_null(s.exe);
+
+	rawsys_parse(&s, NULL, 0);
+	ck_assert_ptr_null(s.rec);
+	ck_assert_int_eq(s.pid, -1);
+	ck_assert_int_eq(s.success, -1);
+}
+END_TEST
 
 START_TEST(test_exe)
 {
@@ -225,6 +289,7 @@ main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_rawsys);
 	tcase_add_test(tc, test_exe);
 	tcase_add_test(tc, test_path);
 	tcase_add_test(tc, test_same_alerts_fixtures);

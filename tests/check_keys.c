@@ -22,6 +22,7 @@
 #include "accounts.h"
 #include "buf.h"
 #include "dirfds.h"
+#include "rawsys.h"
 #include "framer.h"
 #include "gate.h"
 #include "idfiles.h"
@@ -1136,12 +1137,16 @@ START_TEST(test_dirfd_neutral)
 	    "arch=c000003e syscall=257 success=yes exit=4 a0=4 a1=7ffd0000 "
 	    "a2=0 ppid=1 pid=50 auid=0";
 
+	struct rawsys s3, s4;
+
+	rawsys_parse(&s3, sys3, sizeof(sys3) - 1);
+	rawsys_parse(&s4, sys4, sizeof(sys4) - 1);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_int_eq(dirfds_note(t, NULL, 50, 3, ".ssh", 4), 0);
 	ck_assert_int_eq(dirfds_note(t, NULL, 50, 4, "/srv/x", 6), 0);
-	ck_assert_int_eq(dirfds_gate(t, NULL, 0, sys3, sizeof(sys3) - 1), 1);
-	ck_assert_int_eq(dirfds_gate(t, NULL, 0, sys4, sizeof(sys4) - 1), 0);
-	ck_assert_int_eq(dirfds_gate(t, "h", 1, sys3, sizeof(sys3) - 1), 0);
+	ck_assert_int_eq(dirfds_gate(t, NULL, 0, &s3), 1);
+	ck_assert_int_eq(dirfds_gate(t, NULL, 0, &s4), 0);
+	ck_assert_int_eq(dirfds_gate(t, "h", 1, &s3), 0);
 	dirfds_free(t);
 
 	replay(SC("1", "257", FDCWD, "98800", "3", ROOT)
