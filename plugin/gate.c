@@ -306,16 +306,21 @@ static int
 path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
     size_t cwdlen, int execve, int mount, int *relative)
 {
+	static const char *const keys[] = { "name=", "inode=", "dev=" };
 	struct binids *bids = g->binids;
 	const struct buf *b = NULL;
-	const char *v, *dv;
-	size_t n, dn, i;
+	const char *vals[3], *v, *dv;
+	size_t lens[3], n, dn, i;
 	char dev[INODES_DEVLEN];
 	unsigned long long ino = 0;
 
+	/* One walk for the three fields (they come one after the other). */
+	rawrec_fields(rec, len, keys, 3, vals, lens);
+	v = vals[0];
+	n = lens[0];
 	/* Relative: not "/...", or not a name (null) at all. */
 	*relative = 0;
-	if ((v = field(rec, len, "name=", 5, 0, &n)) != NULL &&
+	if (v != NULL &&
 	    (b = decode(g, v, n)) == NULL)
 		*relative = n >= 2;
 	if (v != NULL && b != NULL) {
@@ -358,10 +363,10 @@ path_matters(struct gate *g, const char *rec, size_t len, const char *cwd,
 	if ((g->inodes == NULL || inodes_count(g->inodes) == 0) &&
 	    (bids == NULL || binids_count(bids) == 0))
 		return 0;
-	if ((v = field(rec, len, "inode=", 6, 0, &n)) == NULL ||
-	    (dv = field(rec, len, "dev=", 4, 0, &dn)) == NULL ||
-	    dn >= sizeof(dev))
+	if ((v = vals[1]) == NULL || (dv = vals[2]) == NULL ||
+	    (dn = lens[2]) >= sizeof(dev))
 		return 0;
+	n = lens[1];
 	for (i = 0; i < n && v[i] >= '0' && v[i] <= '9'; i++)
 		ino = ino * 10 + (unsigned long long)(v[i] - '0');
 	memcpy(dev, dv, dn);

@@ -9,6 +9,8 @@
 
 #include "rawrec.h"
 
+#define RAWREC_MAX_KEYS	8	/* keys rawrec_fields() looks for at once */
+
 static const char *
 value_of(const char *word, const char *end, size_t klen, size_t *vlen)
 {
@@ -32,7 +34,8 @@ rawrec_field(const char *rec, size_t len, const char *key, size_t klen,
 			if (sp == NULL)
 				sp = end;
 			/* msg='op=... starts a user record's own fields. */
-			if ((size_t)(sp - p) > 5 && memcmp(p, "msg='", 5) == 0)
+			if (*p == 'm' && (size_t)(sp - p) > 5 &&
+			    memcmp(p, "msg='", 5) == 0)
 				start = p + 5;
 			else
 				start = p;
@@ -53,6 +56,45 @@ rawrec_field(const char *rec, size_t len, const char *key, size_t klen,
 		sp = p;
 	}
 	return NULL;
+}
+
+void
+rawrec_fields(const char *rec, size_t len, const char *const *keys,
+    size_t nkeys, const char **vals, size_t *vlens)
+{
+	const char *end, *p, *sp, *start;
+	size_t i, klen[RAWREC_MAX_KEYS], left;
+
+	if (nkeys > RAWREC_MAX_KEYS)
+		nkeys = RAWREC_MAX_KEYS;
+	for (i = 0; i < nkeys; i++) {
+		vals[i] = NULL;
+		klen[i] = strlen(keys[i]);
+	}
+	left = nkeys;
+	if ((end = memchr(rec, AUDIT_INTERP_SEPARATOR, len)) == NULL)
+		end = rec + len;
+	for (p = rec; p < end && left > 0; p = sp + 1) {
+		sp = memchr(p, ' ', (size_t)(end - p));
+		if (sp == NULL)
+			sp = end;
+		/* msg='op=... starts a user record's own fields. */
+		if (*p == 'm' && (size_t)(sp - p) > 5 &&
+		    memcmp(p, "msg='", 5) == 0)
+			start = p + 5;
+		else
+			start = p;
+		for (i = 0; i < nkeys; i++) {
+			if (*start == *keys[i] && vals[i] == NULL &&
+			    (size_t)(sp - start) > klen[i] &&
+			    memcmp(start, keys[i], klen[i]) == 0) {
+				vals[i] = value_of(start, sp, klen[i],
+				    &vlens[i]);
+				left--;
+				break;
+			}
+		}
+	}
 }
 
 long long

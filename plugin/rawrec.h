@@ -21,6 +21,15 @@
  */
 const char *rawrec_field(const char *rec, size_t len, const char *key,
 	    size_t klen, int from_end, size_t *vlen);
+/*
+ * Several fields in one walk: vals[i] (vlens[i]) is what rawrec_field(rec,
+ * len, keys[i], strlen(keys[i]), 0, ...) gives, NULL when missing.  The
+ * walk ends once every key is found.  At most 8 keys; more are not
+ * looked for (their vals[] are left as they were).  For the gate's PATH records, whose
+ * name=, inode= and dev= come early and one after the other.
+ */
+void rawrec_fields(const char *rec, size_t len, const char *const *keys,
+	    size_t nkeys, const char **vals, size_t *vlens);
 /* A decimal field as a number; -1 when missing or not a number. */
 long long rawrec_num(const char *rec, size_t len, const char *key,
 	    size_t klen);

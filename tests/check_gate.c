@@ -129,6 +129,44 @@ START_TEST(test_rawsys)
 }
 END_TEST
 
+/* rawrec_fields() finds what rawrec_field() finds, key by key, in one walk. */
+START_TEST(test_rawrec_fields)
+{
+	static const char rec[] = "type=PATH msg=audit(1795817351.466:877218): "
+	    "item=0 name=\"/usr/sbin/auditctl\" inode=1048623 dev=fe:00 "
+	    "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL"
+	    "\x1d" "OUID=\"root\" dev=xx nope=1";
+	static const char user[] = "type=USER_START msg=audit(1.000:2): pid=1 "
+	    "uid=0 msg='op=PAM:session_open acct=\"bob\" res=success'";
+	static const char *const keys[] = { "dev=", "name=", "nope=", "inode=",
+	    "nametype=" };
+	static const char *const ukeys[] = { "op=", "res=", "uid=" };
+	const char *vals[5], *v;
+	size_t lens[5], n, i;
+
+	rawrec_fields(rec, sizeof(rec) - 1, keys, 5, vals, lens);
+	for (i = 0; i < 5; i++) {
+		v = rawrec_field(rec, sizeof(rec) - 1, keys[i],
+		    strlen(keys[i]), 0, &n);
+		ck_assert_ptr_eq(vals[i], v);
+		if (v != NULL)
+			ck_assert_uint_eq(lens[i], n);
+	}
+	ck_assert_ptr_null(vals[2]);
+	ck_assert_uint_eq(lens[0], 5);
+	rawrec_fields(user, sizeof(user) - 1, ukeys, 3, vals, lens);
+	for (i = 0; i < 3; i++) {
+		v = rawrec_field(user, sizeof(user) - 1, ukeys[i],
+		    strlen(ukeys[i]), 0, &n);
+		ck_assert_ptr_nonnull(v);
+		ck_assert_ptr_eq(vals[i], v);
+		ck_assert_uint_eq(lens[i], n);
+	}
+	/* res=success, without the closing quote of msg='...'. */
+	ck_assert_uint_eq(lens[1], 7);
+}
+END_TEST
+
 START_TEST(test_exe)
 {
 	struct cfg cfg;
@@ -290,6 +328,7 @@ main(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_rawsys);
+	tcase_add_test(tc, test_rawrec_fields);
 	tcase_add_test(tc, test_exe);
 	tcase_add_test(tc, test_path);
 	tcase_add_test(tc, test_same_alerts_fixtures);
