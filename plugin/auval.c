@@ -7,6 +7,8 @@
 
 #include "auval.h"
 
+#define AUVAL_CHUNK	256	/* bytes decoded before each append */
+
 int
 auval_hexdigit(int c)
 {
@@ -19,10 +21,28 @@ auval_hexdigit(int c)
 	return -1;
 }
 
+/*
+ * Appends k bytes, or as many as fit under the buffer's ceiling (then
+ * -1, with over set): what one buf_addc() a byte would have left.
+ */
+static int
+add_capped(struct buf *out, const char *p, size_t k)
+{
+	size_t room = out->max > out->len ? out->max - out->len : 0;
+
+	if (k <= room)
+		return buf_add(out, p, k);
+	if (room > 0)
+		(void)buf_add(out, p, room);
+	out->over = 1;
+	return -1;
+}
+
 enum auval_kind
 auval_decode(const char *raw, size_t n, struct buf *out)
 {
-	size_t i;
+	char chunk[AUVAL_CHUNK];
+	size_t i, k = 0;
 
 	if (n >= 2 && raw[0] == '"' && raw[n - 1] == '"') {
 		buf_add(out, raw + 1, n - 2);
@@ -37,12 +57,16 @@ auval_decode(const char *raw, size_t n, struct buf *out)
 		if (auval_hexdigit((unsigned char)raw[i]) < 0)
 			return AUVAL_INVALID;
 	for (i = 0; i < n; i += 2) {
-		int c = auval_hexdigit((unsigned char)raw[i]) << 4 |
-		    auval_hexdigit((unsigned char)raw[i + 1]);
-
-		if (buf_addc(out, c) == -1)
-			break;
+		chunk[k++] = (char)(auval_hexdigit((unsigned char)raw[i]) << 4 |
+		    auval_hexdigit((unsigned char)raw[i + 1]));
+		if (k == sizeof(chunk)) {
+			if (add_capped(out, chunk, k) == -1)
+				return AUVAL_HEX;
+			k = 0;
+		}
 	}
+	if (k > 0)
+		(void)add_capped(out, chunk, k);
 	return AUVAL_HEX;
 }
 

@@ -443,6 +443,38 @@ START_TEST(test_auval_decode_full)
 }
 END_TEST
 
+/*
+ * A hex value longer than the decoder's chunk: every byte, in order; under
+ * a ceiling that falls inside the second chunk, exactly the bytes that
+ * fit, and over set (as one append a byte left it).
+ */
+START_TEST(test_auval_decode_long)
+{
+	char hex[2 * 700 + 1], want[700];
+	struct buf b;
+	size_t i;
+
+	for (i = 0; i < sizeof(want); i++) {
+		want[i] = (char)(i * 7 + 1);
+		hex[2 * i] = "0123456789abcdef"[(unsigned char)want[i] >> 4];
+		hex[2 * i + 1] = "0123456789ABCDEF"[want[i] & 0xf];
+	}
+	buf_init(&b, 4096);
+	ck_assert_int_eq(auval_decode(hex, 2 * sizeof(want), &b), AUVAL_HEX);
+	ck_assert_uint_eq(b.len, sizeof(want));
+	ck_assert_int_eq(b.over, 0);
+	ck_assert_int_eq(memcmp(b.p, want, sizeof(want)), 0);
+	buf_free(&b);
+	buf_init(&b, 300);
+	buf_adds(&b, "ab");
+	ck_assert_int_eq(auval_decode(hex, 2 * sizeof(want), &b), AUVAL_HEX);
+	ck_assert_uint_eq(b.len, 300);
+	ck_assert_int_eq(b.over, 1);
+	ck_assert_int_eq(memcmp(b.p + 2, want, 298), 0);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_auval_hexdigit)
 {
 	int c, want;
@@ -576,6 +608,7 @@ main(void)
 	tcase_add_test(tc, test_unescape);
 	tcase_add_test(tc, test_auval_decode);
 	tcase_add_test(tc, test_auval_decode_full);
+	tcase_add_test(tc, test_auval_decode_long);
 	tcase_add_test(tc, test_auval_hexdigit);
 	tcase_add_test(tc, test_auval_needs_hex);
 	tcase_add_test(tc, test_auval_roundtrip);
