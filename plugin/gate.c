@@ -15,6 +15,7 @@
 #include "auval.h"
 #include "binids.h"
 #include "buf.h"
+#include "clientcopy.h"
 #include "dirfds.h"
 #include "gate.h"
 #include "keyfile.h"
@@ -455,7 +456,8 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		switch (fe->recs[i].type) {
 		case AUDIT_SYSCALL:
 			pass = exe_matters(g, rec, len, sock) ||
-			    sshdwatch_gate_exec(g->sshd, rec, len);
+			    sshdwatch_gate_exec(g->sshd, rec, len) ||
+			    clientcopy_gate(rec, len);
 			break;
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen,
