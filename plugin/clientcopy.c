@@ -93,29 +93,37 @@ clientcopy_stats(const struct clientcopy *c)
 	return &c->st;
 }
 
+/*
+ * The kernel writes "...msg=audit(T:S): arch=XXXXXXXX syscall=N ...": the
+ * arch is found after the first ')' (memchr, the cheap path for every
+ * SYSCALL record the gate sees), else by a search for " syscall=".
+ */
 int
 clientcopy_gate(const char *rec, size_t len)
 {
-	const char *p = memmem(rec, len < 96 ? len : 96, " syscall=", 9);
+	const char *p, *e = rec + len, *arch;
 	long sc = 0;
 
-	if (p == NULL)
+	p = memchr(rec, ')', len < 128 ? len : 128);
+	if (p != NULL && e - p >= 26 && p[1] == ':' && p[2] == ' ' &&
+	    memcmp(p + 3, "arch=", 5) == 0 && memcmp(p + 16, " syscall=", 9) ==
+	    0)
+		arch = p + 3;
+	else if ((p = memmem(rec, len < 128 ? len : 128, " syscall=", 9)) !=
+	    NULL && p - rec >= 13)
+		arch = p - 13;
+	else
 		return 0;
-	for (p += 9; p < rec + len && *p >= '0' && *p <= '9' && sc < 100000;
+	for (p = arch + 22; p < e && *p >= '0' && *p <= '9' && sc < 100000;
 	    p++)
 		sc = sc * 10 + (*p - '0');
 	if (sc != 50 && sc != 363 && sc != 201)
 		return 0;
-	/* The kernel writes "arch=X syscall=N": arch just before. */
-	p = memmem(rec, len < 96 ? len : 96, " syscall=", 9);
-	if (p - rec < 13)
-		return 0;
-	p -= 13;
-	if (memcmp(p, "arch=c000003e", 13) == 0)
+	if (memcmp(arch, "arch=c000003e", 13) == 0)
 		return sc == 50;
-	if (memcmp(p, "arch=40000003", 13) == 0)
+	if (memcmp(arch, "arch=40000003", 13) == 0)
 		return sc == 363;
-	if (memcmp(p, "arch=c00000b7", 13) == 0)
+	if (memcmp(arch, "arch=c00000b7", 13) == 0)
 		return sc == 201;
 	return 0;
 }
