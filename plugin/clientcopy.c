@@ -734,7 +734,7 @@ clientcopy_run(const struct rules_ctx *rc, const struct event *ev,
 	double t;
 	size_t i, nrefs;
 	char dir[40];
-	int pd = -1, fd = -1, id = 0, reader, live, found = 0;
+	int pd = -1, fd = -1, id = -1, reader, live, found = 0;
 
 	if (c == NULL || ev->pid <= 0 || ev->success != 1)
 		return 0;
@@ -770,6 +770,9 @@ clientcopy_run(const struct rules_ctx *rc, const struct event *ev,
 		/* The client itself: its bind raised the socket rules. */
 		if (id == 2)
 			goto out;
+		/* Compared and not a copy (-1: not compared): no history. */
+		if (id == 0)
+			reader = 0;
 		if (id == 1 || reader)
 			listeners(pd, ev, &r.f);
 	}
