@@ -78,7 +78,10 @@ const struct clientcopy_stats *clientcopy_stats(const struct clientcopy *c);
 
 /*
  * Is the SYSCALL record rec[0..len) a listen(2) (x86_64 50, i386 363,
- * aarch64 201)?  For the gate: reads the syscall number only.
+ * aarch64 201)?  For the gate: reads the syscall number only.  The gate
+ * asks it only of events of at most three records (a listen names no
+ * path and no address: SYSCALL and PROCTITLE), so that the other events
+ * (CWD, PATH, EXECVE, SOCKADDR...) pay one comparison.
  */
 int		 clientcopy_gate(const char *rec, size_t len);
 

@@ -455,9 +455,10 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 
 		switch (fe->recs[i].type) {
 		case AUDIT_SYSCALL:
+			/* A listen: SYSCALL and PROCTITLE (clientcopy.h). */
 			pass = exe_matters(g, rec, len, sock) ||
 			    sshdwatch_gate_exec(g->sshd, rec, len) ||
-			    clientcopy_gate(rec, len);
+			    (fe->nrecs <= 3 && clientcopy_gate(rec, len));
 			break;
 		case AUDIT_PATH:
 			pass = path_matters(g, rec, len, cwd, cwdlen,
