@@ -368,6 +368,12 @@ recent(double t)
 	return d >= -CONTEXT_PROCFS_SKEW && d <= CONTEXT_PROCFS_AGE;
 }
 
+int
+context_procfs_ok(const struct context *c, const char *node, double t)
+{
+	return c->procfs && local_node(c, node) && recent(t);
+}
+
 size_t
 context_ancestry(struct context *c, const char *node, long long ppid,
     double t, const struct proc **out, size_t max)

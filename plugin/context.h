@@ -60,6 +60,13 @@ struct procs	*context_procs(struct context *c);
  * at the time of analysis (procfs.h).  Off by default (replay).
  */
 void		 context_set_procfs(struct context *c, int on);
+/*
+ * May /proc be read for an event of node at time t: /proc reads are on,
+ * node is this host and the event at most CONTEXT_PROCFS_AGE seconds old
+ * (the same test as for ancestors)?  1 or 0.
+ */
+int		 context_procfs_ok(const struct context *c, const char *node,
+		    double t);
 struct sessions	*context_sessions(struct context *c);
 
 /* "1795820294.263" as seconds; 0 when it is not a time. */

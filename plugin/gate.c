@@ -15,6 +15,7 @@
 #include "auval.h"
 #include "binids.h"
 #include "buf.h"
+#include "clientcopy.h"
 #include "dirfds.h"
 #include "gate.h"
 #include "keyfile.h"
@@ -463,8 +464,10 @@ gate_pass(struct gate *g, const struct framer_event *fe)
 		case AUDIT_SYSCALL: {
 			const struct rawsys *s = sys_of(fe, rec, len, &tmp);
 
+			/* A listen: SYSCALL and PROCTITLE (clientcopy.h). */
 			pass = exe_matters(g, s, sock) ||
-			    sshdwatch_gate_exec(g->sshd, s);
+			    sshdwatch_gate_exec(g->sshd, s) ||
+			    (fe->nrecs <= 3 && clientcopy_gate(s));
 			break;
 		}
 		case AUDIT_PATH:

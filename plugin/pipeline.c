@@ -10,6 +10,7 @@
 #include <auparse.h>
 
 #include "binids.h"
+#include "clientcopy.h"
 #include "buf.h"
 #include "event.h"
 #include "context.h"
@@ -157,6 +158,8 @@ pipeline_new(const struct cfg *cfg, const struct users *u,
 	p->rc.openssh_version = openssh_version;
 	p->rc.binids = binids_new();
 	gate_set_binids(p->gate, p->rc.binids);
+	/* Without it, a listen of a client's copy is not judged. */
+	p->rc.copies = clientcopy_new();
 	p->fn = fn;
 	p->ctx = ctx;
 	buf_init(&p->eoe, 4096);
@@ -182,6 +185,7 @@ pipeline_free(struct pipeline *p)
 	idfiles_free(p->rc.idfiles);
 	gate_free(p->gate);
 	binids_free(p->rc.binids);
+	clientcopy_free(p->rc.copies);
 	context_free(p->context);
 	sshdwatch_free(p->rc.sshd);
 	plantwait_free(p->pw);
@@ -234,6 +238,8 @@ void
 pipeline_set_live(struct pipeline *p, int on)
 {
 	p->live = on;
+	/* This host's /proc and files are the stream's (clientcopy.h). */
+	clientcopy_set_live(p->rc.copies, on);
 }
 
 long long

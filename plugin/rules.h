@@ -50,6 +50,7 @@ struct rules_ctx {
 				    size_t len, long long uid, int item);
 	void			*plant_arg;
 	struct idfiles		*idfiles;	/* or NULL */
+	struct clientcopy	*copies;	/* listen of a copy; or NULL */
 };
 
 struct rules_stats {

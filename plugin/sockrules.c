@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "binids.h"
+#include "clientcopy.h"
+#include "context.h"
 #include "path.h"
 #include "pathclass.h"
 #include "prog.h"
@@ -56,12 +58,8 @@ self_proc(const struct rules_ctx *rc, const struct event *ev)
 	    context_time(ev->time, strlen(ev->time)));
 }
 
-/*
- * The word of a display argv ("ld.so --argv0 x /usr/bin/ssh -D 1080 h")
- * that names the program ld.so runs: the first after ld.so's options.
- */
-static const char *
-ldso_program(const char *argv, size_t *n)
+const char *
+sockrules_ldso_program(const char *argv, size_t *n)
 {
 	static const char *const argopts[] = { "--library-path",
 	    "--inhibit-rpath", "--audit", "--preload", "--argv0",
@@ -113,7 +111,7 @@ sockrules_program(const struct rules_ctx *rc, const struct event *ev,
 		return prog;
 	}
 	if ((self = self_proc(rc, ev)) == NULL ||
-	    (w = ldso_program(self->argv, &n)) == NULL)
+	    (w = sockrules_ldso_program(self->argv, &n)) == NULL)
 		return SSHPROG_NONE;
 	prog = prog_of_path(rc->cfg, w, n);
 	if (prog != SSHPROG_NONE)
@@ -573,6 +571,10 @@ rule_copied(const struct rules_ctx *rc, const struct event *ev,
 		a.match[a.nmatch++] = s->argv;
 	}
 	fn(ctx, &a);
+	/* A copy made in memory runs under this pid (clientcopy.h). */
+	clientcopy_note_reader(rc->copies, ev->node, ev->pid, context_time(
+	    ev->time, strlen(ev->time)), ev->have_exe ? ev->exe.p : NULL,
+	    ev->have_exe ? ev->exe.len : 0);
 	found = 1;
  none:
 	buf_free(&abs);
@@ -643,6 +645,9 @@ sockrules_run(const struct rules_ctx *rc, const struct event *ev,
 	if (ev->npaths > 0 && !ev->have_execve && rule_copied(rc, ev, &s, fn,
 	    ctx))
 		return 1;
+	/* listen(2) of any program but sshd: a copy of the client? */
+	if (sn != NULL && !ev->have_sockaddr && strcmp(sn, "listen") == 0)
+		return is_sshd(ev) ? 0 : clientcopy_run(rc, ev, fn, ctx);
 	if (!ev->have_sockaddr || sn == NULL)
 		return 0;
 	bind = strcmp(sn, "bind") == 0;

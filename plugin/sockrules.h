@@ -19,7 +19,8 @@
  *  - sshd-tunnel-listen: an sshd session bound a port or a socket for a
  *    client's -R.
  * The copy rule (ssh-client-copied) reads the client binaries' identity
- * (binids.h).  Ids, severities and JSON fields are in audisp-sshwatch(8).
+ * (binids.h).  A listen(2) of another program (the shipped rules record
+ * every one) goes to clientcopy_run(): a running copy of ssh.  Ids, severities and JSON fields are in audisp-sshwatch(8).
  */
 #ifndef SW_SOCKRULES_H
 #define SW_SOCKRULES_H
@@ -49,5 +50,12 @@ enum sshprog sockrules_program(const struct rules_ctx *rc,
  */
 enum sshprog sockrules_exec_program(const struct rules_ctx *rc,
 	    const struct event *ev, const char **via);
+
+/*
+ * The word of a display argv ("ld.so --argv0 x /usr/bin/ssh -D 1080 h")
+ * that names the program ld.so runs (the first after ld.so's options),
+ * and its length in *n; NULL when there is none.
+ */
+const char	*sockrules_ldso_program(const char *argv, size_t *n);
 
 #endif

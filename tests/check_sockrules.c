@@ -336,10 +336,16 @@ START_TEST(test_record)
 }
 END_TEST
 
-/* The gate keeps every alert of the real socket capture. */
+/*
+ * The gate keeps every alert of the real socket captures (the copies':
+ * their listen events pass it by their syscall alone, clientcopy.h).
+ */
+static const char *const gate_logs[] = { "tests/fixtures/sock/audit.log",
+    "tests/fixtures/sock-copy/audit.log" };
+
 START_TEST(test_gate_same)
 {
-	char *path = strdup(tu_src("tests/fixtures/sock/audit.log"));
+	char *path = strdup(tu_src(gate_logs[_i]));
 	struct buf with, without;
 	size_t lines = 0, i;
 
@@ -349,7 +355,7 @@ START_TEST(test_gate_same)
 	replay(path, 0, &without);
 	for (i = 0; i < with.len; i++)
 		lines += with.p[i] == '\n';
-	ck_assert_uint_ge(lines, 40);
+	ck_assert_uint_ge(lines, _i == 0 ? 40 : 8);
 	ck_assert_uint_eq(with.len, without.len);
 	ck_assert(memcmp(with.p, without.p, with.len) == 0);
 	buf_free(&with);
@@ -374,7 +380,8 @@ main(void)
 	tcase_add_test(tc, test_hardlink);
 	tcase_add_test(tc, test_binids);
 	tcase_add_test(tc, test_record);
-	tcase_add_test(tc, test_gate_same);
+	tcase_add_loop_test(tc, test_gate_same, 0,
+	    (int)(sizeof(gate_logs) / sizeof(gate_logs[0])));
 	suite_add_tcase(s, tc);
 	rc = tu_run(s, 0);
 	buf_free(&out);

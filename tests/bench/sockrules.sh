@@ -7,8 +7,12 @@
 #              /dev/tcp to a local listener): the rules must add nothing
 #   ssh-heavy  N/20 ssh logins (key auth, `true') to a private sshd on
 #              127.0.0.1:2301: what they add per login and per second
-# Prints, for each load, its duration, the records of key sshwatch-sock
-# and sshwatch-copy and their rate.  Needs root and a free kernel audit
+#   servers    N/100 starts of a program that listens on one socket (a
+#              daemon's start-up): one sshwatch-listen record each
+# Prints, for each load, its duration, the records of key sshwatch-sock,
+# sshwatch-copy and sshwatch-listen (every successful listen(2) of any
+# program) and their rate, and the listens the rest of the host made
+# during the run (its normal activity), by program.  Needs root and a free kernel audit
 # (`auditctl -s' pid 0); holds /tmp/sshwatch-kernel-audit.lock, runs a
 # private auditd (RAW log) and restores the audit state it found.  Not
 # root, audit busy or a tool missing: it says so and exits 0 (a benchmark,
@@ -117,25 +121,39 @@ auditctl -b 8192 >/dev/null
 auditctl -R "$W/rules" >/dev/null
 
 count() { grep -E "^type=SYSCALL .*key=\"sshwatch-$1\"" "$W/a/audit.log" | grep -c . || true; }
-sock0=$(count sock) copy0=$(count copy)
+sock0=$(count sock) copy0=$(count copy) listen0=$(count listen)
 t0=$(date +%s.%N)
 for ((i = 0; i < N; i++)); do
 	/bin/bash -c "exec 3<>/dev/tcp/127.0.0.1/$LPORT" 2>/dev/null || true
 done
 t1=$(date +%s.%N)
 sleep 2
-sock1=$(count sock) copy1=$(count copy)
+sock1=$(count sock) copy1=$(count copy) listen1=$(count listen)
 # of those, by the storm's own programs (other processes of the host may
 # run ssh meanwhile)
-storm=$(grep -E '^type=SYSCALL .*exe="/usr/bin/bash" key="sshwatch-(sock|copy)"' "$W/a/audit.log" | grep -c . || true)
+storm=$(grep -E '^type=SYSCALL .*exe="/usr/bin/bash" key="sshwatch-(sock|copy|listen)"' "$W/a/audit.log" | grep -c . || true)
 M=$((N / 20))
 for ((i = 0; i < M; i++)); do
 	runuser -u "$U" -- ssh -o BatchMode=yes -p "$PORT" "$U@127.0.0.1" true || true
 done
 t2=$(date +%s.%N)
 sleep 2
-sock2=$(count sock) copy2=$(count copy)
+sock2=$(count sock) copy2=$(count copy) listen2=$(count listen)
+K=$((N / 100))
+for ((i = 0; i < K; i++)); do
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)'
+done
+sleep 2
+listen3=$(count listen)
 lost=$(ks lost)
+# The listens of the whole run, by program (the host's other activity).
+byexe=$(grep -E '^type=SYSCALL .*key="sshwatch-listen"' "$W/a/audit.log" |
+	grep -v 'exe="/usr/bin/python3' |
+	sed -n 's/.* exe=\("[^"]*"\|[0-9A-F]*\) .*/\1/p' | sort | uniq -c |
+	awk '{ printf "%s%s x%s", s, $2, $1; s = ", " }')
+echo "sshwatch-listen of the rest of the host over the busy and ssh-heavy loads: $listen2 (${byexe:-none})"
+echo "busy load: $((listen1 - listen0)) sshwatch-listen records; ssh-heavy load: $((listen2 - listen1)); $K server starts: $((listen3 - listen2))"
+
 python3 - "$N" "$M" "$t0" "$t1" "$t2" "$sock0" "$sock1" "$sock2" "$copy0" "$copy1" "$copy2" "$lost" "$storm" <<'EOF'
 import sys
 n, m = int(sys.argv[1]), int(sys.argv[2])

@@ -176,4 +176,22 @@ printf 'sshwatch-follow 1\nsafe 65024 10960902 1104173\nend 65024 10960902 11041
 printf 'sshwatch-follow 1\nsafe 65024 10960902 804173\nend 65024 109' \
     >"$out/follow/cut"
 
+# clientcopy: lines of this host's /proc/net/tcp, tcp6 and unix behind
+# the byte choosing the parser, an fd link, listen SYSCALL records.
+mkdir -p "$out/clientcopy"
+i=0
+for f in tcp tcp6 unix; do
+	# shellcheck disable=SC2059 # the octal escape of byte i
+	{ printf "\\$(printf %03o "$i")"; sed -n 2p "/proc/net/$f"; } \
+		>"$out/clientcopy/$f" 2>/dev/null || true
+	i=$((i + 1))
+done
+printf '\002%s' '0000000000000000: 00000002 00000000 00010000 0001 01 31337 /tmp/a
+0000000000000000: 00000002 00000000 00010000 0001 01 1 @forged' \
+	>"$out/clientcopy/unix-newline"
+printf '\003socket:[123456]' >"$out/clientcopy/fd-link"
+printf '\004type=SYSCALL msg=audit(1796274298.308:12345): arch=c000003e syscall=50 success=yes exit=0 a0=3' \
+	>"$out/clientcopy/gate-x86_64"
+printf '\004arch=40000003 syscall=363 success=yes' >"$out/clientcopy/gate-i386"
+
 echo "mkseeds: $(find "$out" -type f | wc -l) seeds in all"

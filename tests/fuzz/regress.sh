@@ -16,7 +16,7 @@ fail=0
 total=0
 nharness=0
 for t in stream encode sshopt cfg spool rmw json sshconf sockaddr follow procfs \
-    sshdconf akeys; do
+    sshdconf akeys clientcopy; do
 	bin=$top_builddir/tests/fuzz/fuzz_$t
 	files=$(find "$srcdir/tests/fuzz/seeds/$t" "$srcdir/tests/fuzz/regress/$t" \
 	    -type f 2>/dev/null | sort)

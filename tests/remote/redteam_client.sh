@@ -59,11 +59,11 @@ GENRULES=$top_builddir/scripts/audisp-sshwatch-genrules
 KNOWN_GAPS=(
 	# A new account's ~/.ssh is watched only once genrules runs again.
 	"cfg-newacct ssh-config-planted"
-	# A copy of the client is no OpenSSH program for the exe= socket
-	# rules: only its open of /usr/bin/ssh is recorded.
-	"copy-cp ssh-dynamic-forward" "copy-cp ssh-forward-listen"
-	"ldso-copy ssh-dynamic-forward" "ldso-copy ssh-forward-listen"
-	"memfd ssh-dynamic-forward" "memfd ssh-forward-listen"
+	# A copy of the client is no OpenSSH program for the exec rules:
+	# its argv is not recorded (its listen is, and raises
+	# ssh-forward-listen with via "copy": clientcopy.h).
+	"copy-cp ssh-dynamic-forward" "ldso-copy ssh-dynamic-forward"
+	"memfd ssh-dynamic-forward"
 	# The -D past the argv cap is seen by its socket only.
 	"argv-cap ssh-dynamic-forward"
 )
