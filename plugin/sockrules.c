@@ -225,6 +225,13 @@ client_bind(const struct rules_ctx *rc, const struct event *ev,
 			return 0;
 		sev = sockaddr_is_any(sa) ? SEV_HIGH :
 		    sockaddr_is_loopback(sa) ? SEV_LOW : SEV_MEDIUM;
+		/*
+		 * Not named by an argv cut short (16,384 harmless options
+		 * before a -D): whatever opened it was hidden, one step up.
+		 */
+		if (self != NULL && self->cut &&
+		    !argv_has_port(self->argv, sa->port) && sev < SEV_HIGH)
+			sev = sev == SEV_LOW ? SEV_MEDIUM : SEV_HIGH;
 		sock_alert(rc, ev, &a, "ssh-forward-listen", sev, tags_fwd,
 		    "bind");
 		if (self != NULL)
@@ -257,7 +264,10 @@ client_bind(const struct rules_ctx *rc, const struct event *ev,
 		snprintf(s->argv, sizeof(s->argv), "argv: %s", self->argv);
 		a.match[a.nmatch++] = s->argv;
 	}
-	if (a.sock_in_argv == 0)
+	if (a.sock_in_argv == 0 && self != NULL && self->cut)
+		a.note = "not named in the part of argv kept: argv was cut, "
+		    "the option that asked for it may be past the cut";
+	else if (a.sock_in_argv == 0)
 		a.note = "not named in argv: asked for by a configuration "
 		    "file, an escape command line or a mux request";
 	else if (a.sock_in_argv < 0)
