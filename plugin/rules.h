@@ -50,6 +50,8 @@ struct rules_ctx {
 				    size_t len, long long uid, int item);
 	void			*plant_arg;
 	struct idfiles		*idfiles;	/* or NULL */
+	/* The inotify fallback (homewatch.h), plugin mode; or NULL. */
+	struct homewatch	*homewatch;
 };
 
 struct rules_stats {

@@ -1,0 +1,134 @@
+/*
+ * homewatch: the file-system fallback for the ~/.ssh that no audit rule
+ * watches yet.
+ *
+ * The kernel cannot watch every ~/.ssh with one rule, so the per-account
+ * audit rules (audisp-sshwatch-genrules) name the homes that existed when
+ * they were generated.  An account added later (ADD_USER), or whose home
+ * moved (usermod -d), has a ~/.ssh that writes no record until the
+ * generator and `augenrules --load' run again (the packages' path unit
+ * does that within seconds; an admin may have it off).  Until then this
+ * step watches the account's home and its .ssh with inotify(7), in plugin
+ * mode only, beside the audit stream:
+ *  - the home for a .ssh created or renamed in (watched then, and the
+ *    authorized_keys, authorized_keys2 and config already in it read: a
+ *    directory staged elsewhere and renamed into place);
+ *  - the .ssh for authorized_keys, authorized_keys2 (sshd's default
+ *    names) and config closed after a write, created or moved in.
+ * Such a file is read HOMEWATCH_DELAY_MS later (through akeys.h and
+ * plantconf.h: safeopen.h, as the account) and raises the rule the audit
+ * path raises, authorized-keys-write (when it holds a key) or
+ * ssh-config-planted, with confidence medium, the tag "inotify" and
+ * "seen-by=inotify" in match: inotify names no process, so the alert
+ * has no pid, uid, exe or ancestry (pid -1), and the file's content, not
+ * the writer, is what is judged.  A content already reported (same hash)
+ * is not reported again.
+ *
+ * An account stops being watched when an audit record of a write under
+ * its .ssh arrives with the key the generated and shipped watches use
+ * (HOMEWATCH_AUDIT_KEY: an audit watch covers it now; a pending sighting
+ * of it is then dropped, the audit alert being the better one), when its
+ * home is removed or renamed away, or at HOMEWATCH_MAX_ACCOUNTS (counted).
+ * Deleted accounts (DEL_USER does not reach the rules) stop being
+ * watched when their home goes (userdel -r) or at the next start.
+ *
+ * Every dimension is capped and counted: accounts, inotify watches,
+ * pending sightings, alerts per account per minute.  Replay has no such
+ * step: the files of the host that wrote a saved log are not there.
+ */
+#ifndef SW_HOMEWATCH_H
+#define SW_HOMEWATCH_H
+
+#include <stddef.h>
+
+#include "event.h"
+#include "rules.h"
+#include "users.h"
+
+#define HOMEWATCH_MAX_ACCOUNTS	256	/* accounts watched at once */
+#define HOMEWATCH_MAX_WATCHES	512	/* inotify watches (home, .ssh) */
+#define HOMEWATCH_MAX_PENDING	64	/* sightings waiting their delay */
+#define HOMEWATCH_MAX_PATH	4096
+#define HOMEWATCH_DELAY_MS	1000	/* a sighting waits for audit */
+#define HOMEWATCH_RATE_MAX	10	/* alerts of one account ... */
+#define HOMEWATCH_RATE_MS	60000	/* ... per this many ms */
+#define HOMEWATCH_READ_BYTES	16384	/* inotify records read at once */
+#define HOMEWATCH_MAX_KEYS	16	/* keys one alert lists */
+/* The retries for a home that does not exist yet (useradd makes it last). */
+#define HOMEWATCH_RETRIES	8
+#define HOMEWATCH_AUDIT_KEY	"sshwatch-home"
+
+/* What a name in a watched directory is to this step. */
+enum homewatch_name {
+	HW_NAME_OTHER = 0,
+	HW_NAME_SSHDIR,		/* ".ssh", in a home */
+	HW_NAME_AKEYS,		/* authorized_keys, authorized_keys2 */
+	HW_NAME_CONFIG		/* config */
+};
+
+struct homewatch_stats {
+	unsigned long long	 accounts;	/* ever watched */
+	unsigned long long	 covered;	/* dropped: audit covers */
+	unsigned long long	 gone;		/* home removed or moved */
+	unsigned long long	 no_home;	/* home never appeared */
+	unsigned long long	 accounts_over;	/* past MAX_ACCOUNTS */
+	unsigned long long	 watches_over;	/* past MAX_WATCHES */
+	unsigned long long	 watch_failed;	/* inotify_add_watch failed */
+	unsigned long long	 sightings;	/* files seen written */
+	unsigned long long	 pending_over;	/* past MAX_PENDING */
+	unsigned long long	 unread;	/* refused or unreadable */
+	unsigned long long	 unchanged;	/* content already reported */
+	unsigned long long	 alerts;
+	unsigned long long	 rate_limited;
+	unsigned long long	 overflows;	/* IN_Q_OVERFLOW */
+	size_t			 watched;	/* accounts now */
+	size_t			 watches;	/* inotify watches now */
+};
+
+struct homewatch;
+
+/* Is name[0..n) in a home (in_home) or in a .ssh one of ours? */
+enum homewatch_name homewatch_classify(const char *name, size_t n,
+	    int in_home);
+
+/*
+ * A watcher (with its own inotify descriptor, non-blocking, close on
+ * exec) that raises alerts through fn(ctx, alert) for the OpenSSH
+ * release version; users names the accounts.  NULL when inotify or
+ * memory is short.
+ */
+struct homewatch *homewatch_new(const struct users *users, int version,
+	    alert_fn fn, void *ctx);
+void		 homewatch_free(struct homewatch *hw);
+/* The descriptor to poll for POLLIN. */
+int		 homewatch_fd(const struct homewatch *hw);
+/*
+ * Starts watching account uid (name, home; home absolute) at now
+ * (monotonic ms).  A home that does not exist yet is tried again
+ * (HOMEWATCH_RETRIES times over about a minute).  Returns 0; -1 when
+ * the account table is full or home is not absolute (counted).
+ */
+int		 homewatch_add(struct homewatch *hw, long long uid,
+		    const char *name, const char *home, long long now);
+/*
+ * A step of the rules (rules_run()): an account added or whose home
+ * changed (its home looked up) is watched; a write under a watched .ssh
+ * with HOMEWATCH_AUDIT_KEY ends the watch of that account.
+ */
+void		 homewatch_event(struct homewatch *hw, const struct event *ev);
+/* Reads what the descriptor holds (never blocks), at now. */
+void		 homewatch_read(struct homewatch *hw, long long now);
+/*
+ * Does what is due at now: homes tried again, sightings read and
+ * alerted.  Returns nothing; homewatch_next_ms() says when to call again.
+ */
+void		 homewatch_tick(struct homewatch *hw, long long now);
+/* Milliseconds until something is due (0: now), -1: nothing. */
+long long	 homewatch_next_ms(const struct homewatch *hw, long long now);
+/* Is account uid watched now? */
+int		 homewatch_watching(const struct homewatch *hw, long long uid);
+const struct homewatch_stats *homewatch_stats(const struct homewatch *hw);
+/* The monotonic clock in ms, as homewatch_event() reads it. */
+long long	 homewatch_now(void);
+
+#endif
