@@ -46,7 +46,12 @@
 #include "users.h"
 
 #define HOMEWATCH_MAX_ACCOUNTS	256	/* accounts watched at once */
-#define HOMEWATCH_MAX_WATCHES	512	/* inotify watches (home, .ssh) */
+/*
+ * inotify watches: a home and its .ssh each, fewer than two per account
+ * (most new accounts have no .ssh yet); a .ssh past the cap is not
+ * watched, a home past it drops its account (counted).
+ */
+#define HOMEWATCH_MAX_WATCHES	384
 #define HOMEWATCH_MAX_PENDING	64	/* sightings waiting their delay */
 #define HOMEWATCH_MAX_PATH	4096
 #define HOMEWATCH_DELAY_MS	1000	/* a sighting waits for audit */

@@ -1,0 +1,306 @@
+/*
+ * check_homewatch: the inotify fallback for homes no audit rule covers
+ * (homewatch.h), over real directories and the real inotify of this
+ * kernel, with the clock given: which names matter, a .ssh created
+ * after the watch, authorized_keys and config written there raising
+ * authorized-keys-write and ssh-config-planted after HOMEWATCH_DELAY_MS
+ * (not before), once per content, nothing for touch(1), known_hosts or
+ * other files, a .ssh staged elsewhere and renamed in, the end of the
+ * watch when a covering audit record arrives, the rate limit, and the
+ * caps on accounts and watches, each counted.  End to end with a real
+ * kernel and useradd: tests/remote/newacct_live.sh.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "homewatch.h"
+#include "testutil.h"
+
+#define ED_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ6IbAzLYidLOXRd" \
+	"ldRSOC6aJ/1SplkuZih5qJebtB9+"
+#define ED_FP "SHA256:hcVzhbbUebPPghSx8DP+t7Lzdi1hVshwSd1I7OJmCy0"
+
+/* What the alerts said: rule, op, confidence, the matches joined. */
+static struct seen {
+	int	 n;
+	char	 rule[8][64];
+	char	 op[8][32];
+	int	 conf[8];
+	char	 match[8][512];
+} seen;
+
+static void
+on_alert(void *ctx, const struct alert *a)
+{
+	size_t i, off = 0;
+	int k = seen.n;
+
+	(void)ctx;
+	seen.n++;
+	if (k >= 8)
+		return;
+	snprintf(seen.rule[k], sizeof(seen.rule[k]), "%s", a->rule);
+	snprintf(seen.op[k], sizeof(seen.op[k]), "%s", a->file_op);
+	seen.conf[k] = a->confidence;
+	ck_assert_int_eq(a->ev->pid, -1);	/* no process is known */
+	for (i = 0; i < a->nmatch && off < sizeof(seen.match[k]); i++)
+		off += (size_t)snprintf(seen.match[k] + off,
+		    sizeof(seen.match[k]) - off, "%s|", a->match[i]);
+}
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char p[4200];
+	FILE *fp;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(fp = fopen(p, "w"));
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+static int
+find(const char *rule)
+{
+	int i;
+
+	for (i = 0; i < seen.n && i < 8; i++)
+		if (strcmp(seen.rule[i], rule) == 0)
+			return i;
+	return -1;
+}
+
+START_TEST(test_classify)
+{
+	ck_assert_int_eq(homewatch_classify(".ssh", 4, 1), HW_NAME_SSHDIR);
+	ck_assert_int_eq(homewatch_classify(".ssh", 4, 0), HW_NAME_OTHER);
+	ck_assert_int_eq(homewatch_classify(".sshx", 5, 1), HW_NAME_OTHER);
+	ck_assert_int_eq(homewatch_classify("authorized_keys", 15, 0),
+	    HW_NAME_AKEYS);
+	ck_assert_int_eq(homewatch_classify("authorized_keys2", 16, 0),
+	    HW_NAME_AKEYS);
+	ck_assert_int_eq(homewatch_classify("authorized_keys", 15, 1),
+	    HW_NAME_OTHER);
+	ck_assert_int_eq(homewatch_classify("authorized_keys.bak", 19, 0),
+	    HW_NAME_OTHER);
+	ck_assert_int_eq(homewatch_classify("config", 6, 0), HW_NAME_CONFIG);
+	ck_assert_int_eq(homewatch_classify("config~", 7, 0), HW_NAME_OTHER);
+	ck_assert_int_eq(homewatch_classify("known_hosts", 11, 0),
+	    HW_NAME_OTHER);
+	/* The name as inotify gives it: n bytes, no NUL needed. */
+	ck_assert_int_eq(homewatch_classify("configXYZ", 6, 0),
+	    HW_NAME_CONFIG);
+}
+END_TEST
+
+START_TEST(test_new_home)
+{
+	char home[] = "/tmp/check_homewatch.XXXXXX", ssh[4200], stage[4200];
+	char old[4200];
+	const struct homewatch_stats *st;
+	struct homewatch *hw;
+	struct event ev;
+	long long t = 1000;
+	int i;
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_ptr_nonnull(mkdtemp(home));
+	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	st = homewatch_stats(hw);
+	ck_assert_int_eq(homewatch_add(hw, (long long)getuid(), "tester",
+	    home, t), 0);
+	ck_assert(homewatch_watching(hw, (long long)getuid()));
+	ck_assert_uint_eq(st->watches, 1);	/* no .ssh yet */
+	ck_assert_int_eq(homewatch_next_ms(hw, t), -1);
+
+	/* Noise in the home, then a .ssh. */
+	put(home, "notes", "x\n");
+	snprintf(ssh, sizeof(ssh), "%s/.ssh", home);
+	ck_assert_int_eq(mkdir(ssh, 0700), 0);
+	homewatch_read(hw, t);
+	ck_assert_uint_eq(st->watches, 2);
+	ck_assert_uint_eq(st->sightings, 0);
+
+	/* Written: read after the delay, not before. */
+	put(ssh, "authorized_keys", "no-pty " ED_KEY " planted\n");
+	put(ssh, "config", "Host *\n  DynamicForward 15200\n");
+	put(ssh, "known_hosts", "h ssh-ed25519 AAAA\n");
+	homewatch_read(hw, t);
+	ck_assert_int_eq(homewatch_next_ms(hw, t), HOMEWATCH_DELAY_MS);
+	homewatch_tick(hw, t + HOMEWATCH_DELAY_MS - 1);
+	ck_assert_int_eq(seen.n, 0);
+	homewatch_tick(hw, t + HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_int_eq(homewatch_next_ms(hw, t + HOMEWATCH_DELAY_MS), -1);
+	i = find("authorized-keys-write");
+	ck_assert_int_ge(i, 0);
+	ck_assert_int_eq(seen.conf[i], CONF_MEDIUM);
+	ck_assert_str_eq(seen.op[i], "close-write");
+	ck_assert_ptr_nonnull(strstr(seen.match[i], "|seen-by=inotify|"));
+	ck_assert_ptr_nonnull(strstr(seen.match[i], ED_FP));
+	i = find("ssh-config-planted");
+	ck_assert_int_ge(i, 0);
+	ck_assert_ptr_nonnull(strstr(seen.match[i], "DynamicForward 15200"));
+	ck_assert_uint_eq(st->alerts, 2);
+
+	/* The same content again, an empty authorized_keys2: nothing. */
+	t += 5000;
+	put(ssh, "authorized_keys", "no-pty " ED_KEY " planted\n");
+	put(ssh, "authorized_keys2", "");
+	homewatch_read(hw, t);
+	homewatch_tick(hw, t + HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_uint_eq(st->unchanged, 1);
+
+	/* Another .ssh staged elsewhere and renamed in: its files read. */
+	t += 5000;
+	snprintf(stage, sizeof(stage), "%s/.stage", home);
+	ck_assert_int_eq(mkdir(stage, 0700), 0);
+	put(stage, "config", "Host x\n  ProxyCommand nc %h %p\n");
+	snprintf(old, sizeof(old), "%s/.ssh.old", home);
+	ck_assert_int_eq(rename(ssh, old), 0);
+	ck_assert_int_eq(rename(stage, ssh), 0);
+	homewatch_read(hw, t);
+	ck_assert_uint_eq(st->watches, 2);
+	homewatch_tick(hw, t + HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 3);
+	ck_assert_str_eq(seen.rule[2], "ssh-config-planted");
+	ck_assert_str_eq(seen.op[2], "moved-in");
+	ck_assert_ptr_nonnull(strstr(seen.match[2], "ProxyCommand"));
+
+	/* A watch rule's record of a write there: audit covers it now. */
+	t += 5000;
+	put(ssh, "authorized_keys", ED_KEY " again\n");
+	homewatch_read(hw, t);
+	event_init(&ev, NULL);
+	ev.have_syscall = 1;
+	buf_adds(&ev.key, "sshwatch-keyread");	/* another rule's key */
+	ev.npaths = 1;
+	ev.paths[0].have_name = 1;
+	ev.paths[0].nametype = NT_NORMAL;
+	buf_adds(&ev.paths[0].name, ssh);
+	buf_adds(&ev.paths[0].name, "/authorized_keys");
+	homewatch_event(hw, &ev);
+	ck_assert(homewatch_watching(hw, (long long)getuid()));
+	buf_reset(&ev.key);
+	buf_adds(&ev.key, HOMEWATCH_AUDIT_KEY);
+	homewatch_event(hw, &ev);
+	ck_assert(!homewatch_watching(hw, (long long)getuid()));
+	ck_assert_uint_eq(st->covered, 1);
+	ck_assert_uint_eq(st->watches, 0);
+	homewatch_tick(hw, t + HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 3);		/* the sighting went too */
+	event_free(&ev);
+	homewatch_free(hw);
+	tu_rmtemp(home);
+}
+END_TEST
+
+START_TEST(test_rate_limit)
+{
+	char home[] = "/tmp/check_homewatch.XXXXXX", ssh[4200], line[256];
+	const struct homewatch_stats *st;
+	struct homewatch *hw;
+	long long t = 0;
+	int i;
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_ptr_nonnull(mkdtemp(home));
+	snprintf(ssh, sizeof(ssh), "%s/.ssh", home);
+	ck_assert_int_eq(mkdir(ssh, 0700), 0);
+	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	st = homewatch_stats(hw);
+	ck_assert_int_eq(homewatch_add(hw, (long long)getuid(), "tester",
+	    home, t), 0);
+	ck_assert_uint_eq(st->watches, 2);
+	for (i = 0; i < HOMEWATCH_RATE_MAX + 2; i++) {
+		snprintf(line, sizeof(line), "environment=\"N=%d\" %s\n", i,
+		    ED_KEY);
+		put(ssh, "authorized_keys", line);
+		homewatch_read(hw, t);
+		t += HOMEWATCH_DELAY_MS;
+		homewatch_tick(hw, t);
+	}
+	ck_assert_uint_eq(st->alerts, HOMEWATCH_RATE_MAX);
+	ck_assert_uint_eq(st->rate_limited, 2);
+	/* A new window. */
+	t += HOMEWATCH_RATE_MS;
+	put(ssh, "authorized_keys", ED_KEY "\n");
+	homewatch_read(hw, t);
+	homewatch_tick(hw, t + HOMEWATCH_DELAY_MS);
+	ck_assert_uint_eq(st->alerts, HOMEWATCH_RATE_MAX + 1);
+	homewatch_free(hw);
+	tu_rmtemp(home);
+}
+END_TEST
+
+START_TEST(test_caps)
+{
+	char top[] = "/tmp/check_homewatch.XXXXXX", p[4200];
+	const struct homewatch_stats *st;
+	struct homewatch *hw;
+	size_t i, homes = HOMEWATCH_MAX_WATCHES / 2 + 1;
+
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	st = homewatch_stats(hw);
+	/* Homes with a .ssh each: two watches an account, past the cap. */
+	for (i = 0; i < homes; i++) {
+		snprintf(p, sizeof(p), "%s/h%zu", top, i);
+		ck_assert_int_eq(mkdir(p, 0700), 0);
+		snprintf(p, sizeof(p), "%s/h%zu/.ssh", top, i);
+		ck_assert_int_eq(mkdir(p, 0700), 0);
+		snprintf(p, sizeof(p), "%s/h%zu", top, i);
+		homewatch_add(hw, 100000 + (long long)i, "x", p, 0);
+	}
+	ck_assert_uint_eq(st->watches, HOMEWATCH_MAX_WATCHES);
+	/* The last home found no room: its account is not kept. */
+	ck_assert_uint_eq(st->watches_over, 1);
+	ck_assert_uint_eq(st->watched, homes - 1);
+	/* Homes not there yet wait (retried); past the account cap: -1. */
+	for (i = homes - 1; i < HOMEWATCH_MAX_ACCOUNTS; i++) {
+		snprintf(p, sizeof(p), "%s/later%zu", top, i);
+		ck_assert_int_eq(homewatch_add(hw, 100000 + (long long)i, "y",
+		    p, 0), 0);
+	}
+	ck_assert_int_eq(homewatch_add(hw, 999999, "z", "/tmp/none", 0), -1);
+	ck_assert_uint_eq(st->accounts_over, 1);
+	ck_assert_int_eq(homewatch_next_ms(hw, 0), 100);
+	/* A home that never comes is given up after the last retry. */
+	homewatch_tick(hw, 3600 * 1000LL);
+	ck_assert_uint_eq(st->no_home, 0);	/* one retry a tick */
+	for (i = 0; i < HOMEWATCH_RETRIES; i++)
+		homewatch_tick(hw, 3600 * 1000LL);
+	ck_assert_uint_eq(st->no_home, HOMEWATCH_MAX_ACCOUNTS - homes + 1);
+	ck_assert_uint_eq(st->watched, homes - 1);
+	/* Placeholders and relative paths are no home. */
+	ck_assert_int_eq(homewatch_add(hw, 5, "a", "/nonexistent", 0), -1);
+	ck_assert_int_eq(homewatch_add(hw, 5, "a", "/", 0), -1);
+	ck_assert_int_eq(homewatch_add(hw, 5, "a", "home/a", 0), -1);
+	homewatch_free(hw);
+	snprintf(p, sizeof(p), "rm -rf '%s'", top);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("homewatch");
+	TCase *tc = tcase_create("homewatch");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_classify);
+	tcase_add_test(tc, test_new_home);
+	tcase_add_test(tc, test_rate_limit);
+	tcase_add_test(tc, test_caps);
+	suite_add_tcase(s, tc);
+	return tu_run(s, 0);
+}
