@@ -154,20 +154,6 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 		    dw->reloads, dw->refused, dw->over, dw->keys_unread,
 		    dw->keys_refused);
 	}
-	log_always(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
-	    "gate_dropped=%llu analysed=%llu alerts=%llu "
-	    "json_written=%llu pending=%zu pending_high=%zu "
-	    "drop_bad_lines=%llu drop_long_lines=%llu "
-	    "forced_no_eoe=%llu forced_by_cap=%llu cut_events=%llu "
-	    "field_anomalies=%llu argv_truncated=%llu argv_rejected=%llu "
-	    "json_failed=%llu alert_too_long=%llu alert_json_cut=%llu "
-	    "gate_own_events=%llu", when,
-	    fs->records, fs->events, gs->passed, gs->dropped, ps->events,
-	    ps->rules.alerts, ss->json_written, framer_pending(fr),
-	    fs->pending_high, fs->bad_lines, fs->long_lines, fs->forced,
-	    fs->forced_by_cap, fs->cut_events, ps->anomalies,
-	    ps->rules.truncated_argv, ps->rules.rejected_argv,
-	    ss->json_failed, ss->too_long, ss->json_cut, gs->own_events);
 	if (homewatch != NULL) {
 		const struct homewatch_stats *hs = homewatch_stats(homewatch);
 
@@ -182,6 +168,20 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 		    hs->sightings, hs->pending_over, hs->unread, hs->unchanged,
 		    hs->alerts, hs->rate_limited, hs->overflows);
 	}
+	log_always(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
+	    "gate_dropped=%llu analysed=%llu alerts=%llu "
+	    "json_written=%llu pending=%zu pending_high=%zu "
+	    "drop_bad_lines=%llu drop_long_lines=%llu "
+	    "forced_no_eoe=%llu forced_by_cap=%llu cut_events=%llu "
+	    "field_anomalies=%llu argv_truncated=%llu argv_rejected=%llu "
+	    "json_failed=%llu alert_too_long=%llu alert_json_cut=%llu "
+	    "gate_own_events=%llu", when,
+	    fs->records, fs->events, gs->passed, gs->dropped, ps->events,
+	    ps->rules.alerts, ss->json_written, framer_pending(fr),
+	    fs->pending_high, fs->bad_lines, fs->long_lines, fs->forced,
+	    fs->forced_by_cap, fs->cut_events, ps->anomalies,
+	    ps->rules.truncated_argv, ps->rules.rejected_argv,
+	    ss->json_failed, ss->too_long, ss->json_cut, gs->own_events);
 	{
 		const struct plantwait_stats *pw =
 		    pipeline_plantwait_stats(pl);
