@@ -25,6 +25,7 @@
 #include "homewatch.h"
 #include "log.h"
 #include "plantconf.h"
+#include "safeopen.h"
 
 /* The files of a .ssh this step reads, by index. */
 enum { HWF_AKEYS, HWF_AKEYS2, HWF_CONFIG, HWF_N };
@@ -54,6 +55,7 @@ struct hw_account {
 	long long	 added;		/* when it came */
 	long long	 rate_start;
 	int		 rate_n;
+	int		 seeded;	/* at start: note, do not alert */
 	uint64_t	 seen[HWF_N];	/* content last reported, 0: none */
 };
 
@@ -89,6 +91,7 @@ struct homewatch {
 	struct alert_akey	 akout[HOMEWATCH_MAX_KEYS];
 	size_t			 nkeys, allkeys;
 	uint64_t		 hash;
+	int			 seeding;	/* homewatch_seed() adds */
 };
 
 enum homewatch_name
@@ -333,7 +336,8 @@ ssh_try(struct homewatch *hw, int ai, const char *op, long long now)
 		snprintf(path + n, sizeof(path) - (size_t)n, "/%s",
 		    hwf_names[i]);
 		if (lstat(path, &st) == 0)
-			sighting(hw, ai, i, op, now);
+			sighting(hw, ai, i, a->seeded && strcmp(op,
+			    "present") == 0 ? "baseline" : op, now);
 	}
 }
 
@@ -360,8 +364,10 @@ account_try(struct homewatch *hw, int ai, long long now)
 		account_drop(hw, ai);
 		return;
 	}
-	log_msg(LOG_INFO, "watching the home of %s (uid %lld) with inotify "
-	    "until an audit rule covers its .ssh", a->name, a->uid);
+	if (!a->seeded)
+		log_msg(LOG_INFO, "watching the home of %s (uid %lld) with "
+		    "inotify until an audit rule covers its .ssh", a->name,
+		    a->uid);
 	ssh_try(hw, ai, "present", now);
 }
 
@@ -412,6 +418,7 @@ homewatch_add(struct homewatch *hw, long long uid, const char *name,
 	snprintf(a->name, sizeof(a->name), "%s", name != NULL ? name : "");
 	a->added = now;
 	a->tries = 0;
+	a->seeded = hw->seeding;
 	a->rate_start = now;
 	hw->st.accounts++;
 	hw->st.watched++;
@@ -654,6 +661,12 @@ sighting_run(struct homewatch *hw, const struct hw_pending *p, long long now)
 			hw->hash = fnv(hw->hash, pc.texts[i],
 			    strlen(pc.texts[i]) + 1);
 	}
+	if (strcmp(p->op, "baseline") == 0) {
+		/* At start: what is there now is the reference. */
+		a->seen[p->file] = hw->hash;
+		hw->st.baselined++;
+		goto out;
+	}
 	if (hw->hash == a->seen[p->file]) {
 		hw->st.unchanged++;
 		goto out;
@@ -715,6 +728,81 @@ sighting_run(struct homewatch *hw, const struct hw_pending *p, long long now)
 	free(text);
 	plantconf_free(&pc);
 	return ret;
+}
+
+int
+homewatch_rules_cover(const char *text, size_t len, const char *home)
+{
+	static const char *const pre[] = { "-w ", "dir=", "path=", "# " };
+	char pat[HOMEWATCH_MAX_PATH + 64];
+	size_t i, hl = strlen(home);
+	int n;
+
+	while (hl > 1 && home[hl - 1] == '/')
+		hl--;
+	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		n = snprintf(pat, sizeof(pat), "%s%.*s/.ssh%s", pre[i],
+		    (int)hl, home, i == 3 ? ": characters" : " ");
+		if (n < 0 || (size_t)n >= sizeof(pat))
+			return 0;
+		if (memmem(text, len, pat, (size_t)n) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+size_t
+homewatch_seed(struct homewatch *hw, const struct users *u,
+    const char *const *rulefiles, long long now, size_t *unread)
+{
+	char *text = NULL, *all = NULL, *t;
+	size_t len, alen = 0, i, j, n = 0;
+	const char *why;
+	struct stat st;
+
+	*unread = 0;
+	for (i = 0; rulefiles != NULL && rulefiles[i] != NULL; i++) {
+		if (safeopen_read(rulefiles[i], 0, SAFEOPEN_NOFOLLOW |
+		    SAFEOPEN_OWNED, HOMEWATCH_MAX_RULES, &text, &len,
+		    &why) != SAFEOPEN_OK) {
+			(*unread)++;
+			continue;
+		}
+		if ((t = realloc(all, alen + len + 1)) != NULL) {
+			all = t;
+			memcpy(all + alen, text, len);
+			alen += len;
+			all[alen++] = '\n';
+		}
+		free(text);
+		text = NULL;
+	}
+	for (i = 0; i < u->n; i++) {
+		const struct users_entry *e = &u->e[i];
+
+		if (e->home == NULL || e->home[0] != '/' ||
+		    (alen > 0 && homewatch_rules_cover(all, alen, e->home)) ||
+		    lstat(e->home, &st) == -1 || !S_ISDIR(st.st_mode))
+			continue;
+		/* A home shared by several accounts: once. */
+		for (j = 0; j < i; j++)
+			if (u->e[j].home != NULL &&
+			    strcmp(u->e[j].home, e->home) == 0)
+				break;
+		if (j < i)
+			continue;
+		if (n >= HOMEWATCH_MAX_START) {
+			hw->st.start_over++;
+			continue;
+		}
+		hw->seeding = 1;
+		if (homewatch_add(hw, e->uid, e->name, e->home, now) == 0 &&
+		    homewatch_watching(hw, e->uid))
+			n++;
+		hw->seeding = 0;
+	}
+	free(all);
+	return n;
 }
 
 void

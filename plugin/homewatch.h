@@ -24,6 +24,11 @@
  * the writer, is what is judged.  A content already reported (same hash)
  * is not reported again.
  *
+ * Accounts that exist at start are watched too when the audit rules
+ * files do not name their .ssh (homewatch_seed(): a home the generator
+ * skipped, or rules never generated); what their .ssh holds at start is
+ * noted without an alert.
+ *
  * An account stops being watched when an audit record of a write under
  * its .ssh arrives with the key the generated and shipped watches use
  * (HOMEWATCH_AUDIT_KEY: an audit watch covers it now; a pending sighting
@@ -62,6 +67,9 @@
 /* The retries for a home that does not exist yet (useradd makes it last). */
 #define HOMEWATCH_RETRIES	8
 #define HOMEWATCH_AUDIT_KEY	"sshwatch-home"
+/* At start: accounts seeded at most (the rest is kept for new ones). */
+#define HOMEWATCH_MAX_START	(HOMEWATCH_MAX_ACCOUNTS / 2)
+#define HOMEWATCH_MAX_RULES	(4 * 1024 * 1024)	/* a rules file */
 
 /* What a name in a watched directory is to this step. */
 enum homewatch_name {
@@ -86,6 +94,8 @@ struct homewatch_stats {
 	unsigned long long	 alerts;
 	unsigned long long	 rate_limited;
 	unsigned long long	 overflows;	/* IN_Q_OVERFLOW */
+	unsigned long long	 start_over;	/* past MAX_START at start */
+	unsigned long long	 baselined;	/* files noted at start */
 	size_t			 watched;	/* accounts now */
 	size_t			 watches;	/* inotify watches now */
 };
@@ -130,6 +140,28 @@ void		 homewatch_read(struct homewatch *hw, long long now);
 void		 homewatch_tick(struct homewatch *hw, long long now);
 /* Milliseconds until something is due (0: now), -1: nothing. */
 long long	 homewatch_next_ms(const struct homewatch *hw, long long now);
+/*
+ * Does the rules text[0..len) (audit rules files: the shipped
+ * 25-sshwatch.rules, the generated 26-sshwatch-homes.rules) watch
+ * home/.ssh?  It does when a rule line names it by `-w HOME/.ssh ',
+ * `dir=HOME/.ssh ' or `path=HOME/.ssh ', or the generator's comment says
+ * it is watched by inode.  A pure function.
+ */
+int		 homewatch_rules_cover(const char *text, size_t len,
+		    const char *home);
+/*
+ * At start: watches the home of every account of users (a directory,
+ * not a placeholder, a home shared by several accounts once) that the
+ * rules files (NULL-terminated list of paths; read as root's, at most
+ * HOMEWATCH_MAX_RULES bytes each; one that cannot be read counts as
+ * covering nothing) do not cover, at most HOMEWATCH_MAX_START accounts.
+ * Their authorized_keys and config present now are noted, not alerted
+ * (an alert comes when they change).  Returns the accounts watched;
+ * *unread the rules files that could not be read.
+ */
+size_t		 homewatch_seed(struct homewatch *hw, const struct users *u,
+		    const char *const *rulefiles, long long now,
+		    size_t *unread);
 /* Is account uid watched now? */
 int		 homewatch_watching(const struct homewatch *hw, long long uid);
 const struct homewatch_stats *homewatch_stats(const struct homewatch *hw);

@@ -162,11 +162,13 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 		    "accounts_over=%llu watches_over=%llu watch_failed=%llu "
 		    "sightings=%llu pending_over=%llu unread=%llu "
 		    "unchanged=%llu alerts=%llu rate_limited=%llu "
-		    "overflows=%llu", when, hs->watched, hs->watches,
+		    "overflows=%llu start_over=%llu baselined=%llu", when,
+		    hs->watched, hs->watches,
 		    hs->accounts, hs->covered, hs->gone, hs->no_home,
 		    hs->accounts_over, hs->watches_over, hs->watch_failed,
 		    hs->sightings, hs->pending_over, hs->unread, hs->unchanged,
-		    hs->alerts, hs->rate_limited, hs->overflows);
+		    hs->alerts, hs->rate_limited, hs->overflows,
+		    hs->start_over, hs->baselined);
 	}
 	log_always(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
 	    "gate_dropped=%llu analysed=%llu alerts=%llu "
@@ -362,11 +364,24 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		    sshdirs_seed(pipeline_inodes(pl), &users, warn_multilink));
 	/* Accounts added from now on: inotify until audit covers them. */
 	if (pl != NULL && cfg->watch_new_homes) {
+		static const char *const rulefiles[] = {
+			SW_SYSCONFDIR "/audit/rules.d/25-sshwatch.rules",
+			SW_SYSCONFDIR "/audit/rules.d/26-sshwatch-homes.rules",
+			NULL };
+		size_t unread = 0, seeded;
+
 		if ((homewatch = homewatch_new(&users, version, filter_alert,
 		    filter)) == NULL)
 			log_msg(LOG_WARNING, "inotify: %s: new accounts' "
 			    "homes are not watched", strerror(errno));
 		pipeline_set_homewatch(pl, homewatch);
+		if (homewatch != NULL) {
+			seeded = homewatch_seed(homewatch, &users, rulefiles,
+			    homewatch_now(), &unread);
+			log_msg(LOG_INFO, "%zu homes no audit rules file names "
+			    "watched with inotify (%zu of 2 rules files "
+			    "unread)", seeded, unread);
+		}
 	}
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {

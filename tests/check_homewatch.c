@@ -7,7 +7,9 @@
  * (not before), once per content, nothing for touch(1), known_hosts or
  * other files, a .ssh staged elsewhere and renamed in, the end of the
  * watch when a covering audit record arrives, the rate limit, and the
- * caps on accounts and watches, each counted.  End to end with a real
+ * caps on accounts and watches, each counted; at start, the homes the
+ * rules files do not name watched, what they hold noted without an
+ * alert, and a change then alerted.  End to end with a real
  * kernel and useradd: tests/remote/newacct_live.sh.
  */
 #include "config.h"
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "homewatch.h"
+#include "users.h"
 #include "testutil.h"
 
 #define ED_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ6IbAzLYidLOXRd" \
@@ -290,6 +293,109 @@ START_TEST(test_caps)
 }
 END_TEST
 
+START_TEST(test_rules_cover)
+{
+	static const char rules[] =
+	    "-w /root/.ssh -p wa -k sshwatch-home\n"
+	    "-a always,exit -F arch=b64 -F dir=/home/a/.ssh -F perm=wa "
+	    "-F key=sshwatch-home\n"
+	    "# /srv/new/.ssh does not exist yet: watch for its creation\n"
+	    "-a always,exit -F arch=b64 -F path=/srv/new/.ssh -F perm=wa "
+	    "-F key=sshwatch-home\n"
+	    "# /home/with space/.ssh: characters a rule cannot hold; "
+	    "watched by inode\n"
+	    "-a always,exit -F arch=b64 -F dir=/home/ab/.ssh2 -F perm=wa\n";
+	size_t n = sizeof(rules) - 1;
+
+	ck_assert(homewatch_rules_cover(rules, n, "/root"));
+	ck_assert(homewatch_rules_cover(rules, n, "/home/a"));
+	ck_assert(homewatch_rules_cover(rules, n, "/home/a/"));
+	ck_assert(homewatch_rules_cover(rules, n, "/srv/new"));
+	ck_assert(homewatch_rules_cover(rules, n, "/home/with space"));
+	/* Not by a prefix, a suffix, or a comment that only names it. */
+	ck_assert(!homewatch_rules_cover(rules, n, "/home"));
+	ck_assert(!homewatch_rules_cover(rules, n, "/home/ab"));
+	ck_assert(!homewatch_rules_cover(rules, n, "/root/x"));
+	ck_assert(!homewatch_rules_cover(rules, n, "/srv"));
+	ck_assert(!homewatch_rules_cover(rules, 0, "/root"));
+}
+END_TEST
+
+/*
+ * At start: a home the rules files name is left to audit; one they do
+ * not name is watched, its present authorized_keys noted without an
+ * alert, and its change alerted.
+ */
+START_TEST(test_seed)
+{
+	char top[] = "/tmp/check_homewatch.XXXXXX", p[4400], rf[4400];
+	char ha[4096], hb[4096];
+	const char *files[3];
+	const struct homewatch_stats *st;
+	struct homewatch *hw;
+	struct users u;
+	size_t unread = 9, n;
+	int root = geteuid() == 0;
+	FILE *fp;
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(ha, sizeof(ha), "%s/a", top);
+	snprintf(hb, sizeof(hb), "%s/b", top);
+	ck_assert_int_eq(mkdir(ha, 0700), 0);
+	ck_assert_int_eq(mkdir(hb, 0700), 0);
+	snprintf(p, sizeof(p), "%s/.ssh", hb);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	put(p, "authorized_keys", ED_KEY " at-start\n");
+	snprintf(rf, sizeof(rf), "%s/26-sshwatch-homes.rules", top);
+	ck_assert_ptr_nonnull(fp = fopen(rf, "w"));
+	fprintf(fp, "-a always,exit -F arch=b64 -F dir=%s/.ssh -F perm=wa "
+	    "-F key=sshwatch-home\n", ha);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(chmod(rf, 0600), 0);
+	files[0] = rf;
+	files[1] = "/nonexistent/25-sshwatch.rules";
+	files[2] = NULL;
+	users_init(&u);
+	ck_assert_int_eq(users_add(&u, "a", 70001, ha), 0);
+	/* b is read as its account: the caller, who owns the files. */
+	ck_assert_int_eq(users_add(&u, "b", (long long)getuid(), hb), 0);
+	ck_assert_int_eq(users_add(&u, "b2", 70003, hb), 0);	/* shared */
+	ck_assert_int_eq(users_add(&u, "n", 70004, "/nonexistent"), 0);
+	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	st = homewatch_stats(hw);
+	n = homewatch_seed(hw, &u, files, 0, &unread);
+	/*
+	 * The rules file is read as root's all the way: unprivileged (a
+	 * package's %check), this one is the caller's, refused, and then
+	 * names nothing.
+	 */
+	ck_assert_uint_eq(unread, root ? 1 : 2);
+	ck_assert_uint_eq(n, root ? 1 : 2);
+	ck_assert(homewatch_watching(hw, (long long)getuid()));
+	ck_assert(!homewatch_watching(hw, 70003));
+	ck_assert(root ? !homewatch_watching(hw, 70001) :
+	    homewatch_watching(hw, 70001));
+	homewatch_tick(hw, HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 0);		/* noted, not alerted */
+	ck_assert_uint_eq(st->baselined, 1);
+	snprintf(p, sizeof(p), "%s/.ssh", hb);
+	put(p, "authorized_keys", ED_KEY " at-start\n");
+	homewatch_read(hw, 5000);
+	homewatch_tick(hw, 5000 + HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 0);		/* the same content */
+	put(p, "authorized_keys", "command=\"/bin/sh\" " ED_KEY " new\n");
+	homewatch_read(hw, 10000);
+	homewatch_tick(hw, 10000 + HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 1);
+	ck_assert_str_eq(seen.rule[0], "authorized-keys-write");
+	homewatch_free(hw);
+	users_free(&u);
+	snprintf(p, sizeof(p), "rm -rf '%s'", top);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -301,6 +407,8 @@ main(void)
 	tcase_add_test(tc, test_new_home);
 	tcase_add_test(tc, test_rate_limit);
 	tcase_add_test(tc, test_caps);
+	tcase_add_test(tc, test_rules_cover);
+	tcase_add_test(tc, test_seed);
 	suite_add_tcase(s, tc);
 	return tu_run(s, 0);
 }

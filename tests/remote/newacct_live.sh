@@ -20,8 +20,8 @@
 # own key pair and known_hosts, a .ssh made by the account); then, once
 # the generator and the load run again (what audisp-sshwatch-genrules.path
 # does), a write of authorized_keys alerts by its audit record (with the
-# writer's uid), the inotify watch of the account ends (homewatch
-# covered=1 in the statistics line) and raises no second alert.
+# writer's uid), the inotify watch of the account ends (its log line, and
+# covered in the homewatch statistics line) and raises no second alert.
 #
 # Needs root and a free kernel audit subsystem, else exit 77; the kernel
 # audit state found is restored on exit (lib.sh); the account is removed.
@@ -227,7 +227,10 @@ for line in open(path):
         continue
     print("unexpected: %s %s" % (a["rule"], f))
     bad += 1
-n = sum(1 for l in open(path) if '"seen-by=inotify"' in l)
+# Other accounts' homes may be watched too (other tests' accounts):
+# the inotify alerts counted are this home's.
+n = sum(1 for l in open(path) if '"seen-by=inotify"' in l and
+        ((json.loads(l).get("file") or {}).get("path") or "").startswith(home + "/"))
 if n != 2:
     print("%d inotify alerts, not 2" % n)
     bad += 1
@@ -262,9 +265,11 @@ sw_nap 2
 ST=$(sw_plugin_stats "$PPID_" "$ERR" homewatch) ||
 	sw_fail "no statistics: $(tail -n 5 "$ERR")"
 sw_log "$ST"
-[ "$(sw_stat_value "$ST" covered)" = 1 ] || sw_fail "covered is not 1: $ST"
-[ "$(sw_stat_value "$ST" watched)" = 0 ] || sw_fail "watched is not 0: $ST"
-[ "$(sw_stat_value "$ST" alerts)" = 2 ] || sw_fail "alerts is not 2: $ST"
+# The counters are the host's (other tests' accounts are watched too):
+# this account's end of watch is its own log line.
+[ "$(sw_stat_value "$ST" covered)" -ge 1 ] || sw_fail "covered is 0: $ST"
+grep -q "an audit rule covers the .ssh of $U now" "$ERR" ||
+	sw_fail "the watch of $U did not end: $(cat "$ERR")"
 ! grep -q "$FP2.*seen-by=inotify\|seen-by=inotify.*$FP2" "$J" ||
 	sw_fail "the second key alerted by inotify too: $(cat "$J")"
 sw_log "$U: account-unwatched, authorized-keys-write and ssh-config-planted by inotify, the key logs in; audit takes over after the reload"
