@@ -307,6 +307,9 @@ sighting(struct homewatch *hw, int ai, int file, const char *op,
 	free_slot->due = now + HOMEWATCH_DELAY_MS;
 }
 
+static int	 sighting_run(struct homewatch *hw, const struct hw_pending *p,
+		    long long now);
+
 /*
  * Watches HOME/.ssh of account ai when it is a directory (not a link),
  * and notes the files already in it (a .ssh staged elsewhere and renamed
@@ -335,9 +338,16 @@ ssh_try(struct homewatch *hw, int ai, const char *op, long long now)
 	for (i = 0; i < HWF_N; i++) {
 		snprintf(path + n, sizeof(path) - (size_t)n, "/%s",
 		    hwf_names[i]);
-		if (lstat(path, &st) == 0)
-			sighting(hw, ai, i, a->seeded && strcmp(op,
-			    "present") == 0 ? "baseline" : op, now);
+		if (lstat(path, &st) == -1)
+			continue;
+		if (a->seeded && strcmp(op, "present") == 0) {
+			/* At start: read now, as the reference. */
+			struct hw_pending p = { 1, ai, a->gen, i, "baseline",
+			    now };
+
+			sighting_run(hw, &p, now);
+		} else
+			sighting(hw, ai, i, op, now);
 	}
 }
 
