@@ -56,6 +56,7 @@ struct hw_account {
 	long long	 rate_start;
 	int		 rate_n;
 	int		 seeded;	/* at start: note, do not alert */
+	int		 relookup;	/* ask the account's home again */
 	uint64_t	 seen[HWF_N];	/* content last reported, 0: none */
 };
 
@@ -72,6 +73,12 @@ struct hw_pending {
 	int		 file;		/* HWF_* */
 	const char	*op;		/* static */
 	long long	 due;
+};
+
+/* What an account no longer watched had reported (its home moved). */
+struct hw_memo {
+	long long	 uid;
+	uint64_t	 seen[HWF_N];
 };
 
 struct homewatch {
@@ -92,6 +99,9 @@ struct homewatch {
 	size_t			 nkeys, allkeys;
 	uint64_t		 hash;
 	int			 seeding;	/* homewatch_seed() adds */
+	struct hw_memo		 memo[HOMEWATCH_MEMO];	/* a ring */
+	size_t			 nmemo;
+	homewatch_lookup_fn	 lookup;
 };
 
 enum homewatch_name
@@ -149,7 +159,27 @@ homewatch_new(const struct users *users, int version, alert_fn fn,
 	for (i = 0; i < HOMEWATCH_MAX_ACCOUNTS; i++)
 		hw->acct[i].home_wd = hw->acct[i].ssh_wd = -1;
 	event_init(&hw->ev, NULL);
+	hw->lookup = homewatch_getpw;
 	return hw;
+}
+
+int
+homewatch_getpw(long long uid, char *home, size_t homesz)
+{
+	struct passwd pw, *res = NULL;
+	char sbuf[4096];
+
+	if (getpwuid_r((uid_t)uid, &pw, sbuf, sizeof(sbuf), &res) != 0 ||
+	    res == NULL || res->pw_dir == NULL)
+		return -1;
+	snprintf(home, homesz, "%s", res->pw_dir);
+	return 0;
+}
+
+void
+homewatch_set_lookup(struct homewatch *hw, homewatch_lookup_fn fn)
+{
+	hw->lookup = fn;
 }
 
 void
@@ -265,6 +295,11 @@ account_drop(struct homewatch *hw, int ai)
 	for (i = 0; i < HOMEWATCH_MAX_PENDING; i++)
 		if (hw->p[i].used && hw->p[i].acct == ai)
 			hw->p[i].used = 0;
+	/* usermod -d -m: the same files in the new home are no news. */
+	hw->memo[hw->nmemo % HOMEWATCH_MEMO].uid = a->uid;
+	memcpy(hw->memo[hw->nmemo % HOMEWATCH_MEMO].seen, a->seen,
+	    sizeof(a->seen));
+	hw->nmemo++;
 	free(a->home);
 	memset(a, 0, sizeof(*a));
 	a->home_wd = a->ssh_wd = -1;
@@ -351,6 +386,54 @@ ssh_try(struct homewatch *hw, int ai, const char *op, long long now)
 	}
 }
 
+/*
+ * Asks account ai's home again (usermod -d writes the account database
+ * after its record, and -m renames the home).  Returns 0, or -1 when the
+ * account is gone (dropped).
+ */
+static int
+relookup(struct homewatch *hw, int ai)
+{
+	struct hw_account *a = &hw->acct[ai];
+	char home[HOMEWATCH_MAX_PATH];
+	size_t hl;
+	char *h;
+
+	if (hw->lookup(a->uid, home, sizeof(home)) == -1) {
+		hw->st.gone++;		/* userdel */
+		account_drop(hw, ai);
+		return -1;
+	}
+	hl = strlen(home);
+	while (hl > 1 && home[hl - 1] == '/')
+		hl--;
+	home[hl] = '\0';
+	if (home[0] != '/' || strcmp(home, a->home) == 0)
+		return 0;
+	if ((h = strdup(home)) == NULL) {
+		account_drop(hw, ai);
+		return -1;
+	}
+	/* Another home: what was reported stays reported (moved files). */
+	watch_remove(hw, &a->ssh_wd);
+	watch_remove(hw, &a->home_wd);
+	free(a->home);
+	a->home = h;
+	return 0;
+}
+
+/* Asks the home of account ai again from now, on the retry schedule. */
+static void
+relookup_from(struct homewatch *hw, int ai, long long now)
+{
+	struct hw_account *a = &hw->acct[ai];
+
+	a->relookup = 1;
+	a->tries = 0;
+	a->added = now;
+	a->retry_at = now;
+}
+
 /* Looks for account ai's home: watched, or tried again later. */
 static void
 account_try(struct homewatch *hw, int ai, long long now)
@@ -359,6 +442,16 @@ account_try(struct homewatch *hw, int ai, long long now)
 	struct stat st;
 
 	a->retry_at = -1;
+	if (a->relookup && relookup(hw, ai) == -1)
+		return;
+	if (a->home_wd >= 0) {
+		/* The same home, watched: ask again a few times. */
+		if (a->relookup && ++a->tries < HOMEWATCH_RELOOKUPS)
+			a->retry_at = a->added + retry_ms[a->tries];
+		else
+			a->relookup = 0;
+		return;
+	}
 	if (lstat(a->home, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		if (++a->tries >= HOMEWATCH_RETRIES) {
 			hw->st.no_home++;
@@ -374,6 +467,7 @@ account_try(struct homewatch *hw, int ai, long long now)
 		account_drop(hw, ai);
 		return;
 	}
+	a->relookup = 0;
 	if (!a->seeded)
 		log_msg(LOG_INFO, "watching the home of %s (uid %lld) with "
 		    "inotify until an audit rule covers its .ssh", a->name,
@@ -430,18 +524,30 @@ homewatch_add(struct homewatch *hw, long long uid, const char *name,
 	a->tries = 0;
 	a->seeded = hw->seeding;
 	a->rate_start = now;
+	for (i = hw->nmemo; i > 0 && i + HOMEWATCH_MEMO > hw->nmemo; i--)
+		if (hw->memo[(i - 1) % HOMEWATCH_MEMO].uid == uid) {
+			memcpy(a->seen, hw->memo[(i - 1) % HOMEWATCH_MEMO].seen,
+			    sizeof(a->seen));
+			break;
+		}
 	hw->st.accounts++;
 	hw->st.watched++;
 	account_try(hw, ai, now);
 	return 0;
 }
 
-/* Looks up an account of an ADD_USER or usermod record and watches it. */
+/*
+ * Looks up an account of an ADD_USER or usermod record and watches it.
+ * usermod logs before it writes the new home into the account database:
+ * its home is asked again for a few seconds (relookup()).
+ */
 static void
-account_record(struct homewatch *hw, const struct ev_session *s)
+account_record(struct homewatch *hw, const struct ev_session *s, int moved)
 {
 	struct passwd pw, *res = NULL;
 	char name[64], sbuf[4096];
+	long long now = homewatch_now();
+	int i;
 
 	if (s->id >= 0)
 		getpwuid_r((uid_t)s->id, &pw, sbuf, sizeof(sbuf), &res);
@@ -452,8 +558,15 @@ account_record(struct homewatch *hw, const struct ev_session *s)
 	}
 	if (res == NULL || res->pw_dir == NULL)
 		return;
-	homewatch_add(hw, (long long)res->pw_uid, res->pw_name, res->pw_dir,
-	    homewatch_now());
+	if (homewatch_add(hw, (long long)res->pw_uid, res->pw_name,
+	    res->pw_dir, now) == -1 || !moved)
+		return;
+	for (i = 0; i < HOMEWATCH_MAX_ACCOUNTS; i++)
+		if (hw->acct[i].used &&
+		    hw->acct[i].uid == (long long)res->pw_uid) {
+			relookup_from(hw, i, now);
+			break;
+		}
 }
 
 /* Is PATH item p in account a's .ssh (by name, or as its PARENT)? */
@@ -486,7 +599,7 @@ homewatch_event(struct homewatch *hw, const struct event *ev)
 
 		if (s->success == 1 && (moved || (s->type == AUDIT_ADD_USER &&
 		    accounts_op_matters(s->type, s->op.p, s->op.len))))
-			account_record(hw, s);
+			account_record(hw, s, moved);
 	}
 	if (!ev->have_syscall || hw->st.watched == 0 ||
 	    ev->key.len != sizeof(HOMEWATCH_AUDIT_KEY) - 1 ||
@@ -538,17 +651,23 @@ handle(struct homewatch *hw, const struct inotify_event *ie, long long now)
 		if (is_ssh)
 			a->ssh_wd = -1;
 		else {
+			/* Moved or removed: where is the home now? */
 			a->home_wd = -1;
-			hw->st.gone++;
-			account_drop(hw, ai);
+			watch_remove(hw, &a->ssh_wd);
+			relookup_from(hw, ai, now);
 		}
 		return;
 	}
 	nl = ie->len > 0 ? strnlen(ie->name, ie->len) : 0;
 	if (!w->is_ssh) {
 		if (ie->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-			hw->st.gone++;
-			account_drop(hw, ai);
+			/*
+			 * usermod -d -m renamed it, userdel -r removed it:
+			 * the account's home is asked again.
+			 */
+			watch_remove(hw, &a->ssh_wd);
+			watch_remove(hw, &a->home_wd);
+			relookup_from(hw, ai, now);
 			return;
 		}
 		if (homewatch_classify(ie->name, nl, 1) != HW_NAME_SSHDIR)
@@ -667,9 +786,15 @@ sighting_run(struct homewatch *hw, const struct hw_pending *p, long long now)
 				hw->st.unread++;
 			goto out;
 		}
-		for (i = 0; i < pc.n; i++)
-			hw->hash = fnv(hw->hash, pc.texts[i],
-			    strlen(pc.texts[i]) + 1);
+		/* The lines without the file's name (a home moved). */
+		for (i = 0; i < pc.n; i++) {
+			const char *t = pc.texts[i];
+			size_t pl = strlen(path);
+
+			if (strncmp(t, path, pl) == 0)
+				t += pl;
+			hw->hash = fnv(hw->hash, t, strlen(t) + 1);
+		}
 	}
 	if (strcmp(p->op, "baseline") == 0) {
 		/* At start: what is there now is the reference. */

@@ -29,13 +29,21 @@
  * skipped, or rules never generated); what their .ssh holds at start is
  * noted without an alert.
  *
+ * A home renamed or removed (usermod -d -m, userdel -r), or a usermod
+ * record, makes the account's home be asked again (homewatch_lookup_fn;
+ * usermod writes the database after its record) on the retry schedule:
+ * the new home is watched, and what was reported stays reported (the
+ * files moved with it are no news; HOMEWATCH_MEMO accounts' contents are
+ * remembered past their watch).
+ *
  * An account stops being watched when an audit record of a write under
  * its .ssh arrives with the key the generated and shipped watches use
  * (HOMEWATCH_AUDIT_KEY: an audit watch covers it now; a pending sighting
  * of it is then dropped, the audit alert being the better one), when its
- * home is removed or renamed away, or at HOMEWATCH_MAX_ACCOUNTS (counted).
- * Deleted accounts (DEL_USER does not reach the rules) stop being
- * watched when their home goes (userdel -r) or at the next start.
+ * home went and the account is no longer in the database, when its home
+ * never appears, or at HOMEWATCH_MAX_ACCOUNTS (counted).  Deleted
+ * accounts (DEL_USER does not reach the rules) stop being watched when
+ * their home goes (userdel -r) or at the next start.
  *
  * Every dimension is capped and counted: accounts, inotify watches,
  * pending sightings, alerts per account per minute.  Replay has no such
@@ -64,8 +72,16 @@
 #define HOMEWATCH_RATE_MS	60000	/* ... per this many ms */
 #define HOMEWATCH_READ_BYTES	16384	/* inotify records read at once */
 #define HOMEWATCH_MAX_KEYS	16	/* keys one alert lists */
+/*
+ * Accounts no longer watched whose reported contents are remembered, so
+ * that a home moved (usermod -d -m) does not report the same files again.
+ */
+#define HOMEWATCH_MEMO		32
 /* The retries for a home that does not exist yet (useradd makes it last). */
 #define HOMEWATCH_RETRIES	8
+/* Times a watched account's home is asked again after usermod (or after
+ * its home moved or went: then until it exists, HOMEWATCH_RETRIES). */
+#define HOMEWATCH_RELOOKUPS	5
 #define HOMEWATCH_AUDIT_KEY	"sshwatch-home"
 /* At start: accounts seeded at most (the rest is kept for new ones). */
 #define HOMEWATCH_MAX_START	(HOMEWATCH_MAX_ACCOUNTS / 2)
@@ -162,6 +178,16 @@ int		 homewatch_rules_cover(const char *text, size_t len,
 size_t		 homewatch_seed(struct homewatch *hw, const struct users *u,
 		    const char *const *rulefiles, long long now,
 		    size_t *unread);
+/*
+ * How an account's home is asked (tests give their own): writes it to
+ * home and returns 0, or -1 when there is no such account.  The default,
+ * homewatch_getpw(), is getpwuid_r(3).
+ */
+typedef int	(*homewatch_lookup_fn)(long long uid, char *home,
+		    size_t homesz);
+int		 homewatch_getpw(long long uid, char *home, size_t homesz);
+void		 homewatch_set_lookup(struct homewatch *hw,
+		    homewatch_lookup_fn fn);
 /* Is account uid watched now? */
 int		 homewatch_watching(const struct homewatch *hw, long long uid);
 const struct homewatch_stats *homewatch_stats(const struct homewatch *hw);

@@ -6,7 +6,8 @@
  * authorized-keys-write and ssh-config-planted after HOMEWATCH_DELAY_MS
  * (not before), once per content, nothing for touch(1), known_hosts or
  * other files, a .ssh staged elsewhere and renamed in, the end of the
- * watch when a covering audit record arrives, the rate limit, and the
+ * watch when a covering audit record arrives, a home moved (usermod -d
+ * -m: its files not reported again), the rate limit, and the
  * caps on accounts and watches, each counted; at start, the homes the
  * rules files do not name watched, what they hold noted without an
  * alert, and a change then alerted.  End to end with a real
@@ -293,6 +294,87 @@ START_TEST(test_caps)
 }
 END_TEST
 
+/* The account database as the tests want it. */
+static char fake_home[4200];
+static int fake_gone;
+
+static int
+fake_lookup(long long uid, char *home, size_t homesz)
+{
+	(void)uid;
+	if (fake_gone)
+		return -1;
+	snprintf(home, homesz, "%s", fake_home);
+	return 0;
+}
+
+/*
+ * usermod -d -m: the home renamed before the account database names the
+ * new one; then userdel -r.
+ */
+START_TEST(test_home_moved)
+{
+	char top[] = "/tmp/check_homewatch.XXXXXX", p[4400], ha[4096];
+	char hb[4096];
+	const struct homewatch_stats *st;
+	struct homewatch *hw;
+	long long me = (long long)getuid();
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(ha, sizeof(ha), "%s/old", top);
+	snprintf(hb, sizeof(hb), "%s/new", top);
+	ck_assert_int_eq(mkdir(ha, 0700), 0);
+	snprintf(p, sizeof(p), "%s/.ssh", ha);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	put(p, "authorized_keys", ED_KEY " moved\n");
+	put(p, "config", "Host *\n  DynamicForward 15200\n");
+	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	homewatch_set_lookup(hw, fake_lookup);
+	snprintf(fake_home, sizeof(fake_home), "%s", ha);
+	fake_gone = 0;
+	st = homewatch_stats(hw);
+	/* Added while the plugin runs: what is there is news. */
+	ck_assert_int_eq(homewatch_add(hw, me, "mover", ha, 0), 0);
+	homewatch_tick(hw, HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 2);
+	ck_assert_str_eq(seen.op[0], "present");
+	/* Renamed; the database still names the old home a moment. */
+	ck_assert_int_eq(rename(ha, hb), 0);
+	homewatch_read(hw, 5000);
+	ck_assert(homewatch_watching(hw, me));
+	ck_assert_int_eq(homewatch_next_ms(hw, 5000), 0);
+	homewatch_tick(hw, 5000);
+	ck_assert_uint_eq(st->watches, 0);
+	snprintf(fake_home, sizeof(fake_home), "%s/", hb);
+	homewatch_tick(hw, 5000 + homewatch_next_ms(hw, 5000));
+	ck_assert_uint_eq(st->watches, 2);	/* the new home and .ssh */
+	homewatch_tick(hw, 7000 + HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 2);		/* the same files, moved */
+	ck_assert_uint_eq(st->unchanged, 2);
+	ck_assert_uint_eq(st->gone, 0);
+	snprintf(p, sizeof(p), "%s/.ssh", hb);
+	put(p, "authorized_keys2", ED_KEY " second\n");
+	homewatch_read(hw, 10000);
+	homewatch_tick(hw, 10000 + HOMEWATCH_DELAY_MS);
+	ck_assert_int_eq(seen.n, 3);
+	ck_assert_ptr_nonnull(strstr(seen.match[2],
+	    "/new/.ssh/authorized_keys2|"));
+	/* userdel -r: the account and then its home go. */
+	fake_gone = 1;
+	snprintf(p, sizeof(p), "rm -rf '%s'", hb);
+	ck_assert_int_eq(system(p), 0);
+	homewatch_read(hw, 20000);
+	homewatch_tick(hw, 20000);
+	ck_assert(!homewatch_watching(hw, me));
+	ck_assert_uint_eq(st->gone, 1);
+	ck_assert_uint_eq(st->watches, 0);
+	homewatch_free(hw);
+	snprintf(p, sizeof(p), "rm -rf '%s'", top);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 START_TEST(test_rules_cover)
 {
 	static const char rules[] =
@@ -407,6 +489,7 @@ main(void)
 	tcase_add_test(tc, test_new_home);
 	tcase_add_test(tc, test_rate_limit);
 	tcase_add_test(tc, test_caps);
+	tcase_add_test(tc, test_home_moved);
 	tcase_add_test(tc, test_rules_cover);
 	tcase_add_test(tc, test_seed);
 	suite_add_tcase(s, tc);

@@ -22,6 +22,9 @@
 # does), a write of authorized_keys alerts by its audit record (with the
 # writer's uid), the inotify watch of the account ends (its log line, and
 # covered in the homewatch statistics line) and raises no second alert.
+# Before that reload, usermod -d -m moves the home: the new one is
+# watched (account-unwatched for the change), the files moved are not
+# reported again, an authorized_keys2 written there is.
 #
 # Needs root and a free kernel audit subsystem, else exit 77; the kernel
 # audit state found is restored on exit (lib.sh); the account is removed.
@@ -237,6 +240,39 @@ if n != 2:
 sys.exit(1 if bad else 0)
 EOF
 
+# usermod -d -m: the home moves (one rename); the new one is watched from
+# the USER_CHAUTHTOK record, the files moved with it are no news, a new
+# file there is.
+H2=$H.moved
+usermod -d "$H2" -m "$U" || sw_fail "usermod -d"
+watching_twice() {
+	[ "$(grep -c "watching the home of $U " "$ERR")" -ge 2 ]
+}
+sw_wait_for 10 watching_twice ||
+	sw_fail "the plugin does not watch the moved home $H2: $(cat "$ERR")"
+sw_wait_for 5 have account-unwatched "id=$UIDU" \
+    "op=changing home directory" ||
+	sw_fail "no account-unwatched for the home change: $(cat "$J")"
+ssh-keygen -q -t ed25519 -N '' -C swna-moved -f "$SW_T/moved" ||
+	sw_fail "ssh-keygen"
+chmod 0644 "$SW_T/moved.pub"
+FP3=$(ssh-keygen -lf "$SW_T/moved.pub" | awk '{ print $2 }')
+as "$U" sh -c "umask 077; cat >'$H2/.ssh/authorized_keys2'" \
+    <"$SW_T/moved.pub" || sw_fail "authorized_keys2"
+sw_wait_for 10 have authorized-keys-write "$H2/.ssh/authorized_keys2" \
+    seen-by=inotify "$FP3" ||
+	sw_fail "no authorized-keys-write by inotify in the moved home: $(cat "$J")"
+sw_nap 1.5
+python3 - "$J" "$H2" <<'EOF' || sw_fail "the moved files alerted again: $(cat "$J")"
+import json, sys
+path, home = sys.argv[1:]
+n = [json.loads(l)["file"]["path"] for l in open(path)
+     if '"seen-by=inotify"' in l and
+     ((json.loads(l).get("file") or {}).get("path") or "").startswith(home + "/")]
+sys.exit(0 if n == [home + "/.ssh/authorized_keys2"] else 1)
+EOF
+H=$H2
+
 # The path unit's work: generate and load again; audit covers the home.
 load_rules || load_rules || sw_fail "auditctl -R: $(cat "$SW_T/load.out")"
 auditctl -l | grep -qF -- "-F dir=$H/.ssh" || sw_fail "no rule for $H/.ssh now"
@@ -272,5 +308,5 @@ grep -q "an audit rule covers the .ssh of $U now" "$ERR" ||
 	sw_fail "the watch of $U did not end: $(cat "$ERR")"
 ! grep -q "$FP2.*seen-by=inotify\|seen-by=inotify.*$FP2" "$J" ||
 	sw_fail "the second key alerted by inotify too: $(cat "$J")"
-sw_log "$U: account-unwatched, authorized-keys-write and ssh-config-planted by inotify, the key logs in; audit takes over after the reload"
+sw_log "$U: account-unwatched, authorized-keys-write and ssh-config-planted by inotify, the key logs in; usermod -d -m followed; audit takes over after the reload"
 exit 0
