@@ -16,7 +16,6 @@
 #include <unistd.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include <libaudit.h>
 
@@ -48,8 +47,6 @@ struct hw_account {
 	char		 name[64];
 	char		*home;
 	int		 home_wd, ssh_wd;	/* -1: none */
-	char		 ssh_dev[16];
-	unsigned long long ssh_ino;
 	int		 tries;		/* home lookups done */
 	long long	 retry_at;	/* -1: not waiting for the home */
 	long long	 added;		/* when it came */
@@ -269,8 +266,9 @@ watch_add(struct homewatch *hw, int ai, const char *path, uint32_t mask,
 		hw->st.watches_over++;
 		return -1;
 	}
+	/* IN_MASK_ADD: a directory watched already keeps its own mask. */
 	if ((wd = inotify_add_watch(hw->fd, path, mask | IN_ONLYDIR |
-	    IN_DONT_FOLLOW)) == -1) {
+	    IN_DONT_FOLLOW | IN_MASK_ADD)) == -1) {
 		hw->st.watch_failed++;
 		return -1;
 	}
@@ -367,9 +365,6 @@ ssh_try(struct homewatch *hw, int ai, const char *op, long long now)
 	    IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF, 1);
 	if (a->ssh_wd < 0)
 		return;
-	snprintf(a->ssh_dev, sizeof(a->ssh_dev), "%02x:%02x",
-	    major(st.st_dev), minor(st.st_dev));
-	a->ssh_ino = (unsigned long long)st.st_ino;
 	for (i = 0; i < HWF_N; i++) {
 		snprintf(path + n, sizeof(path) - (size_t)n, "/%s",
 		    hwf_names[i]);
@@ -569,19 +564,38 @@ account_record(struct homewatch *hw, const struct ev_session *s, int moved)
 		}
 }
 
-/* Is PATH item p in account a's .ssh (by name, or as its PARENT)? */
+/*
+ * Is PATH item p an existing file in account a's .ssh, opened by name
+ * (absolute, or joined to the event's CWD)?  Only a recursive dir= watch
+ * records that: the watch of .ssh's creation (path=, when the generator
+ * ran before .ssh existed) records a file created there by its PARENT
+ * item, never an open of a file already there, so it does not count.
+ */
 static int
-in_ssh(const struct hw_account *a, const struct ev_path *p)
+in_ssh(const struct hw_account *a, const struct event *ev,
+    const struct ev_path *p)
 {
-	size_t hl = strlen(a->home);
+	char full[HOMEWATCH_MAX_PATH];
+	size_t hl = strlen(a->home), n;
+	const char *name;
+	int k;
 
-	if (a->ssh_wd >= 0 && p->nametype == NT_PARENT && p->inode != 0 &&
-	    p->inode == a->ssh_ino && strcmp(p->dev, a->ssh_dev) == 0)
-		return 1;
-	return p->have_name && p->name.len >= hl + 5 &&
-	    memcmp(p->name.p, a->home, hl) == 0 &&
-	    memcmp(p->name.p + hl, "/.ssh", 5) == 0 &&
-	    (p->name.len == hl + 5 || p->name.p[hl + 5] == '/');
+	if (!p->have_name || p->name.len == 0 ||
+	    (p->nametype != NT_NORMAL && p->nametype != NT_UNSET))
+		return 0;
+	name = p->name.p;
+	n = p->name.len;
+	if (name[0] != '/') {
+		if (!ev->have_cwd || ev->cwd.len == 0 ||
+		    (k = snprintf(full, sizeof(full), "%.*s/%.*s",
+		    (int)ev->cwd.len, ev->cwd.p, (int)n, name)) < 0 ||
+		    (size_t)k >= sizeof(full))
+			return 0;
+		name = full;
+		n = (size_t)k;
+	}
+	return n > hl + 6 && memcmp(name, a->home, hl) == 0 &&
+	    memcmp(name + hl, "/.ssh/", 6) == 0;
 }
 
 void
@@ -611,7 +625,7 @@ homewatch_event(struct homewatch *hw, const struct event *ev)
 		if (!a->used)
 			continue;
 		for (i = 0; i < ev->npaths; i++)
-			if (in_ssh(a, &ev->paths[i]))
+			if (in_ssh(a, ev, &ev->paths[i]))
 				break;
 		if (i < ev->npaths) {
 			log_msg(LOG_INFO, "an audit rule covers the .ssh of "

@@ -36,10 +36,12 @@
  * files moved with it are no news; HOMEWATCH_MEMO accounts' contents are
  * remembered past their watch).
  *
- * An account stops being watched when an audit record of a write under
- * its .ssh arrives with the key the generated and shipped watches use
- * (HOMEWATCH_AUDIT_KEY: an audit watch covers it now; a pending sighting
- * of it is then dropped, the audit alert being the better one), when its
+ * An account stops being watched when an audit record of a write to an
+ * existing file in its .ssh (a NORMAL PATH item, which only a recursive
+ * dir= watch records) arrives with the key the generated and shipped
+ * watches use (HOMEWATCH_AUDIT_KEY: an audit watch covers it now; a
+ * pending sighting of it is then dropped, the audit alert being the
+ * better one), when its
  * home went and the account is no longer in the database, when its home
  * never appears, or at HOMEWATCH_MAX_ACCOUNTS (counted).  Deleted
  * accounts (DEL_USER does not reach the rules) stop being watched when
@@ -143,8 +145,9 @@ int		 homewatch_add(struct homewatch *hw, long long uid,
 		    const char *name, const char *home, long long now);
 /*
  * A step of the rules (rules_run()): an account added or whose home
- * changed (its home looked up) is watched; a write under a watched .ssh
- * with HOMEWATCH_AUDIT_KEY ends the watch of that account.
+ * changed (its home looked up) is watched; a write to an existing file
+ * of a watched .ssh with HOMEWATCH_AUDIT_KEY ends the watch of that
+ * account.
  */
 void		 homewatch_event(struct homewatch *hw, const struct event *ev);
 /* Reads what the descriptor holds (never blocks), at now. */

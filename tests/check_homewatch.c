@@ -185,12 +185,29 @@ START_TEST(test_new_home)
 	homewatch_read(hw, t);
 	event_init(&ev, NULL);
 	ev.have_syscall = 1;
+	/*
+	 * A file created there, seen by its PARENT item: what the watch of
+	 * .ssh's creation (path=) records too; no proof of a dir= watch.
+	 */
+	buf_adds(&ev.key, HOMEWATCH_AUDIT_KEY);
+	ev.npaths = 2;
+	ev.paths[0].have_name = 1;
+	ev.paths[0].nametype = NT_PARENT;
+	buf_adds(&ev.paths[0].name, ssh);
+	ev.paths[1].have_name = 1;
+	ev.paths[1].nametype = NT_CREATE;
+	buf_adds(&ev.paths[1].name, "authorized_keys2");
+	homewatch_event(hw, &ev);
+	ck_assert(homewatch_watching(hw, (long long)getuid()));
+	/* An existing file opened by a relative name, but another key. */
+	buf_reset(&ev.key);
 	buf_adds(&ev.key, "sshwatch-keyread");	/* another rule's key */
 	ev.npaths = 1;
-	ev.paths[0].have_name = 1;
 	ev.paths[0].nametype = NT_NORMAL;
-	buf_adds(&ev.paths[0].name, ssh);
-	buf_adds(&ev.paths[0].name, "/authorized_keys");
+	buf_reset(&ev.paths[0].name);
+	buf_adds(&ev.paths[0].name, ".ssh/authorized_keys");
+	ev.have_cwd = 1;
+	buf_adds(&ev.cwd, home);
 	homewatch_event(hw, &ev);
 	ck_assert(homewatch_watching(hw, (long long)getuid()));
 	buf_reset(&ev.key);
