@@ -80,7 +80,6 @@ struct hw_memo {
 
 struct homewatch {
 	int			 fd;
-	const struct users	*users;
 	int			 version;
 	alert_fn		 fn;
 	void			*ctx;
@@ -137,8 +136,7 @@ fnv(uint64_t h, const void *p, size_t n)
 }
 
 struct homewatch *
-homewatch_new(const struct users *users, int version, alert_fn fn,
-    void *ctx)
+homewatch_new(int version, alert_fn fn, void *ctx)
 {
 	struct homewatch *hw;
 	size_t i;
@@ -149,7 +147,6 @@ homewatch_new(const struct users *users, int version, alert_fn fn,
 		free(hw);
 		return NULL;
 	}
-	hw->users = users;
 	hw->version = version;
 	hw->fn = fn;
 	hw->ctx = ctx;

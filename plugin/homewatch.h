@@ -126,12 +126,11 @@ enum homewatch_name homewatch_classify(const char *name, size_t n,
 
 /*
  * A watcher (with its own inotify descriptor, non-blocking, close on
- * exec) that raises alerts through fn(ctx, alert) for the OpenSSH
- * release version; users names the accounts.  NULL when inotify or
- * memory is short.
+ * exec) that raises alerts through fn(ctx, alert) and reads client
+ * configurations with the syntax of OpenSSH release version.  NULL when
+ * inotify or memory is short.
  */
-struct homewatch *homewatch_new(const struct users *users, int version,
-	    alert_fn fn, void *ctx);
+struct homewatch *homewatch_new(int version, alert_fn fn, void *ctx);
 void		 homewatch_free(struct homewatch *hw);
 /* The descriptor to poll for POLLIN. */
 int		 homewatch_fd(const struct homewatch *hw);

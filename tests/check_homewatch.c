@@ -116,7 +116,7 @@ START_TEST(test_new_home)
 
 	memset(&seen, 0, sizeof(seen));
 	ck_assert_ptr_nonnull(mkdtemp(home));
-	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	ck_assert_ptr_nonnull(hw = homewatch_new(0, on_alert, NULL));
 	st = homewatch_stats(hw);
 	ck_assert_int_eq(homewatch_add(hw, (long long)getuid(), "tester",
 	    home, t), 0);
@@ -236,7 +236,7 @@ START_TEST(test_rate_limit)
 	ck_assert_ptr_nonnull(mkdtemp(home));
 	snprintf(ssh, sizeof(ssh), "%s/.ssh", home);
 	ck_assert_int_eq(mkdir(ssh, 0700), 0);
-	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	ck_assert_ptr_nonnull(hw = homewatch_new(0, on_alert, NULL));
 	st = homewatch_stats(hw);
 	ck_assert_int_eq(homewatch_add(hw, (long long)getuid(), "tester",
 	    home, t), 0);
@@ -270,7 +270,7 @@ START_TEST(test_caps)
 	size_t i, homes = HOMEWATCH_MAX_WATCHES / 2 + 1;
 
 	ck_assert_ptr_nonnull(mkdtemp(top));
-	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	ck_assert_ptr_nonnull(hw = homewatch_new(0, on_alert, NULL));
 	st = homewatch_stats(hw);
 	/* Homes with a .ssh each: two watches an account, past the cap. */
 	for (i = 0; i < homes; i++) {
@@ -346,7 +346,7 @@ START_TEST(test_home_moved)
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 	put(p, "authorized_keys", ED_KEY " moved\n");
 	put(p, "config", "Host *\n  DynamicForward 15200\n");
-	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	ck_assert_ptr_nonnull(hw = homewatch_new(0, on_alert, NULL));
 	homewatch_set_lookup(hw, fake_lookup);
 	snprintf(fake_home, sizeof(fake_home), "%s", ha);
 	fake_gone = 0;
@@ -461,7 +461,7 @@ START_TEST(test_seed)
 	ck_assert_int_eq(users_add(&u, "b", (long long)getuid(), hb), 0);
 	ck_assert_int_eq(users_add(&u, "b2", 70003, hb), 0);	/* shared */
 	ck_assert_int_eq(users_add(&u, "n", 70004, "/nonexistent"), 0);
-	ck_assert_ptr_nonnull(hw = homewatch_new(NULL, 0, on_alert, NULL));
+	ck_assert_ptr_nonnull(hw = homewatch_new(0, on_alert, NULL));
 	st = homewatch_stats(hw);
 	n = homewatch_seed(hw, &u, files, 0, &unread);
 	/*
