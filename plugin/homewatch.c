@@ -720,7 +720,8 @@ homewatch_read(struct homewatch *hw, long long now)
 		n = read(hw->fd, buf, sizeof(buf));
 		if (n <= 0)
 			return;		/* EAGAIN: all read */
-		for (off = 0; off + sizeof(struct inotify_event) <= (size_t)n;) {
+		for (off = 0; off + sizeof(struct inotify_event) <=
+		    (size_t)n;) {
 			const struct inotify_event *ie =
 			    (const void *)(buf + off);
 

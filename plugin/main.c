@@ -370,7 +370,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			NULL };
 		size_t unread = 0, seeded;
 
-		if ((homewatch = homewatch_new(version, filter_alert, filter)) == NULL)
+		if ((homewatch = homewatch_new(version, filter_alert,
+		    filter)) == NULL)
 			log_msg(LOG_WARNING, "inotify: %s: new accounts' "
 			    "homes are not watched", strerror(errno));
 		pipeline_set_homewatch(pl, homewatch);
