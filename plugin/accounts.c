@@ -83,10 +83,13 @@ accounts_run(const struct rules_ctx *rc, const struct event *ev,
 		a.note = moved ? "the account's home changed (usermod -d, "
 		    "-m moves it): the generated audit rules watch the old "
 		    "path; run audisp-sshwatch-genrules and augenrules --load, "
-		    "or enable audisp-sshwatch-genrules.path" :
+		    "or enable audisp-sshwatch-genrules.path (until then, in "
+		    "plugin mode, the plugin watches the home with inotify)" :
 		    "no generated audit rule watches this account's "
 		    "~/.ssh yet: run audisp-sshwatch-genrules and augenrules "
-		    "--load, or enable audisp-sshwatch-genrules.path";
+		    "--load, or enable audisp-sshwatch-genrules.path (until "
+		    "then, in plugin mode, the plugin watches the home with "
+		    "inotify)";
 		fn(ctx, &a);
 		return 1;	/* one per event */
 	}

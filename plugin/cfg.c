@@ -29,6 +29,7 @@ cfg_defaults(struct cfg *c)
 	c->openssh_version = 0;
 	c->syslog_alerts = 1;
 	c->audit_sink = 1;
+	c->watch_new_homes = 1;
 	c->remote_port = 60;
 	c->network_retry_time = 1;
 	c->network_retry_max = 60;
@@ -344,6 +345,8 @@ static const struct {
 	{ "audit_sink", offsetof(struct cfg, audit_sink),
 	  { "no", "yes", NULL }, { 0, 1 } },
 	{ "report_suppressed", offsetof(struct cfg, report_suppressed),
+	  { "no", "yes", NULL }, { 0, 1 } },
+	{ "watch_new_homes", offsetof(struct cfg, watch_new_homes),
 	  { "no", "yes", NULL }, { 0, 1 } },
 };
 

@@ -77,6 +77,8 @@ struct cfg {
 	size_t		 nallow;
 	char		*allow_dir;
 	int		 report_suppressed;
+	/* Plugin mode: inotify on homes no audit rule covers (homewatch.h). */
+	int		 watch_new_homes;
 	int		 dedup_window;		/* seconds; 0: off */
 	int		 dedup_limit;		/* alerts per window per key */
 };

@@ -34,6 +34,7 @@
 #include "filter.h"
 #include "follow.h"
 #include "framer.h"
+#include "homewatch.h"
 #include "gate.h"
 #include "inodes.h"
 #include "sshdirs.h"
@@ -79,6 +80,9 @@ on_usr1(int sig)
 {
 	got_usr1 = 1;
 }
+
+/* Plugin mode's inotify fallback (homewatch.h), or NULL. */
+static struct homewatch *homewatch;
 
 /*
  * One line of every counter: what was read, what the gate let through,
@@ -149,6 +153,22 @@ log_stats(const char *when, const struct framer *fr, struct pipeline *pl,
 		    "over=%llu keys_unread=%llu keys_refused=%llu", when,
 		    dw->reloads, dw->refused, dw->over, dw->keys_unread,
 		    dw->keys_refused);
+	}
+	if (homewatch != NULL) {
+		const struct homewatch_stats *hs = homewatch_stats(homewatch);
+
+		log_always(LOG_INFO, "%s: homewatch watched=%zu watches=%zu "
+		    "accounts=%llu covered=%llu gone=%llu no_home=%llu "
+		    "accounts_over=%llu watches_over=%llu watch_failed=%llu "
+		    "sightings=%llu pending_over=%llu unread=%llu "
+		    "unchanged=%llu alerts=%llu rate_limited=%llu "
+		    "overflows=%llu start_over=%llu baselined=%llu", when,
+		    hs->watched, hs->watches,
+		    hs->accounts, hs->covered, hs->gone, hs->no_home,
+		    hs->accounts_over, hs->watches_over, hs->watch_failed,
+		    hs->sightings, hs->pending_over, hs->unread, hs->unchanged,
+		    hs->alerts, hs->rate_limited, hs->overflows,
+		    hs->start_over, hs->baselined);
 	}
 	log_always(LOG_INFO, "%s: records=%llu events=%llu gate_passed=%llu "
 	    "gate_dropped=%llu analysed=%llu alerts=%llu "
@@ -236,6 +256,13 @@ warn_multilink(const char *path, unsigned long nlink)
 {
 	log_msg(LOG_WARNING, "%s has %lu hard links: another name for it "
 	    "writes it without naming it (find / -samefile)", path, nlink);
+}
+
+/* The earlier of two delays in ms, -1 meaning none. */
+static long long
+earliest(long long a, long long b)
+{
+	return a < 0 ? b : b < 0 || a < b ? a : b;
 }
 
 static int
@@ -335,6 +362,27 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	if (pl != NULL)
 		log_msg(LOG_INFO, "%zu .ssh directories known at start",
 		    sshdirs_seed(pipeline_inodes(pl), &users, warn_multilink));
+	/* Accounts added from now on: inotify until audit covers them. */
+	if (pl != NULL && cfg->watch_new_homes) {
+		static const char *const rulefiles[] = {
+			SW_SYSCONFDIR "/audit/rules.d/25-sshwatch.rules",
+			SW_SYSCONFDIR "/audit/rules.d/26-sshwatch-homes.rules",
+			NULL };
+		size_t unread = 0, seeded;
+
+		if ((homewatch = homewatch_new(version, filter_alert,
+		    filter)) == NULL)
+			log_msg(LOG_WARNING, "inotify: %s: new accounts' "
+			    "homes are not watched", strerror(errno));
+		pipeline_set_homewatch(pl, homewatch);
+		if (homewatch != NULL) {
+			seeded = homewatch_seed(homewatch, &users, rulefiles,
+			    homewatch_now(), &unread);
+			log_msg(LOG_INFO, "%zu homes no audit rules file names "
+			    "watched with inotify (%zu of 2 rules files "
+			    "unread)", seeded, unread);
+		}
+	}
 	chunk = malloc(READ_CHUNK);
 	if (fr == NULL || chunk == NULL) {
 		log_msg(LOG_ERR, "cannot start: out of memory");
@@ -364,7 +412,10 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	    version / 100, version % 100);
 
 	while (!got_term) {
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		struct pollfd pfd[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = homewatch != NULL ? homewatch_fd(homewatch) :
+			    -1, .events = POLLIN } };
 		struct timespec wait = { 0, 0 };
 		long long next;
 		ssize_t n;
@@ -376,6 +427,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		}
 		/* Client configuration files due to be read again. */
 		pipeline_tick(pl);
+		if (homewatch != NULL)
+			homewatch_tick(homewatch, homewatch_now());
 		if (got_hup) {
 			struct cfg ncfg;
 
@@ -420,13 +473,17 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			wait.tv_sec = IDLE_AGE_SECS;
 		else if (filter_pending(filter) > 0)
 			wait.tv_sec = 1;
-		if ((next = pipeline_next_ms(pl)) >= 0 && (wait.tv_sec == 0 ||
+		next = pipeline_next_ms(pl);
+		if (homewatch != NULL)
+			next = earliest(next, homewatch_next_ms(homewatch,
+			    homewatch_now()));
+		if (next >= 0 && (wait.tv_sec == 0 ||
 		    next < wait.tv_sec * 1000LL)) {
 			next = next > 0 ? next : 1;
 			wait.tv_sec = next / 1000;
 			wait.tv_nsec = (next % 1000) * 1000000L;
 		}
-		pr = ppoll(&pfd, 1, wait.tv_sec > 0 || wait.tv_nsec > 0 ?
+		pr = ppoll(pfd, 2, wait.tv_sec > 0 || wait.tv_nsec > 0 ?
 		    &wait : NULL, &none);
 		if (pr == -1) {
 			if (errno == EINTR)
@@ -440,6 +497,10 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			framer_age(fr, time(NULL), IDLE_AGE_SECS);
 			continue;
 		}
+		if (pfd[1].revents & POLLIN)
+			homewatch_read(homewatch, homewatch_now());
+		if (pfd[0].revents == 0)
+			continue;
 		n = read(STDIN_FILENO, chunk, READ_CHUNK);
 		if (n == -1) {
 			if (errno == EINTR || errno == EAGAIN)
@@ -467,6 +528,8 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 	free(chunk);
 	framer_free(fr);
 	pipeline_free(pl);
+	homewatch_free(homewatch);
+	homewatch = NULL;
 	filter_free(filter);
 	sink_free(sink);
 	users_free(&users);

@@ -325,6 +325,12 @@ pipeline_binids(struct pipeline *p)
 	return p->rc.binids;
 }
 
+void
+pipeline_set_homewatch(struct pipeline *p, struct homewatch *hw)
+{
+	p->rc.homewatch = hw;
+}
+
 struct sshdwatch *
 pipeline_sshd(struct pipeline *p)
 {

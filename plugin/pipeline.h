@@ -73,6 +73,10 @@ struct context	*pipeline_context(struct pipeline *p);
 struct binids	*pipeline_binids(struct pipeline *p);
 /* The table of authorized_keys inodes the rules learn (for seeding). */
 struct inodes	*pipeline_inodes(struct pipeline *p);
+/* The inotify fallback for uncovered homes (homewatch.h), or NULL. */
+struct homewatch;
+void		 pipeline_set_homewatch(struct pipeline *p,
+		    struct homewatch *hw);
 /* The sshd persistence rules' state (sshdwatch_start() in plugin mode). */
 struct sshdwatch *pipeline_sshd(struct pipeline *p);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "accounts.h"
+#include "homewatch.h"
 #include "gitssh.h"
 #include "keyfile.h"
 #include "keysniff.h"
@@ -1349,6 +1350,7 @@ rules_run(const struct rules_ctx *rc, const struct event *ev, alert_fn fn,
 	n += sshdwatch_rules(rc, ev, fn, ctx);
 	n += accounts_run(rc, ev, fn, ctx);
 	n += mountrules_run(rc, ev, fn, ctx);
+	homewatch_event(rc->homewatch, ev);
 	st->alerts += (unsigned long long)n;
 	return n;
 }

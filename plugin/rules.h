@@ -51,6 +51,8 @@ struct rules_ctx {
 	void			*plant_arg;
 	struct idfiles		*idfiles;	/* or NULL */
 	struct clientcopy	*copies;	/* listen of a copy; or NULL */
+	/* The inotify fallback (homewatch.h), plugin mode; or NULL. */
+	struct homewatch	*homewatch;
 };
 
 struct rules_stats {

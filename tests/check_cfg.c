@@ -160,6 +160,7 @@ START_TEST(test_print)
 	    "disk_error_action = warn_once\n"
 	    "remote_ending_action = reconnect\n"
 	    "report_suppressed = no\n"
+	    "watch_new_homes = yes\n"
 	    "name = (none)\n"
 	    "spool_file = " CFG_DEFAULT_SPOOL "\n"
 	    "spool_max_size = 67108864\n"

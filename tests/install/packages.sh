@@ -10,13 +10,16 @@
 #     override carries its reason in debian/*.lintian-overrides).  The
 #     package must hold the layout with its modes, list the three files
 #     of /etc as conffiles, and have no maintainer script that loads rules
-#     or reloads auditd.
+#     or reloads auditd; the only unit they touch is
+#     audisp-sshwatch-genrules.path, which postinst enables and starts.
 #  3. RPM: the tarball of the same tree in SOURCES, `rpmbuild -bb' of the
 #     spec it carries, with --nodeps (Debian's rpm database knows none of
 #     the BuildRequires; the build itself uses the Debian build
 #     dependencies) and --without check (check-devel is only for the unit
 #     suites).  The .rpm must hold the layout with its modes, and the
-#     three files of /etc as %config(noreplace).
+#     three files of /etc as %config(noreplace); its scriptlets touch
+#     only audisp-sshwatch-genrules.path, which %post enables and starts
+#     on first install.
 #  4. SELinux: the policy module compiles with the reference policy's
 #     development Makefile (/usr/share/selinux/devel/Makefile, Debian
 #     package selinux-policy-dev), without a warning.
@@ -93,13 +96,24 @@ printf '%s\n' /etc/audit/plugins.d/sshwatch.conf \
     /etc/audit/rules.d/25-sshwatch.rules /etc/audit/sshwatch.conf |
 	diff -u - "$SI_T/conffiles" >"$SI_T/diff" ||
 	si_fail "conffiles: $(cat "$SI_T/diff")"
+# The path unit's lines (and systemd's daemon-reload) aside, nothing may
+# load, reload, start or stop anything.
+PATH_UNIT=audisp-sshwatch-genrules.path
 for s in preinst postinst prerm postrm; do
 	[ -f "$SI_T/deb.ctrl/$s" ] || continue
-	if grep -qE "augenrules|auditctl|service|invoke-rc.d|systemctl|kill" \
-	    "$SI_T/deb.ctrl/$s"; then
+	if grep -vE "'$PATH_UNIT'|daemon-reload" "$SI_T/deb.ctrl/$s" |
+	    grep -qE "augenrules|auditctl|service|invoke|systemctl|kill"; then
 		si_fail "$s loads or reloads something: $(cat "$SI_T/deb.ctrl/$s")"
 	fi
 done
+grep -qF "deb-systemd-helper enable '$PATH_UNIT'" "$SI_T/deb.ctrl/postinst" ||
+	si_fail "postinst does not enable $PATH_UNIT"
+grep -qF "deb-systemd-invoke \$_dh_action '$PATH_UNIT'" "$SI_T/deb.ctrl/postinst" ||
+	si_fail "postinst does not start $PATH_UNIT"
+if cat "$SI_T"/deb.ctrl/p* | grep -E "systemd" | grep -vF "$PATH_UNIT" |
+    grep -qE "'[^']*\.(service|path|socket|timer)'"; then
+	si_fail "a maintainer script names another unit than $PATH_UNIT"
+fi
 grep -qx "active = no" "$SI_T/deb.root/etc/audit/plugins.d/sshwatch.conf" ||
 	si_fail "the .deb's plugin entry is not inactive"
 grep -qx "path = /usr/sbin/audisp-sshwatch" \
@@ -153,12 +167,22 @@ if grep -E " /etc/audit/?$| /etc/audit/(plugins|rules)\.d$" "$SI_T/rpm.list"; th
 fi
 rpm -qp --requires "$RPM" 2>/dev/null | grep -qx "audit" ||
 	si_fail "the .rpm does not require audit"
-for s in preinstall postinstall preuninstall postuninstall; do
-	if rpm -qp --qf "%{${s^^}}\n" "$RPM" 2>/dev/null |
+# rpm's tags (preinstall... are no tags: rpm printed nothing for them).
+for s in PREIN POSTIN PREUN POSTUN; do
+	rpm -qp --qf "%{$s}\n" "$RPM" >/dev/null 2>&1 ||
+		si_fail "rpm -qp --qf %{$s} fails"
+	if rpm -qp --qf "%{$s}\n" "$RPM" 2>/dev/null |
+	    grep -vE "$PATH_UNIT|daemon-reload|command -v systemctl" |
 	    grep -qE "augenrules|auditctl|service|systemctl|kill"; then
 		si_fail "the .rpm's $s scriptlet loads or reloads something"
 	fi
 done
+rpm -qp --qf "%{POSTIN}\n" "$RPM" 2>/dev/null |
+    grep -qE "systemctl enable $PATH_UNIT" ||
+	si_fail "the .rpm's %post does not enable $PATH_UNIT"
+rpm -qp --qf "%{PREUN}\n" "$RPM" 2>/dev/null |
+    grep -qE "disable --now $PATH_UNIT" ||
+	si_fail "the .rpm's %preun does not disable $PATH_UNIT"
 si_log "$(basename "$RPM"): layout, modes and %config(noreplace) as expected"
 
 # -------------------------------------------------------------- SELinux
