@@ -20,58 +20,19 @@ value_of(const char *word, const char *end, size_t klen, size_t *vlen)
 	return word + klen;
 }
 
-const char *
-rawrec_field(const char *rec, size_t len, const char *key, size_t klen,
-    int from_end, size_t *vlen)
+/*
+ * The first word of each key (klen[i] bytes) in the raw part, into
+ * vals[i]/vlens[i] (NULL when missing); the walk ends once all are found.
+ */
+static inline __attribute__((always_inline)) void
+forward(const char *rec, size_t len, const char *const *keys,
+    const size_t *klen, size_t nkeys, const char **vals, size_t *vlens)
 {
 	const char *end, *p, *sp, *start;
+	size_t i, left = nkeys;
 
-	if ((end = memchr(rec, AUDIT_INTERP_SEPARATOR, len)) == NULL)
-		end = rec + len;
-	if (!from_end) {
-		for (p = rec; p < end; p = sp + 1) {
-			sp = memchr(p, ' ', (size_t)(end - p));
-			if (sp == NULL)
-				sp = end;
-			/* msg='op=... starts a user record's own fields. */
-			if (*p == 'm' && (size_t)(sp - p) > 5 &&
-			    memcmp(p, "msg='", 5) == 0)
-				start = p + 5;
-			else
-				start = p;
-			if ((size_t)(sp - start) > klen &&
-			    memcmp(start, key, klen) == 0)
-				return value_of(start, sp, klen, vlen);
-		}
-		return NULL;
-	}
-	for (sp = end; sp > rec;) {
-		p = memrchr(rec, ' ', (size_t)(sp - rec));
-		start = p != NULL ? p + 1 : rec;
-		if ((size_t)(sp - start) > klen &&
-		    memcmp(start, key, klen) == 0)
-			return value_of(start, sp, klen, vlen);
-		if (p == NULL)
-			break;
-		sp = p;
-	}
-	return NULL;
-}
-
-void
-rawrec_fields(const char *rec, size_t len, const char *const *keys,
-    size_t nkeys, const char **vals, size_t *vlens)
-{
-	const char *end, *p, *sp, *start;
-	size_t i, klen[RAWREC_MAX_KEYS], left;
-
-	if (nkeys > RAWREC_MAX_KEYS)
-		nkeys = RAWREC_MAX_KEYS;
-	for (i = 0; i < nkeys; i++) {
+	for (i = 0; i < nkeys; i++)
 		vals[i] = NULL;
-		klen[i] = strlen(keys[i]);
-	}
-	left = nkeys;
 	if ((end = memchr(rec, AUDIT_INTERP_SEPARATOR, len)) == NULL)
 		end = rec + len;
 	for (p = rec; p < end && left > 0; p = sp + 1) {
@@ -97,20 +58,50 @@ rawrec_fields(const char *rec, size_t len, const char *const *keys,
 	}
 }
 
+const char *
+rawrec_field(const char *rec, size_t len, const char *key, size_t klen,
+    int from_end, size_t *vlen)
+{
+	const char *end, *p, *sp, *start, *v;
+
+	if (!from_end) {
+		forward(rec, len, &key, &klen, 1, &v, vlen);
+		return v;
+	}
+	if ((end = memchr(rec, AUDIT_INTERP_SEPARATOR, len)) == NULL)
+		end = rec + len;
+	for (sp = end; sp > rec;) {
+		p = memrchr(rec, ' ', (size_t)(sp - rec));
+		start = p != NULL ? p + 1 : rec;
+		if ((size_t)(sp - start) > klen &&
+		    memcmp(start, key, klen) == 0)
+			return value_of(start, sp, klen, vlen);
+		if (p == NULL)
+			break;
+		sp = p;
+	}
+	return NULL;
+}
+
+void
+rawrec_fields(const char *rec, size_t len, const char *const *keys,
+    size_t nkeys, const char **vals, size_t *vlens)
+{
+	size_t i, klen[RAWREC_MAX_KEYS];
+
+	if (nkeys > RAWREC_MAX_KEYS)
+		nkeys = RAWREC_MAX_KEYS;
+	for (i = 0; i < nkeys; i++)
+		klen[i] = strlen(keys[i]);
+	forward(rec, len, keys, klen, nkeys, vals, vlens);
+}
+
 long long
 rawrec_num(const char *rec, size_t len, const char *key, size_t klen)
 {
 	const char *v;
-	size_t n, i;
-	long long r = 0;
+	size_t n = 0;
 
-	if ((v = rawrec_field(rec, len, key, klen, 0, &n)) == NULL || n == 0 ||
-	    n > 18)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		r = r * 10 + (v[i] - '0');
-	}
-	return r;
+	v = rawrec_field(rec, len, key, klen, 0, &n);
+	return rawrec_decimal(v, n);
 }

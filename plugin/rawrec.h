@@ -30,7 +30,30 @@ const char *rawrec_field(const char *rec, size_t len, const char *key,
  */
 void rawrec_fields(const char *rec, size_t len, const char *const *keys,
 	    size_t nkeys, const char **vals, size_t *vlens);
-/* A decimal field as a number; -1 when missing or not a number. */
+#define RAWREC_MAX_DIGITS	18	/* of a decimal value: fits a long long */
+
+/*
+ * A decimal value (v NULL: missing) as a number; -1 when missing or not a
+ * number.  Inline: the SYSCALL reader (rawsys.c) asks it seven times a
+ * record.
+ */
+static inline long long
+rawrec_decimal(const char *v, size_t n)
+{
+	size_t i;
+	long long r = 0;
+
+	if (v == NULL || n == 0 || n > RAWREC_MAX_DIGITS)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		r = r * 10 + (v[i] - '0');
+	}
+	return r;
+}
+
+/* rawrec_decimal() of the value of rawrec_field(rec, len, key, klen, 0). */
 long long rawrec_num(const char *rec, size_t len, const char *key,
 	    size_t klen);
 

@@ -7,25 +7,8 @@
 
 #include <libaudit.h>
 
+#include "rawrec.h"
 #include "rawsys.h"
-
-#define RAWSYS_MAX_DIGITS	18	/* a long long, as rawrec_num() */
-
-static long long
-num(const char *v, size_t n)
-{
-	long long r = 0;
-	size_t i;
-
-	if (n == 0 || n > RAWSYS_MAX_DIGITS)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		r = r * 10 + (v[i] - '0');
-	}
-	return r;
-}
 
 /* Is word w (n bytes) "key=value" with a value?  Then *v is the value. */
 static int
@@ -44,7 +27,7 @@ static void
 first_num(long long *f, int *seen, const char *v, size_t n)
 {
 	if (!*seen) {
-		*f = num(v, n);
+		*f = rawrec_decimal(v, n);
 		*seen = 1;
 	}
 }
