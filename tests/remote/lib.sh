@@ -768,6 +768,44 @@ sw_kernel_pid_is() {
 	[ "$(auditctl -s | awk '$1 == "pid" { print $2 }')" = "$1" ]
 }
 
+# sw_local_plugin DIR PATH [ARGS]: after sw_kernel_take, a private auditd
+# in DIR that registers with the kernel, logs to DIR/audit.log and runs one
+# plugin, PATH with ARGS (format string).  Returns once auditd is
+# registered and DIR/alerts.json exists (the plugin's json_file, made at
+# its start); sets SW_LPID and a backlog limit of 8192.
+sw_local_plugin() {
+	local d=$1 path=$2 args=${3:-}
+
+	mkdir -p "$d/plugins.d"
+	chmod 0700 "$d" "$d/plugins.d"
+	{
+		cat <<EOC
+local_events = yes
+write_logs = yes
+log_file = $d/audit.log
+plugin_dir = $d/plugins.d
+q_depth = 8000
+EOC
+		sw_auditd_common
+	} >"$d/auditd.conf"
+	{
+		printf 'active = yes\ndirection = out\npath = %s\n' "$path"
+		printf 'type = always\n'
+		[ -z "$args" ] || printf 'args = %s\n' "$args"
+		printf 'format = string\n'
+	} >"$d/plugins.d/sshwatch.conf"
+	chmod 0600 "$d/auditd.conf" "$d/plugins.d/sshwatch.conf"
+	SW_KTOUCHED=1
+	sw_spawn auditd -n -c "$d" >"$d/auditd.out" 2>&1 &
+	SW_LPID=$!
+	sw_wait_for 10 sw_kernel_pid_is "$SW_LPID" ||
+		sw_fail "private auditd did not register: $(cat "$d/auditd.out")"
+	sw_wait_for 10 test -e "$d/alerts.json" ||
+		sw_fail "the plugin did not start: $(cat "$d/auditd.out" \
+		    "$d/plugin.err" 2>/dev/null)"
+	auditctl -b 8192 >/dev/null
+}
+
 sw_connected() {
 	[ -n "$(ss -Htn state established "( dport = :$1 )")" ]
 }

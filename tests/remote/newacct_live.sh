@@ -84,34 +84,9 @@ cat >"$L/plugin.sh" <<EOF
 exec "$PLUGIN" -s -c "$L/sshwatch.conf" 2>>"$ERR"
 EOF
 chmod 0750 "$L/plugin.sh"
-{
-	cat <<EOC
-local_events = yes
-write_logs = yes
-log_file = $L/audit.log
-plugin_dir = $L/plugins.d
-q_depth = 8000
-EOC
-	sw_auditd_common
-} >"$L/auditd.conf"
-cat >"$L/plugins.d/sshwatch.conf" <<EOC
-active = yes
-direction = out
-path = $L/plugin.sh
-type = always
-format = string
-EOC
-chmod 0600 "$L/auditd.conf" "$L/plugins.d/sshwatch.conf"
-SW_KTOUCHED=1
-sw_spawn auditd -n -c "$L" >"$L/auditd.out" 2>&1 &
-SW_LPID=$!
-sw_wait_for 10 sw_kernel_pid_is "$SW_LPID" ||
-	sw_fail "private auditd did not register: $(cat "$L/auditd.out")"
-sw_wait_for 10 test -e "$J" ||
-	sw_fail "the plugin did not start: $(cat "$ERR")"
+sw_local_plugin "$L" "$L/plugin.sh"
 PPID_=$(pgrep -P "$SW_LPID" | head -n 1)
 [ -n "$PPID_" ] || sw_fail "no plugin process under auditd"
-auditctl -b 8192 >/dev/null
 
 # ------------------------------------------- the shipped rules, then genrules
 R=$SW_T/rules.d

@@ -99,33 +99,7 @@ json_file = $L/alerts.json
 EOC
 chmod 0600 "$L/sshwatch.conf"
 "$PLUGIN" -t -c "$L/sshwatch.conf" >/dev/null || sw_fail "bad plugin config"
-{
-	cat <<EOC
-local_events = yes
-write_logs = yes
-log_file = $L/audit.log
-plugin_dir = $L/plugins.d
-q_depth = 8000
-EOC
-	sw_auditd_common
-} >"$L/auditd.conf"
-cat >"$L/plugins.d/sshwatch.conf" <<EOC
-active = yes
-direction = out
-path = $PLUGIN
-type = always
-args = -c $L/sshwatch.conf
-format = string
-EOC
-chmod 0600 "$L/auditd.conf" "$L/plugins.d/sshwatch.conf"
-SW_KTOUCHED=1
-sw_spawn auditd -n -c "$L" >"$L/auditd.out" 2>&1 &
-SW_LPID=$!
-sw_wait_for 10 sw_kernel_pid_is "$SW_LPID" ||
-	sw_fail "private auditd did not register: $(cat "$L/auditd.out")"
-sw_wait_for 10 test -e "$L/alerts.json" ||
-	sw_fail "the plugin did not start: $(cat "$L/auditd.out")"
-auditctl -b 8192 >/dev/null
+sw_local_plugin "$L" "$PLUGIN" "-c $L/sshwatch.conf"
 # The rule as genrules writes it, loaded by the auditctl that takes it
 # (the system's 3.0.9 cannot delete it by its text: auditctl -D, which
 # sw_kernel_stop runs, deletes every rule whatever its filter).
