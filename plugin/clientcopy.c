@@ -97,18 +97,7 @@ clientcopy_stats(const struct clientcopy *c)
 int
 clientcopy_gate(const struct rawsys *s)
 {
-	if (s->archlen != 8)
-		return 0;
-	switch (s->syscall) {
-	case 50:
-		return memcmp(s->arch, "c000003e", 8) == 0;
-	case 363:
-		return memcmp(s->arch, "40000003", 8) == 0;
-	case 201:
-		return memcmp(s->arch, "c00000b7", 8) == 0;
-	default:
-		return 0;
-	}
+	return rawsys_syscall_is(s, 50, 363, 201);
 }
 
 static void

@@ -274,13 +274,6 @@ client_config_name(const struct buf *b, const char *cwd, size_t cwdlen)
 	    cwdlen >= 5 && memcmp(cwd + cwdlen - 5, "/.ssh", 5) == 0;
 }
 
-/* Is the arch field the audit arch named by the 8 hex digits a? */
-static int
-arch_is(const struct rawsys *s, const char *a)
-{
-	return s->archlen == 8 && memcmp(s->arch, a, 8) == 0;
-}
-
 /*
  * Is the SYSCALL record a mount(2) or move_mount(2) (x86_64, i386,
  * aarch64)?  Only those can raise ssh-config-dir-mounted, so the PATH
@@ -289,18 +282,8 @@ arch_is(const struct rawsys *s, const char *a)
 static int
 mount_syscall(const struct rawsys *s)
 {
-	switch (s->syscall) {
-	case 429:
-		return 1;
-	case 165:
-		return arch_is(s, "c000003e");
-	case 21:
-		return arch_is(s, "40000003");
-	case 40:
-		return arch_is(s, "c00000b7");
-	default:
-		return 0;
-	}
+	/* move_mount has the same number everywhere, mount does not. */
+	return s->syscall == 429 || rawsys_syscall_is(s, 165, 21, 40);
 }
 
 static int

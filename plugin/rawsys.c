@@ -32,6 +32,23 @@ first_num(long long *f, int *seen, const char *v, size_t n)
 	}
 }
 
+int
+rawsys_syscall_is(const struct rawsys *s, long long x86_64, long long i386,
+    long long aarch64)
+{
+	static const char *const arch[] = { "c000003e", "40000003",
+	    "c00000b7" };
+	const long long nr[] = { x86_64, i386, aarch64 };
+	size_t i;
+
+	if (s->syscall < 0 || s->archlen != 8)
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (nr[i] == s->syscall && memcmp(s->arch, arch[i], 8) == 0)
+			return 1;
+	return 0;
+}
+
 void
 rawsys_parse(struct rawsys *s, const char *rec, size_t len)
 {

@@ -32,5 +32,11 @@ struct rawsys {
  * -1 or NULL.
  */
 void	rawsys_parse(struct rawsys *s, const char *rec, size_t len);
+/*
+ * Is s the system call numbered x86_64 on x86_64, i386 on i386 and
+ * aarch64 on aarch64 (by its arch field; -1: not on that arch)?  1 or 0.
+ */
+int	rawsys_syscall_is(const struct rawsys *s, long long x86_64,
+	    long long i386, long long aarch64);
 
 #endif

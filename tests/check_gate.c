@@ -112,10 +112,15 @@ START_TEST(test_rawsys)
 	ck_assert_int_eq(memcmp(s.arch, "c000003e", 8), 0);
 	ck_assert_uint_eq(s.a0len, 12);
 	ck_assert_int_eq(memcmp(s.a0, "55d0c1a2b3c0", 12), 0);
+	/* execve is 59 on x86_64 (11 on i386, 221 on aarch64). */
+	ck_assert_int_eq(rawsys_syscall_is(&s, 59, 11, 221), 1);
+	ck_assert_int_eq(rawsys_syscall_is(&s, 11, 59, 221), 0);
+	ck_assert_int_eq(rawsys_syscall_is(&s, -1, 59, 59), 0);
 
 	rawsys_parse(&s, bad, sizeof(bad) - 1);
 	ck_assert_int_eq(s.syscall, -1);
 	ck_assert_int_eq(s.success, 0);
+	ck_assert_int_eq(rawsys_syscall_is(&s, -1, -1, -1), 0);
 	/* The first pid= counts, even when it is not a number. */
 	ck_assert_int_eq(s.pid, -1);
 	ck_assert_int_eq(s.ppid, -1);
