@@ -15,6 +15,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "auval.h"
 #include "clientcopy.h"
 #include "rawsys.h"
 #include "context.h"
@@ -310,18 +311,6 @@ clientcopy_sock_inode(const char *s, size_t n, unsigned long long *ino)
 	return 0;
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /* n hex digits at *p into *v; advances *p.  -1 when not n digits. */
 static int
 hexn(const char **p, const char *end, size_t n, unsigned long long *v)
@@ -331,7 +320,7 @@ hexn(const char **p, const char *end, size_t n, unsigned long long *v)
 
 	*v = 0;
 	for (i = 0; i < n; i++) {
-		if (*p >= end || (h = hexval(**p)) < 0)
+		if (*p >= end || (h = auval_hexdigit((unsigned char)**p)) < 0)
 			return -1;
 		*v = *v << 4 | (unsigned long long)h;
 		(*p)++;
@@ -472,34 +461,24 @@ clientcopy_unix_line(const char *s, size_t n, struct clientcopy_sock *out)
 }
 
 /*
- * Reads at most max bytes of a /proc file relative to dirfd into a
- * malloc'd buffer.  /proc never blocks a reader.
+ * At most max bytes of a /proc file relative to dirfd, in a malloc'd
+ * buffer with a NUL after them (procfs_read_at()).
  */
 static char *
 proc_read(int dirfd, const char *name, size_t max, size_t *len)
 {
 	char *b;
-	size_t got = 0;
-	ssize_t r;
-	int fd;
+	ssize_t n;
+	int full;
 
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) ==
-	    -1)
+	if ((b = malloc(max + 1)) == NULL)
 		return NULL;
-	if ((b = malloc(max + 1)) == NULL) {
-		close(fd);
+	if ((n = procfs_read_at(dirfd, name, b, max, &full)) < 0) {
+		free(b);
 		return NULL;
 	}
-	while (got < max && (r = read(fd, b + got, max - got)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	b[got] = '\0';
-	*len = got;
+	b[n] = '\0';
+	*len = (size_t)n;
 	return b;
 }
 
@@ -658,16 +637,6 @@ step_up(enum severity s)
 	return s < SEV_HIGH ? SEV_HIGH : s;
 }
 
-/* What the real client's bind of sa raises (sockrules.c, client_bind). */
-static enum severity
-real_severity(const struct sockaddr_info *sa)
-{
-	if (sa->family == SOCKFAM_UNIX)
-		return SEV_LOW;
-	return sockaddr_is_any(sa) ? SEV_HIGH : sockaddr_is_loopback(sa) ?
-	    SEV_LOW : SEV_MEDIUM;
-}
-
 static void
 describe_sock(char *out, size_t outsz, const struct clientcopy_sock *s)
 {
@@ -787,7 +756,7 @@ clientcopy_run(const struct rules_ctx *rc, const struct event *ev,
 		a.match[a.nmatch++] = r.file;
 	}
 	for (i = 0; i < r.f.n; i++) {
-		enum severity s = step_up(real_severity(&r.f.s[i].sa));
+		enum severity s = step_up(sockrules_listen_severity(&r.f.s[i].sa));
 
 		describe_sock(r.sock[i], sizeof(r.sock[i]), &r.f.s[i]);
 		a.match[a.nmatch++] = r.sock[i];

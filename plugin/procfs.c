@@ -115,12 +115,8 @@ procfs_boot_time(void)
 	    (double)(rt.tv_nsec - bt.tv_nsec) / 1e9;
 }
 
-/*
- * Reads at most cap bytes of name under the process directory dfd into
- * b.  Returns the length, or -1; *full is set when cap was reached.
- */
-static ssize_t
-read_small(int dfd, const char *name, char *b, size_t cap, int *full)
+ssize_t
+procfs_read_at(int dfd, const char *name, char *b, size_t cap, int *full)
 {
 	struct stat st;
 	size_t got = 0;
@@ -173,7 +169,7 @@ procfs_read(long long pid, double t, struct proc *out)
 	dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd == -1)
 		return;
-	n = read_small(dfd, "stat", stat_b, sizeof(stat_b), &full);
+	n = procfs_read_at(dfd, "stat", stat_b, sizeof(stat_b), &full);
 	if (n <= 0 || full || procfs_parse_stat(stat_b, (size_t)n, &ps) !=
 	    NULL)
 		goto out;
@@ -187,7 +183,7 @@ procfs_read(long long pid, double t, struct proc *out)
 	out->ppid = ps.ppid;
 	out->t = start;
 	memcpy(out->comm, ps.comm, sizeof(out->comm));
-	n = read_small(dfd, "cmdline", cmd_b, sizeof(cmd_b), &full);
+	n = procfs_read_at(dfd, "cmdline", cmd_b, sizeof(cmd_b), &full);
 	if (n > 0)
 		out->cut |= procfs_cmdline(cmd_b, (size_t)n, full, out->argv,
 		    sizeof(out->argv));
@@ -204,7 +200,7 @@ procfs_read(long long pid, double t, struct proc *out)
 	} else
 		out->exe[0] = '\0';
 	/* A process that exited while we read: its reads fail (ESRCH). */
-	n = read_small(dfd, "stat", stat_b, sizeof(stat_b), &full);
+	n = procfs_read_at(dfd, "stat", stat_b, sizeof(stat_b), &full);
 	if (n <= 0 || full || procfs_parse_stat(stat_b, (size_t)n, &ps) !=
 	    NULL) {
 		memset(out->argv, 0, sizeof(out->argv));

@@ -28,6 +28,7 @@
 #define SW_PROCFS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "procs.h"
 
@@ -65,6 +66,13 @@ int		 procfs_cmdline(const char *b, size_t n, int incomplete,
  * Never blocks.
  */
 void		 procfs_read(long long pid, double t, struct proc *out);
+/*
+ * Reads at most cap bytes of the regular file name under the directory
+ * dfd (a /proc directory: never blocks) into b, without following a link.
+ * Returns the length, or -1; *full is set when cap was reached.
+ */
+ssize_t		 procfs_read_at(int dfd, const char *name, char *b, size_t cap,
+		    int *full);
 /* Seconds since the epoch at which this host booted (sub-second). */
 double		 procfs_boot_time(void);
 

@@ -209,6 +209,15 @@ argv_word(const char *argv, const char *w)
 	return 0;
 }
 
+enum severity
+sockrules_listen_severity(const struct sockaddr_info *sa)
+{
+	if (sa->family == SOCKFAM_UNIX)
+		return SEV_LOW;
+	return sockaddr_is_any(sa) ? SEV_HIGH : sockaddr_is_loopback(sa) ?
+	    SEV_LOW : SEV_MEDIUM;
+}
+
 static int
 client_bind(const struct rules_ctx *rc, const struct event *ev,
     enum sshprog prog, const char *via, struct sockrun *s, alert_fn fn,
@@ -223,8 +232,7 @@ client_bind(const struct rules_ctx *rc, const struct event *ev,
 		/* Port 0: a source address (-b, BindAddress), no listener. */
 		if (sa->port == 0)
 			return 0;
-		sev = sockaddr_is_any(sa) ? SEV_HIGH :
-		    sockaddr_is_loopback(sa) ? SEV_LOW : SEV_MEDIUM;
+		sev = sockrules_listen_severity(sa);
 		/*
 		 * Not named by an argv cut short (16,384 harmless options
 		 * before a -D): whatever opened it was hidden, one step up.
@@ -248,8 +256,8 @@ client_bind(const struct rules_ctx *rc, const struct event *ev,
 				a.sock_in_argv = argv_word(self->argv, "-M") ||
 				    strstr(self->argv, "ControlMaster") != NULL;
 		} else {
-			sock_alert(rc, ev, &a, "ssh-forward-listen", SEV_LOW,
-			    tags_fwd, "bind");
+			sock_alert(rc, ev, &a, "ssh-forward-listen",
+			    sockrules_listen_severity(sa), tags_fwd, "bind");
 			if (self != NULL)
 				a.sock_in_argv = strstr(self->argv,
 				    sa->path) != NULL;

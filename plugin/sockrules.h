@@ -57,5 +57,11 @@ enum sshprog sockrules_exec_program(const struct rules_ctx *rc,
  * and its length in *n; NULL when there is none.
  */
 const char	*sockrules_ldso_program(const char *argv, size_t *n);
+/*
+ * What a client's listener on sa raises (ssh-forward-listen): high on
+ * every address, medium on one other address, low on loopback or a unix
+ * socket.
+ */
+enum severity	 sockrules_listen_severity(const struct sockaddr_info *sa);
 
 #endif
