@@ -23,6 +23,7 @@
 #include "akeys.h"
 #include "homewatch.h"
 #include "log.h"
+#include "monoclock.h"
 #include "plantconf.h"
 #include "safeopen.h"
 
@@ -112,15 +113,6 @@ homewatch_classify(const char *name, size_t n, int in_home)
 	if (n == 6 && memcmp(name, "config", 6) == 0)
 		return HW_NAME_CONFIG;
 	return HW_NAME_OTHER;
-}
-
-long long
-homewatch_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static uint64_t
@@ -538,7 +530,7 @@ account_record(struct homewatch *hw, const struct ev_session *s, int moved)
 {
 	struct passwd pw, *res = NULL;
 	char name[64], sbuf[4096];
-	long long now = homewatch_now();
+	long long now = monoclock_ms();
 	int i;
 
 	if (s->id >= 0)

@@ -193,7 +193,5 @@ void		 homewatch_set_lookup(struct homewatch *hw,
 /* Is account uid watched now? */
 int		 homewatch_watching(const struct homewatch *hw, long long uid);
 const struct homewatch_stats *homewatch_stats(const struct homewatch *hw);
-/* The monotonic clock in ms, as homewatch_event() reads it. */
-long long	 homewatch_now(void);
 
 #endif

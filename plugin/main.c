@@ -40,6 +40,7 @@
 #include "sshdirs.h"
 #include "remote.h"
 #include "log.h"
+#include "monoclock.h"
 #include "pipeline.h"
 #include "plantwait.h"
 #include "priv.h"
@@ -377,7 +378,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		pipeline_set_homewatch(pl, homewatch);
 		if (homewatch != NULL) {
 			seeded = homewatch_seed(homewatch, &users, rulefiles,
-			    homewatch_now(), &unread);
+			    monoclock_ms(), &unread);
 			log_msg(LOG_INFO, "%zu homes no audit rules file names "
 			    "watched with inotify (%zu of 2 rules files "
 			    "unread)", seeded, unread);
@@ -428,7 +429,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		/* Client configuration files due to be read again. */
 		pipeline_tick(pl);
 		if (homewatch != NULL)
-			homewatch_tick(homewatch, homewatch_now());
+			homewatch_tick(homewatch, monoclock_ms());
 		if (got_hup) {
 			struct cfg ncfg;
 
@@ -476,7 +477,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 		next = pipeline_next_ms(pl);
 		if (homewatch != NULL)
 			next = earliest(next, homewatch_next_ms(homewatch,
-			    homewatch_now()));
+			    monoclock_ms()));
 		if (next >= 0 && (wait.tv_sec == 0 ||
 		    next < wait.tv_sec * 1000LL)) {
 			next = next > 0 ? next : 1;
@@ -498,7 +499,7 @@ plugin_loop(struct cfg *cfg, const char *cfgpath, int log_stderr)
 			continue;
 		}
 		if (pfd[1].revents & POLLIN)
-			homewatch_read(homewatch, homewatch_now());
+			homewatch_read(homewatch, monoclock_ms());
 		if (pfd[0].revents == 0)
 			continue;
 		n = read(STDIN_FILENO, chunk, READ_CHUNK);

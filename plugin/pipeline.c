@@ -15,6 +15,7 @@
 #include "event.h"
 #include "context.h"
 #include "gate.h"
+#include "monoclock.h"
 #include "pipeline.h"
 #include "plantwait.h"
 #include "sshdwatch.h"
@@ -35,17 +36,6 @@ struct pipeline {
 	const struct framer_event *fe;		/* the event being analysed */
 	long long		 now;		/* its time, on that clock */
 };
-
-/* Monotonic milliseconds (plugin mode's clock for plantwait). */
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		return 0;
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * An event's stamp ("SEC.MSEC", maybe ":SERIAL" after it; n bytes) in
@@ -227,7 +217,7 @@ pipeline_event(void *arg, const struct framer_event *fe)
 	event_finish(&p->ev);
 	if (p->ev.anomalies > 0)
 		p->st.anomalies++;
-	p->now = p->live ? mono_ms() : stamp_ms(p->ev.time,
+	p->now = p->live ? monoclock_ms() : stamp_ms(p->ev.time,
 	    strlen(p->ev.time));
 	p->fe = fe;
 	rules_run(&p->rc, &p->ev, p->fn, p->ctx, &p->st.rules);
@@ -247,14 +237,14 @@ pipeline_next_ms(const struct pipeline *p)
 {
 	if (p->pw == NULL || !p->live)
 		return -1;
-	return plantwait_next(p->pw, mono_ms());
+	return plantwait_next(p->pw, monoclock_ms());
 }
 
 void
 pipeline_tick(struct pipeline *p)
 {
 	if (p->pw != NULL && p->live && plantwait_count(p->pw) > 0)
-		plantwait_run(p->pw, mono_ms(), 0, plant_again, p);
+		plantwait_run(p->pw, monoclock_ms(), 0, plant_again, p);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "monoclock.h"
 #include "path.h"
 #include "plantconf.h"
 #include "sshconf.h"
@@ -71,12 +72,11 @@ static int
 may_wait(long ms)
 {
 	static struct plantconf_budget budget;
-	struct timespec now;
+	long long now = monoclock_ms();
 
-	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+	if (now == 0)
 		return 0;
-	return plantconf_budget_take(&budget, (long long)now.tv_sec * 1000 +
-	    now.tv_nsec / 1000000, ms);
+	return plantconf_budget_take(&budget, now, ms);
 }
 
 static size_t scan_once(const char *path, long long uid, int version,
