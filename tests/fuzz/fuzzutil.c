@@ -308,10 +308,15 @@ out:
 }
 
 /* Every string of a JSON object, by path. */
+/*
+ * Every (path, value) of one alert's JSON.  Grown as needed: an alert of
+ * an argv with thousands of arguments has as many pairs, and a pair left
+ * out would read as an argument missing from the JSON.
+ */
 struct jpairs {
-	size_t		 n;
-	char		*path[512];
-	struct buf	 val[512];
+	size_t		 n, cap;
+	char		**path;
+	struct buf	*val;
 };
 
 static void
@@ -319,8 +324,15 @@ jcollect(void *ctx, const char *path, const char *s, size_t len)
 {
 	struct jpairs *jp = ctx;
 
-	if (jp->n >= 512)
-		return;
+	if (jp->n == jp->cap) {
+		size_t ncap = jp->cap > 0 ? jp->cap * 2 : 512;
+
+		if ((jp->path = realloc(jp->path, ncap * sizeof(*jp->path))) ==
+		    NULL || (jp->val = realloc(jp->val, ncap *
+		    sizeof(*jp->val))) == NULL)
+			fuzz_fail("out of memory");
+		jp->cap = ncap;
+	}
 	jp->path[jp->n] = strdup(path);
 	buf_init(&jp->val[jp->n], 16 << 20);
 	buf_add(&jp->val[jp->n], s, len);
@@ -336,7 +348,11 @@ jpairs_free(struct jpairs *jp)
 		free(jp->path[i]);
 		buf_free(&jp->val[i]);
 	}
-	jp->n = 0;
+	free(jp->path);
+	free(jp->val);
+	jp->path = NULL;
+	jp->val = NULL;
+	jp->n = jp->cap = 0;
 }
 
 static const struct buf *
